@@ -1,0 +1,5 @@
+export * from "./common";
+export * from "./condition";
+export * from "./kinds";
+export * from "./stack";
+export * from "./schema";

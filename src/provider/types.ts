@@ -1,0 +1,98 @@
+import type { Diagnostic } from "../diagnostics";
+import type { Kind, ProviderConfig, Resource, SpecOf } from "../model";
+
+/** A live platform object, already normalised to the neutral model. */
+export interface LiveObject<K extends Kind = Kind> {
+  kind: K;
+  /** Platform-assigned id. */
+  id: string;
+  name: string;
+  /** Neutral spec, with platform defaults folded away so that equal means equal. */
+  spec: SpecOf[K];
+  /** Platform concurrency token (HubSpot revisionId, an ETag, …). */
+  version?: string;
+}
+
+/** What a platform's API allows for one kind. `manual`: only in the platform's UI. */
+export type Support = "api" | "manual" | "none";
+export interface KindCapability {
+  read: boolean;
+  create: Support;
+  update: Support;
+  delete: Support;
+  /** Changes the platform cannot make in place force delete + create (`replace`). */
+  replaceOn?: string[];
+  /** Plain words for the plan ("HubSpot has no API for frequency caps: set it in Settings > Marketing > Email"). */
+  note?: string;
+}
+export type Capabilities = Partial<Record<Kind, KindCapability>>;
+
+/**
+ * Maps neutral names to platform ids and back, for references inside specs
+ * (a workflow names `segment.vip`; the platform wants list id 123).
+ */
+export interface RefResolver {
+  idOf(kind: Kind, name: string): string | undefined;
+  nameOf(kind: Kind, id: string): string | undefined;
+}
+
+/** Everything a provider may want from the engine for one call. */
+export interface CallContext {
+  refs: RefResolver;
+  /** Aborted when the user interrupts an apply. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The contract every platform adapter implements (Pulumi's dynamic provider
+ * shape: check / diff via normalise, create / read / update / delete).
+ * Providers throw `ProviderError` for platform refusals; anything else is a bug.
+ */
+export interface Provider {
+  readonly name: string;
+  readonly capabilities: Capabilities;
+  /** Bulk, paginated read of every live object of a kind (one call per page). */
+  list(kind: Kind, ctx: CallContext): Promise<LiveObject[]>;
+  read(kind: Kind, id: string, ctx: CallContext): Promise<LiveObject | undefined>;
+  create(resource: Resource, ctx: CallContext): Promise<LiveObject>;
+  update(resource: Resource, live: LiveObject, ctx: CallContext): Promise<LiveObject>;
+  delete(kind: Kind, id: string, ctx: CallContext): Promise<void>;
+  /**
+   * Desired spec as this platform will store it (drop what it cannot hold,
+   * add its defaults), so plan compares like with like. Identity when absent.
+   */
+  normalize?(resource: Resource): Resource;
+  /** Optional per-provider pre-flight checks of a stack (e.g. HubSpot roles exist). */
+  check?(resources: Resource[], ctx: CallContext): Promise<Diagnostic[]>;
+  /** Estimated audience size of a segment, where the platform reports it. */
+  segmentSize?(id: string, ctx: CallContext): Promise<number | undefined>;
+  /** Number of HTTP requests made so far (benchmarks, tests). */
+  readonly requestCount?: number;
+  close(): Promise<void>;
+}
+
+/** A platform refused or failed: carries a diagnostic for the user. Never holds a secret. */
+export class ProviderError extends Error {
+  constructor(
+    readonly diagnostic: Diagnostic,
+    /** True when retrying later might succeed (429 after retries ran out, 5xx, network). */
+    readonly retryable = false,
+    readonly status?: number,
+  ) {
+    super(diagnostic.message);
+    this.name = "ProviderError";
+  }
+}
+
+export interface ProviderFactoryOptions {
+  config: ProviderConfig;
+  /** Stack name + environment, e.g. for the sandbox's default data directory. */
+  stack: string;
+  environment: string;
+  /** Directory of the stack (relative paths in config resolve against it). */
+  baseDir: string;
+  /** Environment variables (injectable for tests). */
+  env: NodeJS.ProcessEnv;
+}
+
+export type ProviderFactory = (opts: ProviderFactoryOptions) => Promise<Provider>;

@@ -1,0 +1,106 @@
+import type { Kind, Resource, Stack } from "../model";
+import type { Plan } from "../plan/types";
+
+/** What Mops knows of one managed resource after the last successful operation on it. */
+export interface StateResource {
+  address: string;
+  kind: Kind;
+  name: string;
+  /** Platform id. */
+  id: string;
+  /** The neutral spec as last applied (normalised), for drift and three-way plans. */
+  attributes: Resource["spec"];
+  /** Platform concurrency token at the last write, if any. */
+  version?: string;
+  /** `created` by Mops or `imported` (adopted from the platform). */
+  origin: "created" | "imported";
+  updatedAt: string;
+}
+
+export interface State {
+  /** Random id fixed when the state is first created; a plan from another lineage is refused. */
+  lineage: string;
+  /** Incremented on every write. */
+  serial: number;
+  stack: string;
+  environment: string;
+  resources: Record<string, StateResource>;
+}
+
+export type Outcome = "complete" | "partial" | "failed";
+
+/** One immutable entry of history: one apply (or rollback, or import). */
+export interface HistoryVersion {
+  version: number;
+  time: string;
+  actor: string;
+  gitCommit?: string;
+  command: "apply" | "rollback" | "import";
+  /** For rollback: the version whose desired state was restored. */
+  rollbackOf?: number;
+  /** The resolved desired stack (secrets stay references). */
+  desired: Stack;
+  plan: Plan;
+  outcome: Outcome;
+  /** Addresses whose operation failed, with the reason. */
+  errors?: { address: string; message: string }[];
+  approvers?: string[];
+  /** State serial after this version was recorded. */
+  stateSerial: number;
+  /** sha256 of the previous version's hash + this version's canonical content. */
+  prevHash: string;
+  hash: string;
+}
+
+export interface LockInfo {
+  id: string;
+  holder: string;
+  operation: string;
+  time: string;
+  pid?: number;
+  host?: string;
+}
+
+/** The second apply gets this: who holds the lock, since when. */
+export class LockedError extends Error {
+  constructor(readonly info: LockInfo) {
+    super(`state is locked by ${info.holder} (${info.operation}) since ${info.time}`);
+    this.name = "LockedError";
+  }
+}
+
+export interface HistoryCheck {
+  ok: boolean;
+  /** First version whose hash does not match, with why. */
+  broken?: { version: number; reason: string };
+}
+
+/**
+ * A state backend stores one stack+environment's state and history.
+ * `local` (files under .mops/) and `postgres` implement it identically and
+ * run the same conformance tests.
+ */
+export interface StateBackend {
+  readonly kind: "local" | "postgres";
+  /** Read the current state; an empty state with a new lineage if none exists. */
+  read(): Promise<State>;
+  /**
+   * Journal one finished operation (the moment it finishes): set or remove one
+   * resource, bump the serial, write atomically. Returns the new state.
+   */
+  record(address: string, resource: StateResource | null): Promise<State>;
+  /** Replace the whole state (import, tests). Atomic. */
+  write(state: State): Promise<State>;
+  /** Acquire the lock or throw LockedError. */
+  lock(operation: string, holder: string): Promise<LockInfo>;
+  unlock(lockId: string): Promise<void>;
+  /** Remove a lock left by a killed process. */
+  forceUnlock(lockId?: string): Promise<LockInfo | undefined>;
+  currentLock(): Promise<LockInfo | undefined>;
+  /** Append a version; number, prevHash and hash are assigned here. */
+  appendVersion(v: Omit<HistoryVersion, "version" | "prevHash" | "hash">): Promise<HistoryVersion>;
+  listVersions(): Promise<HistoryVersion[]>;
+  getVersion(n: number): Promise<HistoryVersion | undefined>;
+  verifyHistory(): Promise<HistoryCheck>;
+  close(): Promise<void>;
+}
