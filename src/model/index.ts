@@ -3,3 +3,4 @@ export * from "./condition";
 export * from "./kinds";
 export * from "./stack";
 export * from "./schema";
+export * from "./canonical";
