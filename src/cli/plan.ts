@@ -1,7 +1,67 @@
-import type { Command } from "commander";
+import { writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { Option, type Command } from "commander";
+import { hasChanges, refreshAndPlan, type Plan } from "../plan";
+import type { Stack } from "../model";
+import { planMarkdown } from "../report/markdown";
+import { planJson } from "../report/plan-json";
+import { driftedChanges, driftText, planText } from "../report/plan-text";
+import { colorEnabled } from "./render";
+import { engineAction, openStack, reportDiagnostics } from "./context";
+import { progress } from "./progress";
+
+export interface PlanOptions {
+  env?: string;
+  out?: string;
+  format?: "text" | "json" | "markdown";
+  detailedExitcode?: boolean;
+  refreshOnly?: boolean;
+}
+
+function render(plan: Plan, opts: PlanOptions, stack: Stack): string {
+  const color = colorEnabled(process.stdout);
+  if (opts.refreshOnly) {
+    return opts.format === "json" ? planJson({ ...plan, changes: driftedChanges(plan) }) : driftText(plan, { color });
+  }
+  if (opts.format === "json") return planJson(plan);
+  if (opts.format === "markdown") return planMarkdown(plan, { stack });
+  return planText(plan, { color });
+}
+
+/** `mops plan`: refresh, compare, print; returns the plan (quickstart reuses it). */
+export async function runPlan(path: string, opts: PlanOptions): Promise<Plan | undefined> {
+  const ctx = await openStack(path, opts, { provider: true });
+  if (!ctx) return undefined;
+  try {
+    const p = progress();
+    const { plan } = await refreshAndPlan(ctx.provider!, ctx.stack, await ctx.backend.read(), { events: p.sink });
+    p.done();
+    // Analysis findings join plan.diagnostics here once the analysis pass is wired in.
+    reportDiagnostics(plan.diagnostics, ctx.loaded);
+    process.stdout.write(render(plan, opts, ctx.stack));
+    if (opts.out) {
+      await writeFile(resolve(opts.out), planJson(plan));
+      process.stderr.write(`\nSaved the plan to ${opts.out}. Apply exactly this plan with: mops apply ${opts.out}\n`);
+    }
+    const changed = opts.refreshOnly ? driftedChanges(plan).length > 0 : hasChanges(plan);
+    if (opts.detailedExitcode && changed) process.exitCode = 2;
+    return plan;
+  } finally {
+    await ctx.close();
+  }
+}
 
 export function register(program: Command): void {
-  program.command("plan").description("(not yet built)").action(() => {
-    throw new Error("mops plan is not built yet");
-  });
+  program
+    .command("plan")
+    .description("show what apply would change: the stack vs the live platform vs what Mops last applied")
+    .argument("[path]", "stack file or directory", ".")
+    .option("-e, --env <name>", "environment to plan for")
+    .option("--out <file>", "also save the plan as JSON, for `mops apply <file>`")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
+    .option("--detailed-exitcode", "exit 0 when there are no changes, 2 when there are, 1 on error")
+    .option("--refresh-only", "show only what changed outside Mops (drift)")
+    .action(engineAction(async (path: string, opts: PlanOptions) => {
+      await runPlan(path, opts);
+    }));
 }

@@ -1,7 +1,19 @@
 import type { Command } from "commander";
+import { writeFileSync } from "node:fs";
+import { stackFileSchema } from "../model";
+import { guard } from "./render";
 
 export function register(program: Command): void {
-  program.command("schema").description("(not yet built)").action(() => {
-    throw new Error("mops schema is not built yet");
-  });
+  program
+    .command("schema")
+    .description("print the JSON Schema of stack files (for editors: `# yaml-language-server: $schema=./mops.schema.json`)")
+    .option("-o, --out <file>", "write it to a file instead of stdout")
+    .action(
+      guard((opts: { out?: string }) => {
+        const text = JSON.stringify(stackFileSchema(), null, 2) + "\n";
+        if (!opts.out) return void process.stdout.write(text);
+        writeFileSync(opts.out, text);
+        process.stderr.write(`wrote ${opts.out}\n`);
+      }),
+    );
 }

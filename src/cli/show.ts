@@ -1,7 +1,25 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
+import { showText } from "../report/history-text";
+import { colorEnabled } from "./render";
+import { engineAction, fail, intOption, openStack } from "./context";
 
 export function register(program: Command): void {
-  program.command("show").description("(not yet built)").action(() => {
-    throw new Error("mops show is not built yet");
-  });
+  program
+    .command("show")
+    .description("show one recorded version: its facts, errors and plan")
+    .argument("<version>", "version number", intOption)
+    .argument("[path]", "stack file or directory", ".")
+    .option("-e, --env <name>", "environment")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action(engineAction(async (n: number, path: string, opts: { env?: string; format: string }) => {
+      const ctx = await openStack(path, opts, { provider: false });
+      if (!ctx) return;
+      try {
+        const v = await ctx.backend.getVersion(n);
+        if (!v) return fail(`there is no version ${n}`, "`mops history` lists the versions");
+        process.stdout.write(opts.format === "json" ? `${JSON.stringify(v, null, 2)}\n` : showText(v, { color: colorEnabled(process.stdout) }));
+      } finally {
+        await ctx.close();
+      }
+    }));
 }

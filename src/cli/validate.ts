@@ -1,7 +1,42 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
+import { hasErrors } from "../diagnostics";
+import { summarize } from "../report/diagnostics";
+import { defaultStackPath, validateStack } from "../stack";
+import { diagnosticsJson, guard, printDiagnostics } from "./render";
+
+interface Opts {
+  env?: string;
+  format: "text" | "json";
+}
 
 export function register(program: Command): void {
-  program.command("validate").description("(not yet built)").action(() => {
-    throw new Error("mops validate is not built yet");
-  });
+  program
+    .command("validate")
+    .description("check a stack: schema, references between resources; exit 1 on errors")
+    .argument("[path]", "stack file or directory (default: the current directory's mops.yaml / stack.yaml / mops.ts)")
+    .option("-e, --env <name>", "environment to resolve (default: the stack's default_environment, else the first)")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action(guard(run));
+}
+
+async function run(path: string | undefined, opts: Opts): Promise<void> {
+  const target = path ?? defaultStackPath();
+  const r = typeof target === "string" ? await validateStack(target, { environment: opts.env }) : { diagnostics: [target], value: undefined };
+  const failed = hasErrors(r.diagnostics);
+  if (opts.format === "json") {
+    const s = r.value?.stack;
+    const out = {
+      valid: !failed,
+      ...(s ? { stack: s.name, environment: s.environment, resources: s.resources.length } : {}),
+      summary: summarize(r.diagnostics),
+      diagnostics: diagnosticsJson(r.diagnostics),
+    };
+    process.stdout.write(JSON.stringify(out, null, 2) + "\n");
+  } else if (r.diagnostics.length > 0 || !r.value) {
+    printDiagnostics(r.diagnostics, (f) => r.value?.sources.text(f));
+  } else {
+    const s = r.value.stack;
+    process.stdout.write(`stack \`${s.name}\` (environment ${s.environment}): ${s.resources.length} resources, no problems\n`);
+  }
+  if (failed) process.exitCode = 1;
 }

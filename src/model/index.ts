@@ -4,3 +4,4 @@ export * from "./kinds";
 export * from "./stack";
 export * from "./schema";
 export * from "./canonical";
+export * from "./names";

@@ -132,7 +132,7 @@ export interface Stack {
 export const StackHeader = {
   stack: Name,
   description: Type.Optional(Type.String()),
-  environments: Type.Optional(Type.Record(Name, Environment)),
+  environments: Type.Optional(Type.Record(Name, Environment, { additionalProperties: false })),
   /** Default environment when `--env` is not given. */
   default_environment: Type.Optional(Name),
   policy: Type.Optional(Type.String({ description: "path to the policy file, relative to the stack" })),

@@ -35,6 +35,8 @@ export interface ResourceChange {
   manual?: string;
   /** Addresses that must be done before this one. */
   dependsOn?: string[];
+  /** Platform concurrency token of the live object the plan read. */
+  version?: string;
 }
 
 export interface PlanFingerprints {
@@ -44,6 +46,10 @@ export interface PlanFingerprints {
   stateSerial: number;
   /** sha256 of the canonical live objects read by refresh. */
   live: string;
+  /** Per live object (keyed by address, `#id` added for same-name duplicates): says which object changed. */
+  liveObjects?: Record<string, string>;
+  /** Per desired resource (normalised spec): says which declaration changed. */
+  desiredResources?: Record<string, string>;
 }
 
 export interface Plan {

@@ -93,6 +93,8 @@ export interface ProviderFactoryOptions {
   baseDir: string;
   /** Environment variables (injectable for tests). */
   env: NodeJS.ProcessEnv;
+  /** Called before an HTTP request is retried, so the engine can emit `retry` events. */
+  onRetry?: (info: { attempt: number; waitMs: number; reason: string }) => void;
 }
 
 export type ProviderFactory = (opts: ProviderFactoryOptions) => Promise<Provider>;

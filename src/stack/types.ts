@@ -14,6 +14,8 @@ export interface SourceIndex {
    * value that has one; with no path, the resource's declaration.
    */
   rangeOf(address: string, path?: SpecPath): SourceRange | undefined;
+  /** Like rangeOf, but the key (`paths:`) rather than the value under it. */
+  keyRangeOf?(address: string, path: SpecPath): SourceRange | undefined;
   /** The file text, for rendering a caret under the line. */
   text(file: string): string | undefined;
 }

@@ -63,8 +63,12 @@ export interface LockInfo {
 
 /** The second apply gets this: who holds the lock, since when. */
 export class LockedError extends Error {
-  constructor(readonly info: LockInfo) {
-    super(`state is locked by ${info.holder} (${info.operation}) since ${info.time}`);
+  /** `note`: what the backend knows beyond the holder, e.g. that the holding process is gone. */
+  constructor(
+    readonly info: LockInfo,
+    readonly note?: string,
+  ) {
+    super(`state is locked by ${info.holder} (${info.operation}) since ${info.time}${note ? `: ${note}` : ""}`);
     this.name = "LockedError";
   }
 }

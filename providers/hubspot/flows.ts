@@ -1,0 +1,373 @@
+import { isMembership, isAll, type Condition, type Step, type WorkflowSpec } from "../../src/model";
+import { fromFilterBranch, toFilterBranch, type HsBranch, type ReadNotes } from "./filters";
+import { compact, refId, refName, type Issues, type Refs } from "./mapping";
+
+/**
+ * Neutral workflow <-> Automation v4 contact flow (the body only; ids and
+ * revision handling live in workflows.ts).
+ *
+ * Steps after a branch are copied into every path of the branch (HubSpot paths
+ * end where they end; rejoining needs go-to edges whose target is ambiguous
+ * to read back). Reading follows go-to edges the same way, so flows drawn in
+ * HubSpot's editor read as trees too.
+ */
+
+export const ACTION_TYPES = {
+  delay: "0-1",
+  sendEmail: "0-4",
+  setProperty: "0-5",
+  legacyListMembership: "0-13",
+  addToList: "0-63809083",
+  removeFromList: "0-63863438",
+} as const;
+
+/** Mops' marker for an action it cannot represent; updating such a flow is refused so nothing is lost. */
+export const UNSUPPORTED_URL = "hubspot:unsupported/";
+
+export interface HsConnection {
+  edgeType: string;
+  nextActionId: string;
+}
+export interface HsAction {
+  actionId: string;
+  type: string;
+  actionTypeId?: string;
+  actionTypeVersion?: number;
+  fields?: Record<string, unknown>;
+  connection?: HsConnection;
+  listBranches?: { branchName?: string; filterBranch: HsBranch; connection?: HsConnection }[];
+  defaultBranchName?: string;
+  defaultBranch?: HsConnection;
+  method?: string;
+  webhookUrl?: string;
+  [k: string]: unknown;
+}
+export interface HsEnrollment {
+  type: string;
+  shouldReEnroll?: boolean;
+  unEnrollObjectsNotMeetingCriteria?: boolean;
+  reEnrollmentTriggersFilterBranches?: HsBranch[];
+  listFilterBranch?: HsBranch;
+  eventFilterBranches?: HsBranch[];
+  listMembershipFilterBranches?: HsBranch[];
+  refinementCriteria?: HsBranch;
+}
+/** The fields of a flow that Mops owns; everything else on a live flow is carried over on update. */
+export interface HsFlowBody {
+  type: "CONTACT_FLOW";
+  flowType: "WORKFLOW";
+  objectTypeId: "0-1";
+  isEnabled: boolean;
+  description?: string;
+  startActionId?: string;
+  nextAvailableActionId: string;
+  actions: HsAction[];
+  enrollmentCriteria: HsEnrollment;
+  suppressionListIds: (number | string)[];
+  goalFilterBranch?: HsBranch;
+}
+export interface HsFlow extends Partial<HsFlowBody> {
+  id: string;
+  name: string;
+  revisionId?: string;
+  crmObjectCreationStatus?: string;
+  [k: string]: unknown;
+}
+
+const MAX_ACTIONS = 500;
+const UNIT = { m: "MINUTES", h: "HOURS", d: "DAYS" } as const;
+const UNIT_OF: Record<string, string> = { MINUTES: "m", HOURS: "h", DAYS: "d", WEEKS: "w" };
+
+/** HubSpot numbers list ids; names stand in for them in `normalize`. */
+const listIdValue = (id: string): number | string => (/^[0-9]+$/.test(id) ? Number(id) : id);
+
+/* ------------------------------------------------------------------ writing */
+
+class ActionWriter {
+  readonly actions: HsAction[] = [];
+  private nextId = 1;
+  constructor(private readonly refs: Refs, private readonly issues: Issues) {}
+
+  /** The steps as a chain; returns the edge into its first action (undefined for an empty chain). */
+  chain(steps: readonly Step[], tail: readonly Step[] = []): HsConnection | undefined {
+    const exit = steps.findIndex((s) => s.type === "exit");
+    if (exit >= 0 && exit < steps.length - 1) {
+      this.issues.warn("unreachable-steps", `steps after an \`exit\` never run and are not written to HubSpot`);
+    }
+    const own = exit >= 0 ? steps.slice(0, exit) : steps;
+    const rest = exit >= 0 ? [] : tail;
+    const [first, ...more] = own;
+    if (!first) return rest.length ? this.chain(rest) : undefined;
+    if (first.type === "branch") return this.edge(this.branch(first, [...more, ...rest]));
+    // Ids follow reading order: this step's id is taken before the rest of the chain is written.
+    const id = this.reserve();
+    const next = this.chain(more, rest);
+    this.fill(id, first, next);
+    return this.edge(id);
+  }
+
+  private edge(id: string): HsConnection {
+    return { edgeType: "STANDARD", nextActionId: id };
+  }
+
+  private reserved = new Map<string, number>();
+  private reserve(): string {
+    const actionId = String(this.nextId++);
+    this.reserved.set(actionId, this.actions.length);
+    this.actions.push({ actionId, type: "PENDING" });
+    return actionId;
+  }
+
+  private fill(id: string, s: Step, next: HsConnection | undefined): void {
+    const at = this.reserved.get(id)!;
+    this.actions[at] = compact({ actionId: id, ...this.action(s), connection: next }) as HsAction;
+    if (this.actions.length > MAX_ACTIONS) this.issues.error("too-many-actions", `the workflow compiles to more than ${MAX_ACTIONS} HubSpot actions`, "steps after a branch are copied into each path: move shared steps before the branch");
+  }
+
+  private action(s: Step): Omit<HsAction, "actionId"> {
+    const single = (actionTypeId: string, fields: Record<string, unknown>) => ({ type: "SINGLE_CONNECTION", actionTypeId, actionTypeVersion: 0, fields });
+    switch (s.type) {
+      case "wait": {
+        const m = /^([0-9]+)(m|h|d|w)$/.exec(s.duration ?? "0d")!;
+        const n = Number(m[1]) * (m[2] === "w" ? 7 : 1);
+        const unit = m[2] === "w" ? "DAYS" : UNIT[m[2] as keyof typeof UNIT];
+        if (s.until?.weekday) this.issues.error("unsupported-step", "HubSpot delays cannot wait for a weekday", "use a duration and a time of day");
+        if (s.until?.timezone) this.issues.warn("unsupported-step", "HubSpot delays use the account's time zone; `timezone` is ignored");
+        if (s.max) this.issues.warn("unsupported-step", "HubSpot delays have no upper bound; `max` is ignored");
+        const [hour, minute] = (s.until?.time ?? "").split(":").map(Number);
+        return single(ACTION_TYPES.delay, compact({ delta: String(n), time_unit: unit, time_of_day: s.until?.time ? { hour, minute } : undefined }));
+      }
+      case "send":
+        if (s.channel !== "email") {
+          this.issues.error("unsupported-channel", `HubSpot contact workflows cannot send on the ${s.channel} channel`, "HubSpot workflows send marketing email; use another platform for this channel");
+        }
+        if (s.transactional) this.issues.warn("unsupported-step", "HubSpot workflows send marketing email; `transactional` is not written");
+        return single(ACTION_TYPES.sendEmail, { content_id: refId(this.refs, this.issues, "template", s.template) });
+      case "update_property":
+        return single(ACTION_TYPES.setProperty, {
+          property_name: s.property,
+          value: { type: "STATIC_VALUE", staticValue: s.value === null ? "" : String(s.value) },
+        });
+      case "add_to_segment":
+        return single(ACTION_TYPES.addToList, { listId: refId(this.refs, this.issues, "segment", s.segment) });
+      case "remove_from_segment":
+        return single(ACTION_TYPES.removeFromList, { listId: refId(this.refs, this.issues, "segment", s.segment) });
+      case "webhook":
+        if (s.url.startsWith(UNSUPPORTED_URL)) {
+          this.issues.error("unsupported-action", `the step stands for a HubSpot action Mops cannot write (${s.url.slice(UNSUPPORTED_URL.length)})`, "edit this workflow in HubSpot, or replace the step");
+        }
+        return { type: "WEBHOOK", method: s.method ?? "POST", webhookUrl: s.url, queryParams: [] };
+      case "split":
+        this.issues.error("unsupported-step", "HubSpot workflows cannot split contacts by percentage", "use a branch on a property, or run the split on another platform");
+        return single(ACTION_TYPES.delay, { delta: "0", time_unit: "MINUTES" });
+      default:
+        throw new Error(`unexpected step ${s.type}`);
+    }
+  }
+
+  private branch(b: Extract<Step, { type: "branch" }>, tail: readonly Step[]): string {
+    const id = this.reserve();
+    if ("engagement" in b.condition) {
+      this.issues.error("unsupported-condition", "branches on email engagement are not mapped to HubSpot yet", "branch on a contact property or list membership instead");
+    }
+    const cond = "engagement" in b.condition ? undefined : (b.condition as Condition);
+    const filterBranch = toFilterBranch(cond, this.refs, this.issues);
+    const yes = this.chain(b.then, tail);
+    const no = this.chain(b.else ?? [], tail);
+    this.actions[this.reserved.get(id)!] = compact({
+      actionId: id,
+      type: "LIST_BRANCH",
+      listBranches: [compact({ branchName: "Yes", filterBranch, connection: yes })],
+      defaultBranchName: "No",
+      defaultBranch: no,
+    }) as HsAction;
+    return id;
+  }
+}
+
+function enrollment(spec: WorkflowSpec, refs: Refs, issues: Issues): HsEnrollment {
+  const shouldReEnroll = spec.reenrollment?.allowed ?? false;
+  if (spec.reenrollment?.after) issues.warn("unsupported-setting", "HubSpot re-enrolls as soon as the trigger fires again; `reenrollment.after` is not written");
+  const t = spec.trigger;
+  switch (t.type) {
+    case "segment_entry": {
+      const c: Condition = spec.entry_filter ? { all: [{ in_segment: t.segment }, spec.entry_filter] } : { in_segment: t.segment };
+      return {
+        type: "LIST_BASED",
+        shouldReEnroll,
+        unEnrollObjectsNotMeetingCriteria: false,
+        reEnrollmentTriggersFilterBranches: [],
+        listFilterBranch: toFilterBranch(c, refs, issues),
+      };
+    }
+    case "event": {
+      const [event] = toFilterBranch({ event: t.event, where: t.where }, refs, issues).filterBranches[0].filterBranches;
+      return compact({
+        type: "EVENT_BASED",
+        shouldReEnroll,
+        eventFilterBranches: [event],
+        listMembershipFilterBranches: [],
+        refinementCriteria: spec.entry_filter ? toFilterBranch(spec.entry_filter, refs, issues) : undefined,
+      });
+    }
+    case "date":
+      issues.error("unsupported-trigger", "date-based triggers are not mapped to HubSpot contact workflows", "trigger on a segment whose condition is on the date property (e.g. `within`), then wait");
+      return { type: "MANUAL", shouldReEnroll };
+    case "manual":
+      if (spec.entry_filter) issues.warn("unsupported-setting", "manually enrolled HubSpot workflows have no entry filter; it is not written");
+      return { type: "MANUAL", shouldReEnroll };
+  }
+}
+
+/** The neutral workflow as the flow fields Mops owns, plus the problems HubSpot cannot express. */
+export function toFlowBody(spec: WorkflowSpec, refs: Refs, issues: Issues): HsFlowBody {
+  if (spec.rollout_percent !== undefined && spec.rollout_percent < 100) {
+    issues.error("unsupported-setting", "HubSpot workflows cannot enroll a percentage of contacts (`rollout_percent`)", "gate entry with a segment instead");
+  }
+  if (spec.holdout_percent) issues.error("unsupported-setting", "HubSpot workflows have no holdout group (`holdout_percent`)", "hold contacts out with a static segment in `suppression`");
+  if (spec.suppression?.events?.length) {
+    issues.error("unsupported-setting", "HubSpot contact workflows suppress by list only, not by event", "create a segment of contacts who did the event and list it under `suppression.segments`");
+  }
+  const writer = new ActionWriter(refs, issues);
+  const start = writer.chain(spec.steps);
+  return compact({
+    type: "CONTACT_FLOW",
+    flowType: "WORKFLOW",
+    objectTypeId: "0-1",
+    isEnabled: spec.status === "active",
+    description: spec.description,
+    startActionId: start?.nextActionId,
+    nextAvailableActionId: String(writer.actions.length + 1),
+    actions: writer.actions,
+    enrollmentCriteria: enrollment(spec, refs, issues),
+    suppressionListIds: (spec.suppression?.segments ?? []).map((s) => listIdValue(refId(refs, issues, "segment", s))),
+    goalFilterBranch: spec.goal ? toFilterBranch(spec.goal, refs, issues) : undefined,
+  }) as HsFlowBody;
+}
+
+/* ------------------------------------------------------------------ reading */
+
+class ActionReader {
+  private readonly byId: Map<string, HsAction>;
+  constructor(actions: readonly HsAction[], private readonly refs: Refs, private readonly notes: ReadNotes) {
+    this.byId = new Map(actions.map((a) => [String(a.actionId), a]));
+  }
+
+  chain(edge: HsConnection | undefined, seen: ReadonlySet<string> = new Set()): Step[] {
+    const steps: Step[] = [];
+    const path = new Set(seen);
+    let e = edge;
+    while (e) {
+      const id = String(e.nextActionId);
+      if (path.has(id)) {
+        this.notes.unknown.push(`a loop back to action ${id}`);
+        break;
+      }
+      path.add(id);
+      const a = this.byId.get(id);
+      if (!a) {
+        this.notes.unknown.push(`a connection to missing action ${id}`);
+        break;
+      }
+      if (a.type === "LIST_BRANCH") {
+        steps.push(this.listBranch(a.listBranches ?? [], a.defaultBranch, path));
+        break;
+      }
+      steps.push(this.step(a));
+      e = a.connection;
+    }
+    return steps;
+  }
+
+  /** Several list branches read as nested yes/no branches, the shape Mops writes. */
+  private listBranch(branches: NonNullable<HsAction["listBranches"]>, dflt: HsConnection | undefined, seen: ReadonlySet<string>): Step {
+    const [first, ...others] = branches;
+    const otherwise = others.length ? [this.listBranch(others, dflt, seen)] : this.chain(dflt, seen);
+    if (!first) return otherwise[0] ?? { type: "exit" };
+    const condition = fromFilterBranch(first.filterBranch, this.refs, this.notes) ?? { all: [] };
+    return compact({ type: "branch" as const, condition, then: this.chain(first.connection, seen), else: otherwise.length ? otherwise : undefined });
+  }
+
+  private step(a: HsAction): Step {
+    const f = a.fields ?? {};
+    if (a.type === "WEBHOOK") return { type: "webhook", url: String(a.webhookUrl), method: (a.method ?? "POST") as "POST" };
+    switch (a.type === "SINGLE_CONNECTION" ? a.actionTypeId : undefined) {
+      case ACTION_TYPES.delay: {
+        const unit = UNIT_OF[String(f.time_unit ?? "DAYS")] ?? "d";
+        const tod = f.time_of_day as { hour: number; minute: number } | undefined;
+        const pad = (n: number) => String(n).padStart(2, "0");
+        return compact({ type: "wait" as const, duration: `${Number(f.delta ?? 0)}${unit}`, until: tod ? { time: `${pad(tod.hour)}:${pad(tod.minute)}` } : undefined });
+      }
+      case ACTION_TYPES.sendEmail:
+        return { type: "send", channel: "email", template: refName(this.refs, "template", String(f.content_id)) };
+      case ACTION_TYPES.setProperty: {
+        const v = (f.value ?? {}) as { type?: string; staticValue?: string };
+        if (v.type === "STATIC_VALUE") return { type: "update_property", property: String(f.property_name), value: v.staticValue === "" ? null : String(v.staticValue) };
+        break;
+      }
+      case ACTION_TYPES.addToList:
+        return { type: "add_to_segment", segment: refName(this.refs, "segment", String(f.listId)) };
+      case ACTION_TYPES.removeFromList:
+        return { type: "remove_from_segment", segment: refName(this.refs, "segment", String(f.listId)) };
+      case ACTION_TYPES.legacyListMembership: {
+        const segment = refName(this.refs, "segment", String(f.list_id));
+        return f.operation === "REMOVE" ? { type: "remove_from_segment", segment } : { type: "add_to_segment", segment };
+      }
+    }
+    const what = `${a.type}${a.actionTypeId ? ` ${a.actionTypeId}` : ""}`;
+    this.notes.unknown.push(`action ${a.actionId} (${what})`);
+    return { type: "webhook", url: `${UNSUPPORTED_URL}${what.replace(/\s+/g, "-")}` };
+  }
+}
+
+function trigger(e: HsEnrollment | undefined, refs: Refs, notes: ReadNotes): Pick<WorkflowSpec, "trigger" | "entry_filter"> {
+  if (e?.type === "LIST_BASED") {
+    const c = fromFilterBranch(e.listFilterBranch, refs, notes);
+    const disjuncts = c && "any" in c ? (c.any as Condition[]) : c ? [c] : [];
+    const conjuncts = disjuncts.map((d) => (isAll(d) ? d.all : [d]));
+    const seg = conjuncts[0]?.find(isMembership);
+    // The trigger segment is the membership every group of the criteria requires.
+    if (seg && conjuncts.every((cs) => cs.some((x) => isMembership(x) && x.in_segment === seg.in_segment))) {
+      const rests = conjuncts.map((cs) => {
+        const i = cs.findIndex((x) => isMembership(x) && x.in_segment === seg.in_segment);
+        const rest = cs.filter((_, j) => j !== i);
+        return rest.length === 1 ? rest[0] : rest.length ? { all: rest } : undefined;
+      });
+      const entry = rests.some((r) => r === undefined)
+        ? undefined
+        : rests.length === 1 ? rests[0] : { any: rests as Condition[] };
+      return compact({ trigger: { type: "segment_entry" as const, segment: seg.in_segment }, entry_filter: entry });
+    }
+    notes.unknown.push("enrollment on filters without a list (Mops triggers on a segment: move the filters into a segment)");
+    return compact({ trigger: { type: "manual" as const }, entry_filter: c });
+  }
+  if (e?.type === "EVENT_BASED") {
+    const [first, ...more] = e.eventFilterBranches ?? [];
+    if (more.length) notes.unknown.push(`${more.length + 1} enrollment events (Mops reads the first)`);
+    const ev = first ? fromFilterBranch({ filterBranchType: "OR", filters: [], filterBranches: [{ filterBranchType: "AND", filters: [], filterBranches: [first] }] }, refs, notes) : undefined;
+    const where = ev && "event" in ev ? (ev as { where?: never }).where : undefined;
+    return compact({
+      trigger: compact({ type: "event" as const, event: ev && "event" in ev ? String(ev.event) : "unknown", where }),
+      entry_filter: fromFilterBranch(e.refinementCriteria, refs, notes),
+    });
+  }
+  if (e && e.type !== "MANUAL") notes.unknown.push(`${e.type} enrollment`);
+  return { trigger: { type: "manual" } };
+}
+
+/** A live flow as a neutral workflow; `notes.unknown` lists what could not be represented. */
+export function fromFlow(flow: Partial<HsFlowBody>, refs: Refs, notes: ReadNotes): WorkflowSpec {
+  const reader = new ActionReader(flow.actions ?? [], refs, notes);
+  const steps = flow.startActionId ? reader.chain({ edgeType: "STANDARD", nextActionId: String(flow.startActionId) }) : [];
+  const suppress = (flow.suppressionListIds ?? []).map((id) => refName(refs, "segment", String(id)));
+  return compact({
+    status: flow.isEnabled ? ("active" as const) : ("paused" as const),
+    description: flow.description || undefined,
+    ...trigger(flow.enrollmentCriteria, refs, notes),
+    suppression: suppress.length ? { segments: suppress } : undefined,
+    // The schema needs a step; an empty HubSpot flow reads as one that ends at once.
+    steps: steps.length ? steps : [{ type: "exit" as const }],
+    goal: fromFilterBranch(flow.goalFilterBranch, refs, notes),
+    reenrollment: flow.enrollmentCriteria?.shouldReEnroll ? { allowed: true } : undefined,
+  });
+}

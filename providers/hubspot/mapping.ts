@@ -1,0 +1,50 @@
+import { error, warning, type Diagnostic } from "../../src/diagnostics";
+import type { Kind, PropertySpec } from "../../src/model";
+
+/**
+ * What the pure neutral <-> HubSpot mappers need from outside: platform ids for
+ * referenced resources and back, and declared property types (to pick a
+ * filter's operationType).
+ */
+export interface Refs {
+  id(kind: Kind, name: string): string | undefined;
+  name(kind: Kind, id: string): string | undefined;
+  propertyType?(name: string): PropertySpec["type"] | undefined;
+}
+
+/**
+ * Names stand in for ids. `normalize` maps a spec to HubSpot and back through
+ * these, so it needs no account and agrees with the read mapping by construction.
+ */
+export const identityRefs: Refs = { id: (_k, name) => name, name: (_k, id) => id };
+
+/** Problems found while mapping one resource: what `check()` reports and what blocks a write. */
+export class Issues {
+  readonly list: Diagnostic[] = [];
+  constructor(readonly address: string) {}
+  error(code: string, message: string, hint?: string): void {
+    this.list.push(error(`hubspot/${code}`, `${this.address}: ${message}`, { hint, address: this.address }));
+  }
+  warn(code: string, message: string, hint?: string): void {
+    this.list.push(warning(`hubspot/${code}`, `${this.address}: ${message}`, { hint, address: this.address }));
+  }
+  get hasErrors(): boolean {
+    return this.list.some((d) => d.severity === "error");
+  }
+}
+
+/** A reference to a resource that has no HubSpot id (yet). */
+export function refId(refs: Refs, issues: Issues, kind: Kind, name: string): string {
+  const id = refs.id(kind, name);
+  if (id !== undefined) return id;
+  issues.error("unresolved-reference", `${kind}.${name} has no HubSpot id`, `declare ${kind}.${name} in the stack (it is created first) or import it`);
+  return name;
+}
+
+/** A platform id we cannot name falls back to a readable, stable name. */
+export const refName = (refs: Refs, kind: Kind, id: string): string => refs.name(kind, id) ?? `${kind}_${id.replace(/[^a-z0-9]+/gi, "_").toLowerCase()}`;
+
+/** Drops undefined fields so mapped specs deep-equal regardless of how they were built. */
+export function compact<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}

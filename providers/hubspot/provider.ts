@@ -1,0 +1,123 @@
+import type { Diagnostic } from "../../src/diagnostics";
+import { address, type Kind, type ProviderConfig, type Resource, type Step } from "../../src/model";
+import { ProviderError, type CallContext, type Provider } from "../../src/provider/types";
+import { capabilities } from "./capabilities";
+import { createHubSpotClient } from "./client";
+import { frequencyCaps } from "./frequency-caps";
+import { unsupported, type HubSpotEnv, type KindOps } from "./kind";
+import { NameCache } from "./names";
+import { properties } from "./properties";
+import { segments } from "./segments";
+import { subscriptionTypes } from "./subscriptions";
+import { createTemplates } from "./templates";
+import { loadRoleAndTeamNames, roles, teams, users } from "./users";
+import { createWorkflows } from "./workflows";
+import { error } from "../../src/diagnostics";
+
+export interface HubSpotProviderOptions {
+  config: ProviderConfig;
+  env: NodeJS.ProcessEnv;
+  baseDir: string;
+  /** Tests shorten waits. */
+  backoffMs?: number;
+  maxRetries?: number;
+  random?: () => number;
+  creationPollMs?: number;
+  creationPollAttempts?: number;
+}
+
+const READ_ONLY_KINDS = ["role", "team", "subscription_type"] as const;
+
+function sentTemplates(steps: readonly Step[]): string[] {
+  return steps.flatMap((s) =>
+    s.type === "send" ? [s.template]
+    : s.type === "branch" ? [...sentTemplates(s.then), ...sentTemplates(s.else ?? [])]
+    : s.type === "split" ? s.paths.flatMap((p) => sentTemplates(p.steps))
+    : []);
+}
+
+export function createHubSpotProvider(opts: HubSpotProviderOptions): Provider {
+  const client = createHubSpotClient(opts);
+  /** Templates sent by workflows a frequency cap exempts: their emails stay outside HubSpot's cap. */
+  let capExempt = new Set<string>();
+  const ops: { [K in Kind]: KindOps<K> } = {
+    property: properties,
+    subscription_type: subscriptionTypes,
+    team: teams,
+    role: roles,
+    user: users,
+    template: createTemplates((name) => capExempt.has(name)),
+    segment: segments,
+    frequency_cap: frequencyCaps,
+    workflow: createWorkflows({ creationPollMs: opts.creationPollMs ?? 2_000, creationPollAttempts: opts.creationPollAttempts ?? 15 }),
+  };
+  const names: NameCache = new NameCache({
+    property: (ctx) => ops.property.list(env, ctx),
+    segment: (ctx) => ops.segment.list(env, ctx),
+    template: (ctx) => ops.template.list(env, ctx),
+    subscription_type: (ctx) => ops.subscription_type.list(env, ctx),
+    role: (ctx) => loadRoleAndTeamNames(env, ctx),
+    team: (ctx) => loadRoleAndTeamNames(env, ctx),
+  });
+  const env: HubSpotEnv = { client, names };
+  const kindOps = <K extends Kind>(k: K) => ops[k] as unknown as KindOps<Kind>;
+
+  /** Declared roles, teams and subscription types must already exist: HubSpot's API cannot make them. */
+  async function missingReadOnly(resources: Resource[], ctx: CallContext): Promise<Diagnostic[]> {
+    const out: Diagnostic[] = [];
+    for (const kind of READ_ONLY_KINDS) {
+      const declared = resources.filter((r) => r.kind === kind);
+      if (!declared.length) continue;
+      const live = new Set((await ops[kind].list(env, ctx)).map((o) => o.name));
+      for (const r of declared.filter((d) => !live.has(d.name))) {
+        out.push(error("hubspot/manual-step", `${address(kind, r.name)} does not exist in HubSpot, and HubSpot's API cannot create it`, {
+          address: address(kind, r.name),
+          hint: capabilities[kind]?.note,
+        }));
+      }
+    }
+    return out;
+  }
+
+  return {
+    name: "hubspot",
+    capabilities,
+    list: (kind, ctx) => kindOps(kind).list(env, ctx),
+    read: (kind, id, ctx) => kindOps(kind).read(env, id, ctx),
+    create: (r, ctx) => {
+      const o = kindOps(r.kind);
+      return o.create ? o.create(env, r, ctx) : unsupported(r.kind, "create", capabilities[r.kind]?.note ?? "");
+    },
+    update: (r, live, ctx) => {
+      const o = kindOps(r.kind);
+      return o.update ? o.update(env, r, live, ctx) : unsupported(r.kind, "change", capabilities[r.kind]?.note ?? "");
+    },
+    delete: (kind, id, ctx) => {
+      const o = kindOps(kind);
+      return o.delete ? o.delete(env, id, ctx) : unsupported(kind, "delete", capabilities[kind]?.note ?? "");
+    },
+    normalize: (r) => kindOps(r.kind).normalize(r),
+    async check(resources, ctx) {
+      const byName = new Map(resources.map((r) => [address(r.kind, r.name), r]));
+      capExempt = new Set(
+        resources
+          .flatMap((r) => (r.kind === "frequency_cap" ? r.spec.exempt?.workflows ?? [] : []))
+          .flatMap((w) => {
+            const wf = byName.get(address("workflow", w));
+            return wf?.kind === "workflow" ? sentTemplates(wf.spec.steps) : [];
+          }),
+      );
+      const offline = resources.flatMap((r) => kindOps(r.kind).check?.(r) ?? []);
+      try {
+        return [...offline, ...(await missingReadOnly(resources, ctx))];
+      } catch (e) {
+        if (e instanceof ProviderError) return [...offline, e.diagnostic];
+        throw e;
+      }
+    },
+    get requestCount() {
+      return client.requestCount;
+    },
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,131 @@
+import type { Diagnostic } from "../../diagnostics";
+import { durationMs, type Channel, type FrequencyCapSpec, type WorkflowSpec } from "../../model";
+import type { AnalysisContext, Rule } from "../context";
+import { routes, sends, type Route } from "../steps";
+
+/**
+ * Worst-case marketing sends one contact can get from one workflow within
+ * `periodMs`: the fastest route through the journey, repeated as often as
+ * re-enrollment allows (the journey must finish, and `after` must pass,
+ * before the contact can enter again).
+ */
+export function worstCaseSends(w: WorkflowSpec, periodMs: number, counts: (s: Route["sends"][number]["step"]) => boolean): number {
+  let worst = 0;
+  for (const r of routes(w.steps)) {
+    const times = r.sends.filter((s) => counts(s.step)).map((s) => s.at);
+    if (times.length === 0) continue;
+    let all = times;
+    if (w.reenrollment?.allowed) {
+      const gap = Math.max(r.end, w.reenrollment.after ? durationMs(w.reenrollment.after) : 0);
+      if (gap === 0) return Infinity;
+      all = [];
+      for (let k = 0; k * gap < periodMs + r.end && all.length < 100_000; k++) for (const t of times) all.push(t + k * gap);
+    }
+    worst = Math.max(worst, maxInWindow(all.sort((a, b) => a - b), periodMs));
+  }
+  return worst;
+}
+
+/** Most points of a sorted list inside any half-open window [s, s + len). */
+function maxInWindow(sorted: number[], len: number): number {
+  let best = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[i] - sorted[j] >= len) j++;
+    best = Math.max(best, i - j + 1);
+  }
+  return best;
+}
+
+/**
+ * The most sends one contact can collect: the heaviest group of workflows
+ * whose audiences pairwise can overlap (a clique; "cannot decide" counts as
+ * overlapping). Exact search for small groups; beyond that, the plain sum.
+ */
+function heaviestOverlap(ctx: AnalysisContext, items: { workflow: string; sends: number }[]): number {
+  const sum = items.reduce((s, c) => s + c.sends, 0);
+  if (items.length > 24) return sum;
+  const ws = items.map((i) => [i.workflow, ctx.workflows.get(i.workflow)!] as const);
+  const meets = items.map((_, a) => items.map((_, b) =>
+    a === b || ctx.solver.intersect(ctx.solver.audience(...ws[a]), ctx.solver.audience(...ws[b])).status !== "unsat"));
+  let best = 0;
+  const grow = (chosen: number[], from: number, weight: number, rest: number) => {
+    if (weight > best) best = weight;
+    if (weight + rest <= best) return;
+    for (let k = from; k < items.length; k++) {
+      rest -= items[k].sends;
+      if (chosen.every((c) => meets[c][k])) grow([...chosen, k], k + 1, weight + items[k].sends, rest);
+    }
+  };
+  grow([], 0, 0, sum);
+  return best;
+}
+
+const covers = (cap: FrequencyCapSpec, name: string, channel: Channel) =>
+  cap.channels.includes(channel) && !(cap.exempt?.workflows ?? []).includes(name);
+
+export const capBudget: Rule = (ctx) => {
+  const out: Diagnostic[] = [];
+  const active = [...ctx.workflows].filter(([, w]) => w.status === "active");
+  for (const [capName, cap] of ctx.all("frequency_cap")) {
+    const periodMs = durationMs(cap.period);
+    const countTransactional = cap.exempt?.transactional === false;
+    const contributions: { workflow: string; sends: number }[] = [];
+    for (const [name, w] of active) {
+      if ((cap.exempt?.workflows ?? []).includes(name)) continue;
+      const n = worstCaseSends(w, periodMs, (s) => cap.channels.includes(s.channel) && (countTransactional || !s.transactional));
+      if (n === 0) continue;
+      // A workflow nobody can enter sends nothing.
+      if (ctx.solver.intersect(ctx.solver.audience(name, w)).status === "unsat") continue;
+      contributions.push({ workflow: name, sends: n });
+    }
+    const total = heaviestOverlap(ctx, contributions);
+    if (total <= cap.max) continue;
+    contributions.sort((a, b) => b.sends - a.sends || (a.workflow < b.workflow ? -1 : 1));
+    const shown = contributions.map((c) => `${c.workflow} (${c.sends === Infinity ? "unbounded" : c.sends})`).join(", ");
+    out.push(ctx.finding("cap/exceeded", "warning", { kind: "frequency_cap", name: capName }, ["max"],
+      `one contact can get ${total === Infinity ? "an unbounded number of" : `up to ${total}`} marketing ${cap.channels.join("/")} messages in ${cap.period}, above this cap of ${cap.max}: ${shown}`,
+      {
+        hint: "space the sends with waits, limit re-enrollment (`reenrollment.after`), suppress overlapping audiences, or exempt a workflow deliberately",
+        detail: { cap: capName, max: cap.max, period: cap.period, worstCase: total === Infinity ? "unbounded" : total, workflows: contributions },
+      }));
+  }
+  return out;
+};
+
+export const uncoveredSends: Rule = (ctx) => {
+  const out: Diagnostic[] = [];
+  const caps = [...ctx.all("frequency_cap").values()];
+  for (const [name, w] of ctx.workflows) {
+    if (w.status !== "active") continue;
+    const reported = new Set<Channel>();
+    for (const { step, path } of sends(w)) {
+      if (step.transactional || reported.has(step.channel)) continue;
+      if (caps.some((c) => covers(c, name, step.channel))) continue;
+      reported.add(step.channel);
+      out.push(ctx.finding("cap/uncovered-send", "warning", { kind: "workflow", name }, path,
+        `marketing ${step.channel} from \`workflow.${name}\` is limited by no frequency cap`,
+        { hint: `declare a \`frequency_caps\` entry whose channels include ${step.channel}`, detail: { channel: step.channel } }));
+    }
+  }
+  return out;
+};
+
+/** How Mops makes a cap hold where the platform has no API for it (platform facts, §0 and §1.6/2.5/3.8). */
+const ENFORCEMENT: Record<string, string> = {
+  hubspot:
+    "HubSpot has no API for the account-level send-frequency limit: Mops sets `limitSendFrequency` on every marketing email it manages so the portal's limit applies, and adds an entry filter to each sending workflow; the limit itself is set in the HubSpot account settings (no endpoint)",
+  klaviyo:
+    "Klaviyo only exposes Smart Sending per message: Mops turns on `smart_sending_enabled` for every marketing message it manages and adds an entry filter to each sending flow; the Smart Sending window is set in the Klaviyo account settings",
+  braze:
+    "Braze global frequency capping is dashboard-only: Mops cannot write it, so it adds an entry filter to each sending canvas and reports drift; the rule itself is set in the Braze dashboard",
+};
+
+export const capEnforcement: Rule = (ctx) => {
+  const provider = ctx.provider;
+  const how = provider ? ENFORCEMENT[provider] : undefined;
+  if (!how) return [];
+  return [...ctx.all("frequency_cap").keys()].map((name) =>
+    ctx.finding("cap/enforcement", "info", { kind: "frequency_cap", name }, undefined, `${how}.`, {
+      detail: { provider },
+    }));
+};

@@ -1,0 +1,55 @@
+import type { Diagnostic } from "../../diagnostics";
+import { CHANNELS, type WorkflowSpec } from "../../model";
+import type { AnalysisContext, Rule } from "../context";
+import { marketingChannels } from "../steps";
+import { describeWitness, maskedWitness } from "../witness";
+
+/**
+ * Two active workflows that can enrol the same contact and both send
+ * marketing on one channel, with nothing deciding between them (equal or
+ * missing priority). Mutual exclusion through suppression shows up as an
+ * empty intersection of the audiences.
+ */
+export const conflicts: Rule = (ctx) => {
+  const out: Diagnostic[] = [];
+  const active = [...ctx.workflows].filter(([, w]) => w.status === "active");
+  // Channel bitmasks make the pairwise scan cheap for workflows that cannot clash.
+  const items = active
+    .map(([name, w]) => ({ name, w, mask: mask(w) }))
+    .filter((x) => x.mask !== 0)
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (let i = 0; i < items.length; i++) {
+    for (let j = i + 1; j < items.length; j++) {
+      const a = items[i], b = items[j];
+      const shared = a.mask & b.mask;
+      if (!shared) continue;
+      if (a.w.priority !== undefined && b.w.priority !== undefined && a.w.priority !== b.w.priority) continue;
+      const d = ctx.solver.intersect(ctx.solver.audience(a.name, a.w), ctx.solver.audience(b.name, b.w));
+      if (d.status === "unsat") continue;
+      const channels = CHANNELS.filter((_, k) => shared & (1 << k));
+      const pair = `\`workflow.${a.name}\` and \`workflow.${b.name}\``;
+      if (d.status === "sat") {
+        out.push(ctx.finding("conflict/overlapping-workflows", "warning", { kind: "workflow", name: b.name }, ["trigger"],
+          `${pair} can both enrol the same contact and send ${channels.join(", ")}: for example ${describeWitness(ctx, d.witness)}`,
+          {
+            hint: `give one a higher \`priority\`, or suppress one's audience in the other (\`suppression: { segments: [...] }\`)`,
+            detail: { workflows: [a.name, b.name], channels, witness: maskedWitness(ctx, d.witness) },
+          }));
+      } else {
+        out.push(ctx.finding("conflict/cannot-decide", "info", { kind: "workflow", name: b.name }, ["trigger"],
+          `cannot decide whether ${pair} reach the same contacts: ${d.reasons.join("; ")}`,
+          {
+            hint: "if they can overlap, set different priorities or a suppression; simpler conditions let the check decide",
+            detail: { workflows: [a.name, b.name], channels, reasons: d.reasons },
+          }));
+      }
+    }
+  }
+  return out;
+};
+
+function mask(w: WorkflowSpec): number {
+  let m = 0;
+  for (const c of marketingChannels(w)) m |= 1 << CHANNELS.indexOf(c);
+  return m;
+}

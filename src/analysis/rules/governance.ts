@@ -1,0 +1,84 @@
+import type { Diagnostic } from "../../diagnostics";
+import { leaves, isMembership, type Condition, type Kind } from "../../model";
+import { suggestion } from "../../stack/suggest";
+import type { AnalysisContext, Rule } from "../context";
+import type { Policy } from "../policy";
+import { walkSteps } from "../steps";
+
+/** Kinds whose declarations have `owner` and a purpose-like field. */
+const OWNED: Kind[] = ["workflow", "segment"];
+const purposeOf = (kind: Kind, spec: Record<string, unknown>) => (kind === "workflow" ? spec.purpose : spec.description);
+
+export function ownership(policy: Policy): Rule {
+  return (ctx) => {
+    const out: Diagnostic[] = [];
+    const owners = knownOwners(ctx);
+    for (const kind of OWNED) {
+      for (const [name, spec] of ctx.all(kind)) {
+        const s = spec as unknown as Record<string, unknown>;
+        const res = { kind, name };
+        const owner = s.owner as string | undefined;
+        if (owner === undefined && policy.governance.require_owner.includes(kind)) {
+          out.push(ctx.finding("governance/no-owner", "warning", res, undefined, `${kind}.${name} has no owner`, {
+            hint: "add `owner:` naming a declared user or team, so someone answers for it",
+          }));
+        }
+        if (owner !== undefined && !owners.has(owner.toLowerCase())) {
+          out.push(ctx.finding("governance/unknown-owner", "warning", res, ["owner"],
+            `owner \`${owner}\` is not a declared user or team`, { hint: suggestion(owner, [...owners.values()], "users and teams") }));
+        }
+        const purpose = purposeOf(kind, s);
+        if ((typeof purpose !== "string" || !purpose.trim()) && policy.governance.require_purpose.includes(kind)) {
+          const field = kind === "workflow" ? "purpose" : "description";
+          out.push(ctx.finding("governance/no-purpose", "warning", res, undefined, `${kind}.${name} does not say why it exists`, {
+            hint: `add \`${field}:\` in one sentence (what it is for and how success is measured)`,
+          }));
+        }
+      }
+    }
+    return out;
+  };
+}
+
+/** Owner spellings that count: team names, user names, user emails (case-insensitive) -> display form. */
+export function knownOwners(ctx: AnalysisContext): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const t of ctx.all("team").keys()) m.set(t.toLowerCase(), t);
+  for (const [u, spec] of ctx.all("user")) {
+    m.set(u.toLowerCase(), u);
+    m.set(spec.email.toLowerCase(), spec.email);
+  }
+  return m;
+}
+
+export const unused: Rule = (ctx) => {
+  const out: Diagnostic[] = [];
+  const segs = new Set<string>(), templates = new Set<string>();
+  const useCond = (c: unknown) => {
+    if (!c || typeof c !== "object" || "engagement" in (c as object)) return;
+    for (const l of leaves(c as Condition)) if (isMembership(l)) segs.add(l.in_segment);
+  };
+  for (const [, s] of ctx.all("segment")) useCond(s.conditions);
+  for (const [, w] of ctx.workflows) {
+    if (w.trigger.type === "segment_entry") segs.add(w.trigger.segment);
+    useCond(w.entry_filter);
+    useCond(w.goal);
+    for (const s of w.suppression?.segments ?? []) segs.add(s);
+    for (const { step } of walkSteps(w.steps)) {
+      if (step.type === "send") templates.add(step.template);
+      if (step.type === "branch") useCond(step.condition);
+      if (step.type === "add_to_segment" || step.type === "remove_from_segment") segs.add(step.segment);
+    }
+  }
+  for (const name of ctx.all("segment").keys()) {
+    if (segs.has(name)) continue;
+    out.push(ctx.finding("governance/unused-segment", "info", { kind: "segment", name }, undefined,
+      `segment.${name} is used by no workflow or segment`, { hint: "delete it, or reference it where it was meant to be used" }));
+  }
+  for (const name of ctx.all("template").keys()) {
+    if (templates.has(name)) continue;
+    out.push(ctx.finding("governance/unused-template", "info", { kind: "template", name }, undefined,
+      `template.${name} is sent by no workflow`, { hint: "delete it, or send it from the workflow it was written for" }));
+  }
+  return out;
+};

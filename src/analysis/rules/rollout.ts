@@ -1,0 +1,38 @@
+import type { Diagnostic } from "../../diagnostics";
+import type { Stack } from "../../model";
+import type { Rule } from "../context";
+import { isProtected, type Policy } from "../policy";
+
+/**
+ * A workflow that becomes active in a protected environment (it was not
+ * active in `previous`, the last applied stack) must start small: rollout at
+ * most the policy's percentage and/or with a holdout group.
+ */
+export function safeRollout(policy: Policy, previous: Stack | undefined): Rule {
+  return (ctx) => {
+    const rules = policy.safe_rollout;
+    const env = ctx.stack.environment;
+    if (!rules || !previous || !isProtected(policy, ctx.stack, env)) return [];
+    if (rules.environments && !rules.environments.includes(env)) return [];
+    const before = new Map(previous.resources.filter((r) => r.kind === "workflow").map((r) => [r.name, r.spec]));
+    const out: Diagnostic[] = [];
+    for (const [name, w] of ctx.workflows) {
+      if (w.status !== "active") continue;
+      const prev = before.get(name) as { status?: string } | undefined;
+      if (prev?.status === "active") continue;
+      const res = { kind: "workflow" as const, name };
+      const rollout = w.rollout_percent ?? 100;
+      if (rules.max_percent !== undefined && rollout > rules.max_percent) {
+        out.push(ctx.finding("rollout/unsafe-activation", "error", res, w.rollout_percent === undefined ? ["status"] : ["rollout_percent"],
+          `\`workflow.${name}\` goes live in protected environment \`${env}\` at ${rollout} % rollout; policy allows at most ${rules.max_percent} % for a first activation`,
+          { hint: `set \`rollout_percent: ${rules.max_percent}\` (in the environment's overrides) and raise it once the numbers look right`, detail: { rollout, max: rules.max_percent } }));
+      }
+      if (rules.require_holdout && !(w.holdout_percent && w.holdout_percent > 0)) {
+        out.push(ctx.finding("rollout/unsafe-activation", "error", res, w.holdout_percent === undefined ? ["status"] : ["holdout_percent"],
+          `\`workflow.${name}\` goes live in protected environment \`${env}\` without a holdout group`,
+          { hint: "set `holdout_percent` (e.g. 10) so its effect can be measured", detail: { holdout: w.holdout_percent ?? 0 } }));
+      }
+    }
+    return out;
+  };
+}

@@ -1,0 +1,4 @@
+export * from "./events";
+export * from "./apply";
+export * from "./actor";
+export * from "./run";

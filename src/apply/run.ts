@@ -1,0 +1,60 @@
+import type { Diagnostic } from "../diagnostics";
+import type { Stack } from "../model";
+import type { Provider } from "../provider";
+import type { StateBackend } from "../state/types";
+import { checkSavedPlan, hasChanges, refreshAndPlan, type Plan } from "../plan";
+import { apply, type ApplyMeta, type ApplyResult } from "./apply";
+import { nullSink, type EventSink } from "./events";
+
+export interface RunOptions {
+  provider: Provider;
+  backend: StateBackend;
+  desired: Stack;
+  meta: ApplyMeta;
+  events?: EventSink;
+  concurrency?: number;
+  signal?: AbortSignal;
+  /** Apply exactly this reviewed plan, if the world has not moved since it was made. */
+  savedPlan?: Plan;
+  /** Shown the plan before anything changes; false cancels. Absent: approved. */
+  confirm?: (plan: Plan) => Promise<boolean>;
+}
+
+export interface RunResult {
+  plan?: Plan;
+  /** Why nothing was applied (stale saved plan). */
+  diagnostics: Diagnostic[];
+  cancelled?: boolean;
+  applied?: ApplyResult;
+}
+
+/**
+ * The one path every change takes (apply, apply of a saved plan, rollback):
+ * lock, refresh, plan (or check the saved plan), confirm, apply, record, unlock.
+ * The lock is held from the read of state until the version is recorded.
+ */
+export async function runApply(opts: RunOptions): Promise<RunResult> {
+  const { backend, provider, desired } = opts;
+  const events = opts.events ?? nullSink;
+  const lock = await backend.lock(opts.meta.command, opts.meta.actor);
+  try {
+    const state = await backend.read();
+    const world = await refreshAndPlan(provider, desired, state, { events, signal: opts.signal, rollbackOf: opts.meta.rollbackOf });
+    let plan = world.plan;
+    if (opts.savedPlan) {
+      const stale = checkSavedPlan(opts.savedPlan, { desired, state, live: world.live, provider });
+      if (stale.length) return { plan: opts.savedPlan, diagnostics: stale };
+      plan = opts.savedPlan;
+    }
+    const needsSync = plan.changes.some((c) => c.action === "noop" && c.drift?.length);
+    if (!hasChanges(plan) && !needsSync && opts.meta.command === "apply") return { plan, diagnostics: [] };
+    if (hasChanges(plan) && opts.confirm && !(await opts.confirm(plan))) return { plan, diagnostics: [], cancelled: true };
+    const applied = await apply(plan, {
+      provider, backend, desired, meta: opts.meta, events, concurrency: opts.concurrency, signal: opts.signal,
+      state, live: world.live,
+    });
+    return { plan, diagnostics: [], applied };
+  } finally {
+    await backend.unlock(lock.id);
+  }
+}

@@ -1,0 +1,144 @@
+import { existsSync, readdirSync } from "node:fs";
+import { InvalidArgumentError } from "commander";
+import { createInterface } from "node:readline/promises";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { error, hasErrors, type Diagnostic } from "../diagnostics";
+import type { Stack } from "../model";
+import { createProvider, ProviderError, type Provider } from "../provider";
+import { loadStack, type LoadedStack } from "../stack";
+import { LockedError, openBackend, type StateBackend } from "../state";
+import { renderDiagnostics } from "../report/diagnostics";
+import { colorEnabled, guard } from "./render";
+
+export interface StackContext {
+  loaded: LoadedStack;
+  stack: Stack;
+  backend: StateBackend;
+  /** Present when the command asked for it. */
+  provider?: Provider;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  env?: string;
+}
+
+/** Diagnostics for the person at the terminal, on stderr (stdout may be a plan in JSON). */
+export function reportDiagnostics(ds: readonly Diagnostic[], loaded?: LoadedStack): void {
+  if (!ds.length) return;
+  process.stderr.write(renderDiagnostics(ds, { color: colorEnabled(process.stderr), source: (f) => loaded?.sources.text(f) }));
+}
+
+/** A one-line error for the user, exit code 1. */
+export function fail(message: string, hint?: string): void {
+  reportDiagnostics([error("cli/error", message, hint ? { hint } : {})]);
+  process.exitCode = 1;
+}
+
+let registered = false;
+/** Every providers/<name>/index.ts registers itself on import; the engine names none of them. */
+async function registerProviders(): Promise<void> {
+  if (registered) return;
+  registered = true;
+  const root = fileURLToPath(new URL("../../providers/", import.meta.url));
+  if (!existsSync(root)) return;
+  for (const name of readdirSync(root).sort()) {
+    const index = join(root, name, "index.ts");
+    if (existsSync(index)) await import(pathToFileURL(index).href);
+  }
+}
+
+/**
+ * Load the stack at `path` for `--env`, open its state backend and, when asked,
+ * its provider. On a user error, prints the diagnostics, sets exit code 1 and
+ * returns undefined: the command just stops.
+ */
+export async function openStack(path: string, opts: StackOptions, need: { provider: boolean }): Promise<StackContext | undefined> {
+  const res = await loadStack(path, { environment: opts.env, env: process.env });
+  reportDiagnostics(res.diagnostics.filter((d) => d.severity !== "info"), res.value);
+  if (!res.value || hasErrors(res.diagnostics)) {
+    process.exitCode = 1;
+    return undefined;
+  }
+  const loaded = res.value;
+  const stack = loaded.stack;
+  const envCfg = stack.environments[stack.environment];
+  const where = { stack: stack.name, environment: stack.environment, baseDir: loaded.baseDir, env: process.env };
+  const be = await openBackend(envCfg?.state, where);
+  reportDiagnostics(be.diagnostics, loaded);
+  if (!be.value) {
+    process.exitCode = 1;
+    return undefined;
+  }
+  const backend = be.value;
+  let provider: Provider | undefined;
+  if (need.provider) {
+    await registerProviders();
+    try {
+      const pr = envCfg ? await createProvider({ config: envCfg.provider, ...where }) : { diagnostics: [error("cli/no-environment", `environment \`${stack.environment}\` is not declared`)] };
+      reportDiagnostics(pr.diagnostics, loaded);
+      provider = pr.value;
+    } catch (e) {
+      if (!(e instanceof ProviderError)) throw e;
+      reportDiagnostics([e.diagnostic], loaded);
+    }
+    if (!provider) {
+      await backend.close();
+      process.exitCode = 1;
+      return undefined;
+    }
+  }
+  return {
+    loaded, stack, backend, provider,
+    close: async () => {
+      await provider?.close();
+      await backend.close();
+    },
+  };
+}
+
+/**
+ * A command action: a platform refusal or a held lock is the user's news, not
+ * a bug, and prints as a diagnostic; anything else thrown is a bug (render's guard).
+ */
+export function engineAction<A extends unknown[]>(action: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return guard(async (...args: A) => {
+    try {
+      await action(...args);
+    } catch (e) {
+      if (e instanceof LockedError) {
+        reportDiagnostics([
+          error("state/locked", e.message, {
+            hint: "only one apply per stack and environment runs at a time",
+            detail: { lock: e.info },
+          }),
+        ]);
+        process.exitCode = 1;
+      } else if (e instanceof ProviderError) {
+        reportDiagnostics([e.diagnostic]);
+        process.exitCode = 1;
+      } else throw e;
+    }
+  });
+}
+
+export const isInteractive = (): boolean => !!process.stdin.isTTY && !!process.stdout.isTTY;
+
+/** Terraform's confirmation: only the word `yes` goes ahead. */
+export async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const answer = await rl.question(`\n${question}\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: `);
+    return answer.trim() === "yes";
+  } finally {
+    rl.close();
+  }
+}
+
+/** Commander option parser for counts: a bad value is a usage error, not a bug. */
+export function intOption(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive whole number, got \`${v}\``);
+  return n;
+}

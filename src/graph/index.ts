@@ -1,0 +1,3 @@
+export * from "./refs";
+export * from "./order";
+export * from "./walk";

@@ -1,0 +1,7 @@
+export * from "./types";
+export * from "./diff";
+export * from "./resolver";
+export * from "./refresh";
+export * from "./make";
+export * from "./stale";
+export * from "./run";

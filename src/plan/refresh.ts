@@ -1,0 +1,47 @@
+import { KINDS, type Kind, type Stack } from "../model";
+import type { Capabilities, LiveObject, Provider } from "../provider";
+import type { State } from "../state/types";
+import type { EventSink } from "../apply/events";
+import { MutableRefs } from "./resolver";
+
+export interface RefreshResult {
+  live: LiveObject[];
+  refs: MutableRefs;
+  /** HTTP requests the provider made, when it counts them. */
+  requests?: number;
+  ms: number;
+}
+
+/** Kinds worth reading: declared or in state, and readable on this platform. */
+export function kindsToRefresh(capabilities: Capabilities, desired?: Stack, state?: State): Kind[] {
+  const used = new Set<Kind>([
+    ...(desired?.resources ?? []).map((r) => r.kind),
+    ...Object.values(state?.resources ?? {}).map((r) => r.kind),
+  ]);
+  return KINDS.filter((k) => used.has(k) && capabilities[k]?.read);
+}
+
+/**
+ * One bulk `list` per kind, in dependency order, so that when workflows are
+ * normalised the ids of the segments and templates they name are already known.
+ */
+export async function refresh(
+  provider: Provider,
+  kinds: readonly Kind[],
+  ctx: { state?: State; events?: EventSink; signal?: AbortSignal },
+): Promise<RefreshResult> {
+  const t0 = Date.now();
+  const before = provider.requestCount;
+  ctx.events?.({ type: "refresh-start", kinds: [...kinds] });
+  const refs = MutableRefs.from(ctx.state);
+  const live: LiveObject[] = [];
+  for (const k of KINDS.filter((x) => kinds.includes(x))) {
+    const objs = await provider.list(k, { refs, signal: ctx.signal });
+    for (const o of objs) refs.set(o.kind, o.name, o.id);
+    live.push(...objs);
+  }
+  const requests = before !== undefined && provider.requestCount !== undefined ? provider.requestCount - before : undefined;
+  const ms = Date.now() - t0;
+  ctx.events?.({ type: "refresh-done", objects: live.length, requests, ms });
+  return { live, refs, requests, ms };
+}

@@ -1,0 +1,28 @@
+import type { Stack } from "../model";
+import type { LiveObject, Provider } from "../provider";
+import type { State } from "../state/types";
+import type { EventSink } from "../apply/events";
+import { makePlan } from "./make";
+import { kindsToRefresh, refresh } from "./refresh";
+import type { Plan } from "./types";
+
+export interface PlannedWorld {
+  plan: Plan;
+  live: LiveObject[];
+  state: State;
+  /** Requests refresh made, when the provider counts them. */
+  requests?: number;
+}
+
+/** Refresh what the stack and state involve, then plan: the read-only half of every command. */
+export async function refreshAndPlan(
+  provider: Provider,
+  desired: Stack,
+  state: State,
+  opts: { events?: EventSink; signal?: AbortSignal; rollbackOf?: number } = {},
+): Promise<PlannedWorld> {
+  const kinds = kindsToRefresh(provider.capabilities, desired, state);
+  const { live, requests } = await refresh(provider, kinds, { state, events: opts.events, signal: opts.signal });
+  const plan = makePlan({ desired, state, live, provider, refreshed: kinds, rollbackOf: opts.rollbackOf });
+  return { plan, live, state, requests };
+}

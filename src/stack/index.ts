@@ -1,0 +1,86 @@
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { KIND_OF_KEY } from "../model";
+import { error, hasErrors, sortDiagnostics, type Diagnostic, type Result } from "../diagnostics";
+import { assemble, type Unit } from "./assemble";
+import { discover } from "./discover";
+import { resolveEnvVars } from "./env-vars";
+import { checkReferences } from "./references";
+import { schemaIssues } from "./schema-check";
+import type { LoadedStack, LoadOptions } from "./types";
+import { loadTsStack } from "./typescript";
+import { parseYamlFile, type ParsedFile } from "./yaml-file";
+
+export type { LoadedStack, LoadOptions, SourceIndex, SpecPath } from "./types";
+export { CODES, type Code } from "./codes";
+export { defaultStackPath, discover } from "./discover";
+
+/**
+ * Load a stack (YAML file, directory of YAML files, TypeScript file or
+ * directory with mops.ts) for one environment: parse with positions, resolve
+ * `${env:…}`, check the schema, merge files and overrides, check references.
+ * `value` is present when there is no error.
+ */
+export async function loadStack(path: string, opts: LoadOptions = {}): Promise<Result<LoadedStack>> {
+  const found = discover(path);
+  if ("code" in found) return { diagnostics: [found] };
+
+  const texts = new Map<string, string>();
+  const parsed: ParsedFile[] = [];
+  if (found.kind === "ts") parsed.push(await loadTsStack(found.files[0]));
+  else
+    for (const file of found.files) {
+      const text = readFileSync(file, "utf8");
+      texts.set(file, text);
+      parsed.push(parseYamlFile(file, text));
+    }
+
+  const diagnostics: Diagnostic[] = [];
+  const units: Unit[] = [];
+  for (const p of parsed) {
+    diagnostics.push(...p.diagnostics);
+    if (p.value === undefined) continue;
+    if (!p.value || typeof p.value !== "object" || Array.isArray(p.value)) {
+      diagnostics.push(
+        error("MOPS101", "a stack file must be a mapping of keys (`stack:`, `segments:`, …)", { range: p.locator.locate([]), hint: "see `mops init` for an example" }),
+      );
+      continue;
+    }
+    const env = resolveEnvVars(p.value, opts.env ?? process.env);
+    const issues = [...env.issues, ...schemaIssues(env.value)];
+    diagnostics.push(...issues.map((i) => error(i.code, i.message, { hint: i.hint, range: p.locator.locate(i.path, i.target), ...addressOf(i.path) })));
+    units.push({ file: p.file, value: env.value as Record<string, unknown>, locator: p.locator });
+  }
+
+  // A file that did not parse would make every cross-file check wrong.
+  if (units.length < parsed.length) return { diagnostics: sortDiagnostics(diagnostics) };
+  const a = assemble(units, texts, opts.environment);
+  diagnostics.push(...a.diagnostics);
+  if (a.stack && !hasErrors(diagnostics)) diagnostics.push(...checkReferences(a.stack, a.sources));
+
+  const policy = a.stack ? policyFile(found.baseDir, units) : undefined;
+  const value: LoadedStack | undefined =
+    a.stack && !hasErrors(diagnostics)
+      ? { stack: a.stack, sources: a.sources, files: found.files, baseDir: found.baseDir, ...(policy ? { policyFile: policy } : {}) }
+      : undefined;
+  return { value, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/**
+ * The validate pipeline of `mops validate`: today loading (schema and
+ * references); analysis diagnostics are appended by the caller.
+ */
+export async function validateStack(path: string, opts: LoadOptions = {}): Promise<Result<LoadedStack>> {
+  return loadStack(path, opts);
+}
+
+function addressOf(path: readonly (string | number)[]): { address?: string } {
+  const kind = typeof path[0] === "string" ? KIND_OF_KEY[path[0]] : undefined;
+  return kind && path.length >= 2 ? { address: `${kind}.${String(path[1])}` } : {};
+}
+
+function policyFile(baseDir: string, units: Unit[]): string | undefined {
+  const named = units.map((u) => u.value.policy).find((p): p is string => typeof p === "string");
+  if (named) return resolve(baseDir, named);
+  return ["policy.yaml", "policy.yml"].map((f) => resolve(baseDir, f)).find((f) => existsSync(f));
+}

@@ -1,0 +1,34 @@
+import { distance } from "fastest-levenshtein";
+
+/** The candidate closest to `word`, when it is close enough to be a plausible typo. */
+export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = distance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) [best, bestD] = [c, d];
+  }
+  if (best === undefined) return undefined;
+  const limit = Math.max(2, Math.floor(Math.max(word.length, best.length) / 3));
+  return bestD <= limit ? best : undefined;
+}
+
+/** "did you mean `x`?", else a short list of what exists, else what to do. */
+export function suggestion(word: string, candidates: readonly string[], what: string): string {
+  const c = closest(word, candidates);
+  if (c) return `did you mean \`${c}\`?`;
+  if (candidates.length === 0) return `no ${what} are declared`;
+  const shown = candidates.slice(0, 8).map((x) => `\`${x}\``).join(", ");
+  return `declared ${what}: ${shown}${candidates.length > 8 ? `, … (${candidates.length} in all)` : ""}`;
+}
+
+export const quote = (v: unknown): string => `\`${typeof v === "string" ? v : JSON.stringify(v)}\``;
+
+/** `Cart Recovery` -> `cart_recovery`: a lower_snake_case name ("" when nothing is left). */
+export function snakeCase(s: string): string {
+  return s
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^[^a-z]+|_+$/g, "");
+}

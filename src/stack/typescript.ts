@@ -1,0 +1,119 @@
+import { pathToFileURL } from "node:url";
+import { tsImport } from "tsx/esm/api";
+import { error, type Diagnostic, type SourceRange } from "../diagnostics";
+import { KIND_KEYS, KIND_OF_KEY, type Kind } from "../model";
+import type { CallSite } from "../sdk";
+import type { Locator } from "./locator";
+import { where } from "./where";
+import type { ParsedFile } from "./yaml-file";
+
+const DECLARATION = Symbol.for("mops.declaration");
+const STACK = Symbol.for("mops.stack");
+
+interface Decl {
+  kind: Kind;
+  name: string;
+  spec: unknown;
+  at?: CallSite;
+}
+
+const siteRange = (at: CallSite): SourceRange => ({ file: at.file, line: at.line, col: at.col, endLine: at.line, endCol: at.col + at.callee.length });
+
+/**
+ * Load a TypeScript stack with tsx (the same loader that runs the CLI) and
+ * turn its default export into the data a YAML file of the same stack would
+ * hold, so both go through one validation. Positions are the builders' call sites.
+ */
+export async function loadTsStack(file: string): Promise<ParsedFile> {
+  const fileStart: SourceRange = { file, line: 1, col: 1, endLine: 1, endCol: 1 };
+  const fallback: Locator = { file, locate: () => fileStart };
+  let mod: { default?: unknown };
+  try {
+    mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
+  } catch (e) {
+    return { file, locator: fallback, diagnostics: [loadError(e, file)] };
+  }
+  const def = mod.default as Record<string | symbol, unknown> | undefined;
+  if (!def || typeof def !== "object" || !def[STACK]) {
+    return {
+      file,
+      locator: fallback,
+      diagnostics: [
+        error("MOPS004", "this TypeScript file does not export a stack", {
+          range: fileStart,
+          hint: 'end it with `export default defineStack({ stack: "my_stack", resources: [ … ] })` (import { defineStack } from "mops")',
+        }),
+      ],
+    };
+  }
+
+  const stackAt = def.at as CallSite | undefined;
+  const stackRange = stackAt ? siteRange(stackAt) : fileStart;
+  const diagnostics: Diagnostic[] = [];
+  const value: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(def)) if (k !== "resources" && k !== "at" && v !== undefined) value[k] = v;
+
+  const decls = new Map<string, Decl>();
+  const resources = Array.isArray(def.resources) ? (def.resources as unknown[]).flat() : [];
+  if (!Array.isArray(def.resources))
+    diagnostics.push(error("MOPS102", "missing required key `resources`", { range: stackRange, hint: "list the stack's declarations: `resources: [property(…), segment(…)]`" }));
+  resources.forEach((d, i) => {
+    if (!d || typeof d !== "object" || !(d as Record<symbol, unknown>)[DECLARATION]) {
+      diagnostics.push(
+        error("MOPS004", `resources[${i}] is not a declaration`, { range: stackRange, hint: "build each resource with property(), segment(), workflow(), template(), … from \"mops\"" }),
+      );
+      return;
+    }
+    const decl = d as Decl;
+    const key = `${decl.kind}.${decl.name}`;
+    const first = decls.get(key);
+    if (first) {
+      diagnostics.push(
+        error("MOPS210", `${decl.kind} \`${decl.name}\` is declared twice`, {
+          range: decl.at ? siteRange(decl.at) : stackRange,
+          hint: first.at ? `first declared at ${where(siteRange(first.at))}; rename one or remove it` : "rename one or remove it",
+          address: key,
+        }),
+      );
+      return;
+    }
+    decls.set(key, decl);
+    const map = (value[KIND_KEYS[decl.kind]] ??= {}) as Record<string, unknown>;
+    map[decl.name] = decl.spec;
+  });
+
+  const locator: Locator = {
+    file,
+    locate(path) {
+      const kind = typeof path[0] === "string" ? KIND_OF_KEY[path[0]] : undefined;
+      const at = kind && path.length >= 2 ? decls.get(`${kind}.${String(path[1])}`)?.at : undefined;
+      return at ? siteRange(at) : stackRange;
+    },
+  };
+  return { file, value, locator, diagnostics };
+}
+
+/** A syntax or runtime error in the author's file, placed where it happened. */
+function loadError(e: unknown, file: string): Diagnostic {
+  const err = e instanceof Error ? e : new Error(String(e));
+  // esbuild: "Transform failed with 1 error:\n/path/x.ts:3:7: ERROR: Expected …" (0-based column)
+  const t = /^(.+?):(\d+):(\d+): ERROR: (.*)$/m.exec(err.message);
+  if (t) {
+    const col = Number(t[3]) + 1;
+    return error("MOPS003", `TypeScript syntax error: ${t[4].trim()}`, {
+      range: { file: t[1], line: Number(t[2]), col, endLine: Number(t[2]), endCol: col + 1 },
+      hint: "the stack file must compile before it can be validated",
+    });
+  }
+  const frame = (err.stack ?? "")
+    .split("\n")
+    .map((l) => /\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?$/.exec(l.trim()))
+    .find((m) => m && !m[1].includes("/node_modules/") && !m[1].startsWith("node:"));
+  const where = frame ? frame[1].replace(/^file:\/\//, "") : file;
+  const range = frame ? { file: where, line: Number(frame[2]), col: Number(frame[3]), endLine: Number(frame[2]), endCol: Number(frame[3]) + 1 } : { file, line: 1, col: 1 };
+  const notFound = (err as { code?: string }).code === "ERR_MODULE_NOT_FOUND";
+  return error("MOPS003", `the TypeScript stack failed to load: ${err.message.split("\n")[0]}`, {
+    range,
+    hint: notFound ? "check the import path; the SDK is imported as `from \"mops\"`" : "fix the error above; a stack file should only declare resources",
+  });
+}

@@ -1,0 +1,83 @@
+import { readFileSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
+import { error, type Result, type SourceRange } from "../diagnostics";
+import type { SecretRef, StateConfig } from "../model";
+import { LocalBackend } from "./local";
+import { PostgresBackend } from "./postgres";
+import type { StateBackend } from "./types";
+
+export * from "./types";
+export { LocalBackend } from "./local";
+export { PostgresBackend, redact } from "./postgres";
+export { newState } from "./new";
+export { defaultHolder } from "./lock";
+export { GENESIS_HASH, hashVersion, type VersionInput } from "./history";
+
+export interface BackendContext {
+  stack: string;
+  environment: string;
+  /** The stack's directory: `.mops/` and relative `path`s are under it. */
+  baseDir: string;
+  /** Variables for `${env:NAME}` (usually process.env). */
+  env: Record<string, string | undefined>;
+  /** Where the `state:` block was declared, for diagnostics. */
+  range?: SourceRange;
+}
+
+/**
+ * The backend a stack's `state:` block asks for (local when absent). A
+ * postgres backend is connected and its tables created here, so an unreachable
+ * server or a wrong password is a diagnostic, not an exception later.
+ */
+export async function openBackend(cfg: StateConfig | undefined, ctx: BackendContext): Promise<Result<StateBackend>> {
+  if (!cfg || cfg.backend === "local") {
+    const root = cfg?.path ? resolve(ctx.baseDir, cfg.path) : join(ctx.baseDir, ".mops");
+    return { value: new LocalBackend({ dir: join(root, ctx.stack, ctx.environment), stack: ctx.stack, environment: ctx.environment }), diagnostics: [] };
+  }
+  if (!cfg.url) {
+    return fail("state/postgres-url", "the postgres state backend needs `url`", ctx, "url: ${env:MOPS_STATE_URL}");
+  }
+  const url = resolveSecret(cfg.url, ctx);
+  if (!url.value) return { diagnostics: url.diagnostics };
+  const backend = new PostgresBackend({ url: url.value, stack: ctx.stack, environment: ctx.environment });
+  try {
+    await backend.open();
+  } catch (e) {
+    await backend.close();
+    // PostgresBackend errors are already redacted.
+    return fail(
+      "state/postgres-unreachable",
+      `cannot use the postgres state backend: ${(e as Error).message}`,
+      ctx,
+      "check that the server is reachable and the connection string's user, password and database are right",
+    );
+  }
+  return { value: backend, diagnostics: [] };
+}
+
+/** A connection string from `${env:NAME}`, `{ env }` or `{ file }`; a plain string is taken as the value itself. */
+function resolveSecret(ref: SecretRef, ctx: BackendContext): Result<string> {
+  const name = typeof ref === "string" ? /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(ref)?.[1] : "env" in ref ? ref.env : undefined;
+  if (typeof ref === "string" && name === undefined) return { value: ref, diagnostics: [] };
+  if (name !== undefined) {
+    const value = ctx.env[name];
+    if (value) return { value, diagnostics: [] };
+    return fail(
+      "state/missing-env",
+      `the state url names the environment variable ${name}, which is not set`,
+      ctx,
+      `export ${name}=postgres://user:password@host:5432/database`,
+    );
+  }
+  const file = (ref as { file: string }).file;
+  const path = isAbsolute(file) ? file : resolve(ctx.baseDir, file);
+  try {
+    return { value: readFileSync(path, "utf8").trim(), diagnostics: [] };
+  } catch (e) {
+    return fail("state/missing-file", `cannot read the state url from ${path}: ${(e as Error).message}`, ctx, "create the file with the connection string");
+  }
+}
+
+const fail = <T>(code: string, message: string, ctx: BackendContext, hint: string): Result<T> => ({
+  diagnostics: [error(code, message, { hint, ...(ctx.range ? { range: ctx.range } : {}) })],
+});

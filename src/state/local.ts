@@ -1,0 +1,218 @@
+import { promises as fs } from "node:fs";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { createExclusive, errno, pidAlive, readIfExists, removeIf, replaceFile, withFileMutex } from "./files";
+import { sealVersion, verifyChain, type StoredVersion, type VersionInput } from "./history";
+import { lockedError, newLockInfo } from "./lock";
+import { newState, nextSerialForWrite, withRecord } from "./new";
+import type { HistoryCheck, HistoryVersion, LockInfo, State, StateBackend, StateResource } from "./types";
+
+export interface LocalBackendOptions {
+  /** Directory holding this stack+environment's files (`<stackDir>/.mops/<stack>/<environment>`). */
+  dir: string;
+  stack: string;
+  environment: string;
+}
+
+const VERSION_FILE = /^(\d+)\.json$/;
+
+/** In-process queue per state directory, so concurrent `record` calls of one apply do not spin on the file mutex. */
+const queues = new Map<string, Promise<unknown>>();
+
+function serialize<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const run = (queues.get(key) ?? Promise.resolve()).then(fn, fn);
+  const tail = run.catch(() => undefined);
+  queues.set(key, tail);
+  void tail.then(() => {
+    if (queues.get(key) === tail) queues.delete(key);
+  });
+  return run;
+}
+
+/**
+ * State and history as files:
+ *   state.json           the current state, replaced atomically (temp + fsync + rename + dir fsync)
+ *   history/000001.json  one immutable file per version, created only if absent
+ *   lock.json            the apply lock, created only if absent
+ *   .write.lock          a short mutex around each read-modify-write of state.json
+ */
+export class LocalBackend implements StateBackend {
+  readonly kind = "local" as const;
+  readonly dir: string;
+  private readonly stack: string;
+  private readonly environment: string;
+  /** Id of the lock this instance took: like a postgres session, only the taker releases it (others force-unlock). */
+  private held?: string;
+
+  constructor(opts: LocalBackendOptions) {
+    this.dir = opts.dir;
+    this.stack = opts.stack;
+    this.environment = opts.environment;
+  }
+
+  private get statePath() {
+    return join(this.dir, "state.json");
+  }
+  private get lockPath() {
+    return join(this.dir, "lock.json");
+  }
+  private get historyDir() {
+    return join(this.dir, "history");
+  }
+  private versionPath(n: number) {
+    return join(this.historyDir, `${String(n).padStart(6, "0")}.json`);
+  }
+
+  /**
+   * The stored state; when there is none, an empty one is stored first, so
+   * that a plan made now and the apply of it agree on the lineage.
+   */
+  async read(): Promise<State> {
+    const text = await readIfExists(this.statePath);
+    if (text !== undefined) return this.parseState(text);
+    await fs.mkdir(this.dir, { recursive: true });
+    const fresh = newState(this.stack, this.environment);
+    if (await createExclusive(this.statePath, stateText(fresh))) return fresh;
+    // Someone else created it first: theirs is the lineage.
+    return this.parseState((await readIfExists(this.statePath)) ?? "");
+  }
+
+  record(address: string, resource: StateResource | null): Promise<State> {
+    return this.update((cur) => withRecord(cur, address, resource));
+  }
+
+  write(state: State): Promise<State> {
+    return this.update((cur) => ({
+      ...state,
+      stack: this.stack,
+      environment: this.environment,
+      serial: nextSerialForWrite(cur, state),
+    }));
+  }
+
+  /** Read-modify-write under the in-process queue and the cross-process mutex; durable on return. */
+  private update(change: (cur: State) => State): Promise<State> {
+    return serialize(this.dir, async () => {
+      await fs.mkdir(this.dir, { recursive: true });
+      return withFileMutex(join(this.dir, ".write.lock"), async () => {
+        const next = change(await this.read());
+        await replaceFile(this.statePath, stateText(next));
+        return next;
+      });
+    });
+  }
+
+  private parseState(text: string): State {
+    try {
+      return JSON.parse(text) as State;
+    } catch (e) {
+      throw new Error(`${this.statePath} is not valid JSON (${(e as Error).message}); restore it from a backup`);
+    }
+  }
+
+  async lock(operation: string, holder: string): Promise<LockInfo> {
+    await fs.mkdir(this.dir, { recursive: true });
+    const info = newLockInfo(operation, holder);
+    for (;;) {
+      if (await createExclusive(this.lockPath, JSON.stringify(info, null, 2) + "\n")) {
+        this.held = info.id;
+        return info;
+      }
+      const held = await this.currentLock();
+      // Released between our attempt and the read: try again.
+      if (!held) continue;
+      const gone = held.host === hostname() && held.pid !== undefined && !pidAlive(held.pid);
+      throw lockedError(held, gone);
+    }
+  }
+
+  async unlock(lockId: string): Promise<void> {
+    if (this.held !== lockId) return;
+    this.held = undefined;
+    // Someone else's lock (ours was force-unlocked and retaken) is left alone.
+    await removeIf(this.lockPath, (t) => lockIdOf(t) === lockId);
+  }
+
+  async forceUnlock(lockId?: string): Promise<LockInfo | undefined> {
+    const removed = await removeIf(this.lockPath, (t) => lockId === undefined || lockIdOf(t) === lockId);
+    return removed === undefined ? undefined : (JSON.parse(removed) as LockInfo);
+  }
+
+  async currentLock(): Promise<LockInfo | undefined> {
+    const text = await readIfExists(this.lockPath);
+    return text === undefined ? undefined : (JSON.parse(text) as LockInfo);
+  }
+
+  async appendVersion(v: VersionInput): Promise<HistoryVersion> {
+    await fs.mkdir(this.historyDir, { recursive: true });
+    for (;;) {
+      const slots = await this.slots();
+      const last = slots.at(-1);
+      const prev = last === undefined ? undefined : await this.getVersion(last);
+      const sealed = sealVersion(v, prev);
+      // Another writer may have taken this number since we listed: then list again.
+      if (await createExclusive(this.versionPath(sealed.version), JSON.stringify(sealed, null, 2) + "\n")) return sealed;
+    }
+  }
+
+  async listVersions(): Promise<HistoryVersion[]> {
+    const out: HistoryVersion[] = [];
+    for (const n of await this.slots()) {
+      const v = await this.getVersion(n);
+      if (v) out.push(v);
+    }
+    return out;
+  }
+
+  async getVersion(n: number): Promise<HistoryVersion | undefined> {
+    if (!Number.isInteger(n) || n < 1) return undefined;
+    const text = await readIfExists(this.versionPath(n));
+    if (text === undefined) return undefined;
+    try {
+      return JSON.parse(text) as HistoryVersion;
+    } catch (e) {
+      throw new Error(`${this.versionPath(n)} is not valid JSON (${(e as Error).message}); run \`mops history --verify\``);
+    }
+  }
+
+  async verifyHistory(): Promise<HistoryCheck> {
+    const stored: StoredVersion[] = [];
+    for (const slot of await this.slots()) {
+      const text = (await readIfExists(this.versionPath(slot))) ?? "";
+      try {
+        stored.push({ slot, value: JSON.parse(text) });
+      } catch {
+        stored.push({ slot, problem: `${this.versionPath(slot)} is not valid JSON` });
+      }
+    }
+    return verifyChain(stored);
+  }
+
+  async close(): Promise<void> {}
+
+  /** Version numbers present, ascending. */
+  private async slots(): Promise<number[]> {
+    let names: string[];
+    try {
+      names = await fs.readdir(this.historyDir);
+    } catch (e) {
+      if (errno(e) === "ENOENT") return [];
+      throw e;
+    }
+    return names
+      .map((f) => VERSION_FILE.exec(f)?.[1])
+      .filter((x): x is string => x !== undefined)
+      .map(Number)
+      .sort((a, b) => a - b);
+  }
+}
+
+const stateText = (s: State) => JSON.stringify(s, null, 2) + "\n";
+
+function lockIdOf(text: string): string | undefined {
+  try {
+    return (JSON.parse(text) as LockInfo).id;
+  } catch {
+    return undefined;
+  }
+}

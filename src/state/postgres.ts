@@ -1,0 +1,391 @@
+import pg from "pg";
+import { sealVersion, verifyChain, type VersionInput } from "./history";
+import { lockedError, newLockInfo } from "./lock";
+import type { HistoryCheck, HistoryVersion, LockInfo, State, StateBackend, StateResource } from "./types";
+
+export interface PostgresBackendOptions {
+  /** Connection string, already resolved from `${env:…}`; never printed. */
+  url: string;
+  stack: string;
+  environment: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS mops_state (
+  stack text NOT NULL,
+  environment text NOT NULL,
+  lineage text NOT NULL,
+  serial bigint NOT NULL,
+  resources jsonb NOT NULL DEFAULT '{}'::jsonb,
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (stack, environment)
+);
+CREATE TABLE IF NOT EXISTS mops_history (
+  stack text NOT NULL,
+  environment text NOT NULL,
+  version integer NOT NULL,
+  time text NOT NULL,
+  actor text NOT NULL,
+  command text NOT NULL,
+  outcome text NOT NULL,
+  content jsonb NOT NULL,
+  prev_hash text NOT NULL,
+  hash text NOT NULL,
+  PRIMARY KEY (stack, environment, version)
+);
+CREATE TABLE IF NOT EXISTS mops_lock (
+  stack text NOT NULL,
+  environment text NOT NULL,
+  id text NOT NULL,
+  holder text NOT NULL,
+  operation text NOT NULL,
+  time text NOT NULL,
+  pid integer,
+  host text,
+  backend_pid integer NOT NULL,
+  PRIMARY KEY (stack, environment)
+);`;
+
+/**
+ * 64-bit advisory lock key of a stack+environment. hashtextextended (not the
+ * 32-bit hashtext) so two stacks sharing one database practically never contend.
+ */
+const LOCK_KEY = "hashtextextended($1::text, 0)";
+
+/** Sessions holding the advisory lock for key $1: pg_locks splits a bigint key into classid (high) and objid (low). */
+const HOLDERS = `
+SELECT l.pid FROM pg_locks l
+WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+  AND l.classid = ((${LOCK_KEY} >> 32) & 4294967295)::oid
+  AND l.objid = (${LOCK_KEY} & 4294967295)::oid`;
+
+const UNIQUE_VIOLATION = "23505";
+
+/**
+ * State, history and the apply lock in PostgreSQL, for teams and CI runners
+ * sharing one state. Tables are created on first use.
+ *
+ * The apply lock is a session-level advisory lock taken on a dedicated
+ * connection held until unlock; the `mops_lock` row only says who holds it. If
+ * the holder crashes, its connection closes, PostgreSQL ends the session and the
+ * advisory lock frees itself, so the next `lock` succeeds and overwrites the
+ * stale row: no force-unlock is needed after a crash. `forceUnlock` is for a
+ * holder that is hung but still connected: it terminates that session.
+ */
+export class PostgresBackend implements StateBackend {
+  readonly kind = "postgres" as const;
+  private readonly pool: pg.Pool;
+  private readonly url: string;
+  private readonly stack: string;
+  private readonly environment: string;
+  private readonly key: string;
+  private schema?: Promise<void>;
+  private held?: { info: LockInfo; client: pg.Client };
+
+  constructor(opts: PostgresBackendOptions) {
+    this.url = opts.url;
+    this.stack = opts.stack;
+    this.environment = opts.environment;
+    this.key = `${opts.stack}/${opts.environment}`;
+    this.pool = new pg.Pool({ connectionString: opts.url, max: 4, idleTimeoutMillis: 10_000 });
+    // An idle connection dropped by the server must not crash the process; the next query reports it.
+    this.pool.on("error", () => undefined);
+  }
+
+  /** Connect and create the tables if needed; errors are redacted. */
+  async open(): Promise<void> {
+    this.schema ??= this.createSchema();
+    try {
+      await this.schema;
+    } catch (e) {
+      this.schema = undefined;
+      throw e;
+    }
+  }
+
+  private async createSchema(): Promise<void> {
+    const c = await this.connect(() => this.pool.connect());
+    try {
+      await this.run(c, "BEGIN");
+      // Concurrent CREATE TABLE IF NOT EXISTS can still collide in the catalog: serialise first uses.
+      await this.run(c, "SELECT pg_advisory_xact_lock(hashtextextended('mops/schema', 0))");
+      await this.run(c, SCHEMA);
+      await this.run(c, "COMMIT");
+    } catch (e) {
+      await c.query("ROLLBACK").catch(() => undefined);
+      throw e;
+    } finally {
+      c.release();
+    }
+  }
+
+  private async q<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+    await this.open();
+    return this.run<R>(this.pool, sql, params);
+  }
+
+  private async run<R extends pg.QueryResultRow>(
+    on: pg.Pool | pg.PoolClient | pg.Client,
+    sql: string,
+    params: unknown[] = [],
+  ): Promise<pg.QueryResult<R>> {
+    try {
+      return await on.query<R>(sql, params);
+    } catch (e) {
+      throw this.redacted(e);
+    }
+  }
+
+  private async connect<C>(how: () => Promise<C>): Promise<C> {
+    try {
+      return await how();
+    } catch (e) {
+      throw this.redacted(e);
+    }
+  }
+
+  private redacted(e: unknown): Error {
+    const err = new Error(`postgres state backend: ${redact((e as Error).message ?? String(e), this.url)}`);
+    const code = (e as { code?: string }).code;
+    if (code) Object.assign(err, { code });
+    return err;
+  }
+
+  async read(): Promise<State> {
+    const where = [this.stack, this.environment];
+    const sel = "SELECT lineage, serial, resources FROM mops_state WHERE stack = $1 AND environment = $2";
+    let r = await this.q<StateRow>(sel, where);
+    if (r.rowCount === 0) {
+      // Stored at once so that a plan made now and the apply of it agree on the lineage.
+      await this.q(
+        "INSERT INTO mops_state (stack, environment, lineage, serial) VALUES ($1, $2, gen_random_uuid()::text, 0) ON CONFLICT DO NOTHING",
+        where,
+      );
+      r = await this.q<StateRow>(sel, where);
+    }
+    return this.toState(r.rows[0]!);
+  }
+
+  /** One statement: the row lock it takes orders concurrent records, so none is lost. */
+  async record(address: string, resource: StateResource | null): Promise<State> {
+    for (;;) {
+      const r = await this.q<StateRow>(
+        `UPDATE mops_state SET serial = serial + 1, updated_at = now(),
+           resources = CASE WHEN $4::jsonb IS NULL THEN resources - $3::text
+                            ELSE resources || jsonb_build_object($3::text, $4::jsonb) END
+         WHERE stack = $1 AND environment = $2
+         RETURNING lineage, serial, resources`,
+        [this.stack, this.environment, address, resource === null ? null : JSON.stringify(resource)],
+      );
+      if (r.rowCount) return this.toState(r.rows[0]!);
+      await this.read();
+    }
+  }
+
+  async write(state: State): Promise<State> {
+    const r = await this.q<StateRow>(
+      `INSERT INTO mops_state (stack, environment, lineage, serial, resources)
+       VALUES ($1, $2, $3, GREATEST($4::bigint, 1), $5::jsonb)
+       ON CONFLICT (stack, environment) DO UPDATE SET lineage = EXCLUDED.lineage, resources = EXCLUDED.resources,
+         serial = GREATEST($4::bigint, mops_state.serial + 1), updated_at = now()
+       RETURNING lineage, serial, resources`,
+      [this.stack, this.environment, state.lineage, state.serial, JSON.stringify(state.resources)],
+    );
+    return this.toState(r.rows[0]!);
+  }
+
+  private toState(row: StateRow): State {
+    return {
+      lineage: row.lineage,
+      serial: Number(row.serial),
+      stack: this.stack,
+      environment: this.environment,
+      resources: row.resources,
+    };
+  }
+
+  async lock(operation: string, holder: string): Promise<LockInfo> {
+    await this.open();
+    const client = new pg.Client({ connectionString: this.url });
+    // A session ended by forceUnlock or a server restart reports here; the lock is simply gone.
+    client.on("error", () => undefined);
+    await this.connect(() => client.connect());
+    try {
+      const got = await this.run<{ ok: boolean }>(client, `SELECT pg_try_advisory_lock(${LOCK_KEY}) AS ok`, [this.key]);
+      if (got.rows[0]?.ok) {
+        const info = newLockInfo(operation, holder);
+        await this.run(
+          client,
+          `INSERT INTO mops_lock (stack, environment, id, holder, operation, time, pid, host, backend_pid)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, pg_backend_pid())
+           ON CONFLICT (stack, environment) DO UPDATE SET id = EXCLUDED.id, holder = EXCLUDED.holder,
+             operation = EXCLUDED.operation, time = EXCLUDED.time, pid = EXCLUDED.pid, host = EXCLUDED.host,
+             backend_pid = EXCLUDED.backend_pid`,
+          [this.stack, this.environment, info.id, info.holder, info.operation, info.time, info.pid, info.host],
+        );
+        this.held = { info, client };
+        return info;
+      }
+    } catch (e) {
+      await client.end().catch(() => undefined);
+      throw e;
+    }
+    await client.end().catch(() => undefined);
+    // The holder writes its row just after taking the lock: give it a moment.
+    for (let i = 0; i < 20; i++) {
+      const row = await this.lockRow();
+      if (row) throw lockedError(row, false);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw lockedError({ id: "unknown", holder: "another session", operation: "unknown", time: "unknown" }, false);
+  }
+
+  async unlock(lockId: string): Promise<void> {
+    const held = this.held;
+    // Another session's advisory lock cannot be released from here, and must not be.
+    if (!held || held.info.id !== lockId) return;
+    this.held = undefined;
+    await this.q("DELETE FROM mops_lock WHERE stack = $1 AND environment = $2 AND id = $3", [
+      this.stack,
+      this.environment,
+      lockId,
+    ]);
+    // Ending the session releases its advisory lock, even if forceUnlock already ended it.
+    await held.client.end().catch(() => undefined);
+  }
+
+  async forceUnlock(lockId?: string): Promise<LockInfo | undefined> {
+    const row = await this.lockRow();
+    if (lockId !== undefined && row?.id !== lockId) return undefined;
+    const holders = await this.q<{ pid: number }>(HOLDERS, [this.key]);
+    for (const { pid } of holders.rows) {
+      // Waits (up to 5 s) until the session is gone, so the next lock() succeeds.
+      await this.q("SELECT pg_terminate_backend($1, 5000)", [pid]);
+    }
+    if (!row) return undefined;
+    await this.q("DELETE FROM mops_lock WHERE stack = $1 AND environment = $2 AND id = $3", [
+      this.stack,
+      this.environment,
+      row.id,
+    ]);
+    return row;
+  }
+
+  /** The lock row, only while a session really holds the advisory lock (a crashed holder's row is stale). */
+  async currentLock(): Promise<LockInfo | undefined> {
+    const holders = await this.q(HOLDERS, [this.key]);
+    return holders.rowCount ? this.lockRow() : undefined;
+  }
+
+  private async lockRow(): Promise<LockInfo | undefined> {
+    const r = await this.q<LockInfo & { pid: number | null; host: string | null }>(
+      "SELECT id, holder, operation, time, pid, host FROM mops_lock WHERE stack = $1 AND environment = $2",
+      [this.stack, this.environment],
+    );
+    const row = r.rows[0];
+    if (!row) return undefined;
+    const { pid, host, ...rest } = row;
+    return { ...rest, ...(pid === null ? {} : { pid }), ...(host === null ? {} : { host }) };
+  }
+
+  /** The primary key makes a second version N impossible; the loser of a race takes N+1. */
+  async appendVersion(v: VersionInput): Promise<HistoryVersion> {
+    for (;;) {
+      const last = await this.q<{ version: number; hash: string }>(
+        "SELECT version, hash FROM mops_history WHERE stack = $1 AND environment = $2 ORDER BY version DESC LIMIT 1",
+        [this.stack, this.environment],
+      );
+      const sealed = sealVersion(v, last.rows[0]);
+      const { hash, ...content } = sealed;
+      try {
+        await this.q(
+          `INSERT INTO mops_history (stack, environment, version, time, actor, command, outcome, content, prev_hash, hash)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10)`,
+          [
+            this.stack,
+            this.environment,
+            sealed.version,
+            sealed.time,
+            sealed.actor,
+            sealed.command,
+            sealed.outcome,
+            JSON.stringify(content),
+            sealed.prevHash,
+            hash,
+          ],
+        );
+        return sealed;
+      } catch (e) {
+        if ((e as { code?: string }).code !== UNIQUE_VIOLATION) throw e;
+      }
+    }
+  }
+
+  async listVersions(): Promise<HistoryVersion[]> {
+    const r = await this.q<HistoryRow>(
+      "SELECT version, content, hash FROM mops_history WHERE stack = $1 AND environment = $2 ORDER BY version",
+      [this.stack, this.environment],
+    );
+    return r.rows.map(toVersion);
+  }
+
+  async getVersion(n: number): Promise<HistoryVersion | undefined> {
+    if (!Number.isInteger(n) || n < 1) return undefined;
+    const r = await this.q<HistoryRow>(
+      "SELECT version, content, hash FROM mops_history WHERE stack = $1 AND environment = $2 AND version = $3",
+      [this.stack, this.environment, n],
+    );
+    return r.rows[0] && toVersion(r.rows[0]);
+  }
+
+  async verifyHistory(): Promise<HistoryCheck> {
+    const r = await this.q<HistoryRow & { prev_hash: string }>(
+      "SELECT version, content, prev_hash, hash FROM mops_history WHERE stack = $1 AND environment = $2 ORDER BY version",
+      [this.stack, this.environment],
+    );
+    return verifyChain(
+      r.rows.map((row) =>
+        row.prev_hash === row.content.prevHash
+          ? { slot: row.version, value: toVersion(row) }
+          : { slot: row.version, problem: "prev_hash column differs from the prevHash in its content" },
+      ),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.held) await this.unlock(this.held.info.id).catch(() => undefined);
+    await this.pool.end().catch(() => undefined);
+  }
+}
+
+interface StateRow {
+  lineage: string;
+  serial: string;
+  resources: Record<string, StateResource>;
+}
+
+interface HistoryRow {
+  version: number;
+  content: Omit<HistoryVersion, "hash">;
+  hash: string;
+}
+
+const toVersion = (row: HistoryRow): HistoryVersion => ({ ...row.content, hash: row.hash });
+
+/**
+ * Remove the connection string, its password and any URL-shaped credentials
+ * from a message: driver errors can echo them, and messages reach logs and CI output.
+ */
+export function redact(message: string, url: string): string {
+  let out = message;
+  if (url) out = out.split(url).join("<state url>");
+  let password = "";
+  try {
+    password = decodeURIComponent(new URL(url).password);
+  } catch {
+    password = /password=([^\s&]+)/.exec(url)?.[1] ?? "";
+  }
+  if (password) out = out.split(password).join("***");
+  return out.replace(/(postgres(?:ql)?:\/\/)[^\s'"]*/gi, "$1***");
+}

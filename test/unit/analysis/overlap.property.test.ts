@@ -1,0 +1,104 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { Condition, PropertySpec, SegmentSpec } from "../../../src/model";
+import { AudienceSolver } from "../../../src/analysis/audience";
+import { evaluate, type Contact, type ConditionEnv } from "../../../src/analysis/evaluate";
+
+const NOW = Date.parse("2026-06-01T00:00:00Z");
+const properties = new Map<string, PropertySpec>([
+  ["n", { type: "number" }],
+  ["c", { type: "enum", values: ["a", "b", "c"] }],
+  ["s", { type: "string" }],
+]);
+const segments = new Map<string, SegmentSpec>([
+  ["big", { type: "dynamic", conditions: { property: "n", op: "gte", value: 3 } }],
+  ["listed", { type: "static" }],
+]);
+const env: ConditionEnv = { properties, segments, now: NOW };
+
+const numLeafOver = (num: fc.Arbitrary<number>): fc.Arbitrary<Condition> => fc.oneof(
+  fc.record({ property: fc.constant("n"), op: fc.constantFrom("eq", "neq", "gt", "gte", "lt", "lte"), value: num }),
+  fc.tuple(num, num).map(([a, b]) => ({ property: "n", op: "between", value: [Math.min(a, b), Math.max(a, b)] }) as Condition),
+  fc.record({ property: fc.constant("n"), op: fc.constantFrom("in", "not_in"), value: fc.uniqueArray(num, { minLength: 1, maxLength: 3 }) }),
+  fc.record({ property: fc.constantFrom("n", "c", "s"), op: fc.constantFrom("exists", "not_exists") }),
+) as fc.Arbitrary<Condition>;
+const numLeaf = numLeafOver(fc.integer({ min: 0, max: 4 }));
+const setLeaf: fc.Arbitrary<Condition> = fc.oneof(
+  fc.record({ property: fc.constant("c"), op: fc.constantFrom("eq", "neq"), value: fc.constantFrom("a", "b", "c", "d") }),
+  fc.record({ property: fc.constant("c"), op: fc.constantFrom("in", "not_in"), value: fc.uniqueArray(fc.constantFrom("a", "b", "c"), { minLength: 1 }) }),
+  fc.record({ property: fc.constant("s"), op: fc.constantFrom("eq", "neq", "in", "not_in"), value: fc.constantFrom("a", "b") })
+    .map((c) => (c.op === "in" || c.op === "not_in" ? { ...c, value: [c.value] } : c) as Condition),
+) as fc.Arbitrary<Condition>;
+const eventLeaf: fc.Arbitrary<Condition> = fc.record(
+  {
+    event: fc.constant("order"),
+    at_least: fc.integer({ min: 0, max: 1 }),
+    at_most: fc.integer({ min: 0, max: 1 }),
+    within: fc.constantFrom("1d", "7d"),
+  },
+  { requiredKeys: ["event"] },
+) as fc.Arbitrary<Condition>;
+const otherLeaf: fc.Arbitrary<Condition> = fc.constantFrom<Condition>(
+  { consent: "news" }, { in_segment: "big" }, { in_segment: "listed" },
+);
+const leaf = fc.oneof(numLeafOver(fc.integer({ min: 0, max: 2 })), setLeaf, eventLeaf, otherLeaf);
+const cond: fc.Arbitrary<Condition> = fc.letrec<{ c: Condition }>((tie) => ({
+  c: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    leaf,
+    fc.array(tie("c"), { minLength: 1, maxLength: 3 }).map((all) => ({ all })),
+    fc.array(tie("c"), { minLength: 1, maxLength: 2 }).map((any) => ({ any })),
+    tie("c").map((not) => ({ not })),
+  ),
+})).c;
+const conjunction = fc.array(fc.oneof(numLeaf, setLeaf), { minLength: 1, maxLength: 4 }).map((all) => ({ all }) as Condition);
+
+/**
+ * Every contact over small domains that hold a point between any two
+ * constants the generators use, and enough events in each window bucket.
+ */
+function* contacts(maxN: number, withEvents: boolean): Generator<Contact> {
+  const ns: (number | undefined)[] = [undefined];
+  for (let x = -0.5; x <= maxN + 1; x += 0.5) ns.push(x);
+  const buckets = withEvents ? [0, 1, 2] : [0];
+  for (const n of ns) for (const c of [undefined, "a", "b", "c"]) for (const s of [undefined, "a", "b", "z"]) {
+    for (const e1 of buckets) for (const e7 of buckets) for (const eOld of buckets) for (const news of [false, true]) for (const listed of [false, true]) {
+      const properties: Contact["properties"] = {};
+      if (n !== undefined) properties.n = n;
+      if (c !== undefined) properties.c = c;
+      if (s !== undefined) properties.s = s;
+      const at = (k: number, daysAgo: number) => Array.from({ length: k }, () => ({ event: "order", daysAgo }));
+      const events = [...at(e1, 0.5), ...at(e7, 3), ...at(eOld, 30)];
+      yield { properties, events, consents: news ? ["news"] : [], segments: listed ? ["listed"] : [] };
+    }
+  }
+}
+const FLAT = [...contacts(4, false)];
+const NESTED = [...contacts(2, true)];
+
+function check(a: Condition, b: Condition, all: Contact[]) {
+  const solver = new AudienceSolver(env);
+  const r = solver.intersect(solver.normalize(a), solver.normalize(b));
+  expect(r.status).not.toBe("unknown");
+  const brute = all.some((x) => evaluate(a, x, env) && evaluate(b, x, env));
+  expect(r.status === "sat").toBe(brute);
+  if (r.status === "sat") {
+    expect(evaluate(a, r.witness, env)).toBe(true);
+    expect(evaluate(b, r.witness, env)).toBe(true);
+  }
+}
+
+describe("overlap decision", () => {
+  it("is exact on conjunctions of range and set conditions (brute force over small domains)", () => {
+    fc.assert(fc.property(conjunction, conjunction, (a, b) => check(a, b, FLAT)), { numRuns: 300 });
+  });
+
+  it("is exact with nesting, negation, events in nested windows, consent and membership", () => {
+    fc.assert(fc.property(cond, cond, (a, b) => check(a, b, NESTED)), { numRuns: 100 });
+  });
+
+  it("builds witnesses that satisfy both audiences", () => {
+    check({ all: [{ property: "n", op: "gt", value: 2 }, { not: { property: "c", op: "eq", value: "a" } }] },
+      { all: [{ property: "n", op: "lt", value: 3 }, { event: "order", at_least: 2, within: "7d" }, { event: "order", at_most: 0, within: "1d" }] }, NESTED);
+  });
+});

@@ -1,0 +1,139 @@
+import { describe, expect, it } from "vitest";
+import { checkSavedPlan, diffSpecs, makePlan, refreshAndPlan } from "../../../src/plan";
+import type { State } from "../../../src/state/types";
+import { FakeBackend, FakeProvider, seg, stackOf, tpl, wf } from "../../helpers/fakes";
+
+const managed = (p: FakeProvider, state: State, kind: "segment" | "template" | "workflow", name: string, spec: unknown) => {
+  const o = p.seed(kind, name, spec);
+  state.resources[`${kind}.${name}`] = {
+    address: `${kind}.${name}`, kind, name, id: o.id, attributes: JSON.parse(JSON.stringify(spec)), origin: "created", updatedAt: "t",
+  };
+  return o;
+};
+
+const byAddr = (plan: { changes: { address: string }[] }) => Object.fromEntries(plan.changes.map((c) => [c.address, c]));
+
+describe("diffSpecs", () => {
+  it("gives JSON paths per attribute", () => {
+    expect(diffSpecs({ a: 1, steps: [{ t: "x" }, { t: "y" }] }, { a: 1, steps: [{ t: "x" }, { t: "z" }], b: true })).toEqual([
+      { path: "b", after: true },
+      { path: "steps[1].t", before: "y", after: "z" },
+    ]);
+    expect(diffSpecs({ l: [1] }, { l: [1, 2] })).toEqual([{ path: "l", before: [1], after: [1, 2] }]);
+  });
+});
+
+describe("makePlan", () => {
+  it("creates what is missing, with dependencies pointing at what must exist first", async () => {
+    const p = new FakeProvider();
+    const b = new FakeBackend();
+    const { plan } = await refreshAndPlan(p, stackOf([wf("w", "s", "t"), seg("s"), tpl("t")]), await b.read());
+    const c = byAddr(plan);
+    expect(c["workflow.w"].action).toBe("create");
+    expect(c["workflow.w"].dependsOn).toEqual(["segment.s", "template.t"]);
+    expect(plan.summary).toMatchObject({ add: 3, change: 0, destroy: 0 });
+    expect(p.calls).toEqual(["list template", "list segment", "list workflow"]);
+  });
+
+  it("is all noop when live matches, and shows drift when live moved away from last applied", async () => {
+    const p = new FakeProvider();
+    const b = new FakeBackend();
+    const o = managed(p, b.state, "segment", "s", seg("s").spec);
+    let { plan } = await refreshAndPlan(p, stackOf([seg("s")]), await b.read());
+    expect(plan.changes.map((c) => c.action)).toEqual(["noop"]);
+
+    (o.spec as { description?: string }).description = "edited in the UI";
+    ({ plan } = await refreshAndPlan(p, stackOf([seg("s")]), await b.read()));
+    const c = plan.changes[0];
+    expect(c.action).toBe("update");
+    expect(c.drift).toEqual([{ path: "description", after: "edited in the UI" }]);
+    expect(c.attributes).toEqual([{ path: "description", before: "edited in the UI" }]);
+    expect(c.reasons[0]).toBe("changed outside Mops");
+    expect(plan.summary.drifted).toBe(1);
+  });
+
+  it("deletes only what state holds, never an unmanaged live object", async () => {
+    const p = new FakeProvider();
+    const b = new FakeBackend();
+    managed(p, b.state, "segment", "old", seg("old").spec);
+    p.seed("segment", "someone_elses", seg("x").spec);
+    const { plan } = await refreshAndPlan(p, stackOf([]), await b.read());
+    expect(plan.changes.map((c) => `${c.action} ${c.address}`)).toEqual(["delete segment.old"]);
+  });
+
+  it("orders deletes in reverse: a workflow goes before the segment it used", async () => {
+    const p = new FakeProvider();
+    const b = new FakeBackend();
+    managed(p, b.state, "segment", "s", seg("s").spec);
+    managed(p, b.state, "template", "t", tpl("t").spec);
+    managed(p, b.state, "workflow", "w", wf("w", "s", "t").spec);
+    const { plan } = await refreshAndPlan(p, stackOf([tpl("t")]), await b.read());
+    const c = byAddr(plan);
+    expect(c["segment.s"].action).toBe("delete");
+    expect(c["segment.s"].dependsOn).toEqual(["workflow.w"]);
+    expect(c["workflow.w"].dependsOn).toBeUndefined();
+  });
+
+  it("creates again an object deleted outside Mops, and adopts a same-named live object", async () => {
+    const p = new FakeProvider();
+    const b = new FakeBackend();
+    managed(p, b.state, "segment", "gone", seg("gone").spec);
+    p.objects.clear();
+    const orphan = p.seed("template", "t", { channel: "email", subject: "Hi", body: "old" });
+    const { plan } = await refreshAndPlan(p, stackOf([seg("gone"), tpl("t")]), await b.read());
+    const c = byAddr(plan);
+    expect(c["segment.gone"]).toMatchObject({ action: "create", reasons: ["deleted outside Mops"] });
+    expect(c["template.t"]).toMatchObject({ action: "adopt", id: orphan.id });
+    expect(c["template.t"].attributes).toEqual([{ path: "body", before: "old", after: tpl("t").spec.body }]);
+    expect(plan.summary).toMatchObject({ add: 1, adopt: 1, change: 1 });
+  });
+
+  it("replaces on replaceOn attributes and rewrites dependents; manual where the API cannot", async () => {
+    const p = new FakeProvider();
+    p.capabilities.segment = { read: true, create: "api", update: "api", delete: "api", replaceOn: ["type"] };
+    p.capabilities.template = { read: true, create: "api", update: "manual", delete: "api", note: "edit templates in Studio" };
+    const b = new FakeBackend();
+    managed(p, b.state, "segment", "s", seg("s").spec);
+    managed(p, b.state, "template", "t", tpl("t").spec);
+    managed(p, b.state, "workflow", "w", wf("w", "s", "t").spec);
+    const { plan } = await refreshAndPlan(p, stackOf([seg("s", { type: "static" }), tpl("t", "new body"), wf("w", "s", "t")]), await b.read());
+    const c = byAddr(plan);
+    expect(c["segment.s"].action).toBe("replace");
+    expect(c["segment.s"].reasons).toEqual(["the platform cannot update `type` in place"]);
+    expect(c["template.t"]).toMatchObject({ action: "manual", manual: "edit templates in Studio" });
+    expect(c["workflow.w"].action).toBe("update");
+    expect(c["workflow.w"].dependsOn).toEqual(["segment.s"]);
+  });
+
+  it("uses the provider's normalize so platform defaults are no diff", async () => {
+    const p = new FakeProvider();
+    const b = new FakeBackend();
+    managed(p, b.state, "segment", "s", { ...seg("s").spec, owner: "platform-default" });
+    const norm = Object.assign(p, { normalize: (r: never) => ({ ...(r as object), spec: { ...(r as { spec: object }).spec, owner: "platform-default" } }) });
+    const { plan } = await refreshAndPlan(norm, stackOf([seg("s")]), await b.read());
+    expect(plan.changes[0].action).toBe("noop");
+  });
+});
+
+describe("checkSavedPlan", () => {
+  it("accepts an unchanged world and names exactly what moved", async () => {
+    const p = new FakeProvider();
+    const b = new FakeBackend();
+    const w = managed(p, b.state, "workflow", "welcome", wf("welcome", "s", "t").spec);
+    b.state.serial = 12;
+    const desired = stackOf([wf("welcome", "s", "t"), seg("s")]);
+    const { plan, live } = await refreshAndPlan(p, desired, await b.read());
+    expect(checkSavedPlan(plan, { desired, state: await b.read(), live, provider: p })).toEqual([]);
+
+    b.state.serial = 14;
+    (w.spec as { status: string }).status = "paused";
+    const desired2 = stackOf([wf("welcome", "s", "t"), seg("s", { description: "new" })]);
+    const now = await refreshAndPlan(p, desired2, await b.read());
+    const msgs = checkSavedPlan(plan, { desired: desired2, state: await b.read(), live: now.live, provider: p }).map((d) => d.message);
+    expect(msgs).toEqual([
+      "state serial is 14, the plan was made at 12",
+      "live workflow.welcome changed since the plan",
+      "segment.s changed in the stack since the plan",
+    ]);
+  });
+});
