@@ -6,7 +6,7 @@
  * Postgres runs on a throwaway local cluster with fsync on (durable commits).
  */
 import { promises as fs } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import pLimit from "p-limit";
 import { LocalBackend } from "../src/state/local";
@@ -43,11 +43,12 @@ async function time(label: string, make: () => StateBackend, concurrency: number
   console.log(`${label.padEnd(28)} concurrency ${String(concurrency).padStart(2)}: ${N} records in ${(ms / 1000).toFixed(2)} s = ${(ms / N).toFixed(2)} ms/record`);
 }
 
+console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(" ")} on ${cpus().length} cores (figures scale with it)`);
 const dir = await fs.mkdtemp(join(tmpdir(), "mops-bench-state-"));
 try {
   for (const c of [1, 8]) {
     const d = join(dir, `local-${c}`);
-    await time("local (fsync, atomic rename)", () => new LocalBackend({ dir: d, stack: "bench", environment: "prod" }), c);
+    await time("local (journal, fdatasync)", () => new LocalBackend({ dir: d, stack: "bench", environment: "prod" }), c);
   }
   const size = (await fs.stat(join(dir, "local-1", "state.json"))).size;
   console.log(`local state.json after ${N} resources: ${(size / 1024).toFixed(0)} KiB`);

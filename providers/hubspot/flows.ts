@@ -101,8 +101,8 @@ class ActionWriter {
     if (first.type === "branch") return this.edge(this.branch(first, [...more, ...rest]));
     // Ids follow reading order: this step's id is taken before the rest of the chain is written.
     const id = this.reserve();
-    const next = this.chain(more, rest);
-    this.fill(id, first, next);
+    const action = this.action(first);
+    this.fill(id, action, this.chain(more, rest));
     return this.edge(id);
   }
 
@@ -118,9 +118,9 @@ class ActionWriter {
     return actionId;
   }
 
-  private fill(id: string, s: Step, next: HsConnection | undefined): void {
+  private fill(id: string, action: Omit<HsAction, "actionId">, next: HsConnection | undefined): void {
     const at = this.reserved.get(id)!;
-    this.actions[at] = compact({ actionId: id, ...this.action(s), connection: next }) as HsAction;
+    this.actions[at] = compact({ actionId: id, ...action, connection: next }) as HsAction;
     if (this.actions.length > MAX_ACTIONS) this.issues.error("too-many-actions", `the workflow compiles to more than ${MAX_ACTIONS} HubSpot actions`, "steps after a branch are copied into each path: move shared steps before the branch");
   }
 
@@ -316,7 +316,7 @@ class ActionReader {
     }
     const what = `${a.type}${a.actionTypeId ? ` ${a.actionTypeId}` : ""}`;
     this.notes.unknown.push(`action ${a.actionId} (${what})`);
-    return { type: "webhook", url: `${UNSUPPORTED_URL}${what.replace(/\s+/g, "-")}` };
+    return { type: "webhook", url: `${UNSUPPORTED_URL}${what.replace(/\s+/g, "-")}`, method: "POST" };
   }
 }
 

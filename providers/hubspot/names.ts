@@ -10,6 +10,8 @@ import type { Refs } from "./mapping";
 export class NameCache {
   private readonly byKind = new Map<Kind, { byId: Map<string, string>; byName: Map<string, string> }>();
   private readonly propertyTypes = new Map<string, PropertySpec["type"]>();
+  /** HubSpot's own properties: listed (stacks refer to them) but never deleted. */
+  readonly builtinProperties = new Set<string>();
   private readonly loading = new Map<Kind, Promise<unknown>>();
 
   constructor(private readonly loaders: Partial<Record<Kind, (ctx: CallContext) => Promise<unknown>>> = {}) {}

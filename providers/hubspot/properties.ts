@@ -1,12 +1,13 @@
-import type { PropertySpec } from "../../src/model";
-import type { CallContext } from "../../src/provider/types";
+import { error } from "../../src/diagnostics";
+import { address, type PropertySpec } from "../../src/model";
+import { ProviderError, type CallContext } from "../../src/provider/types";
 import { orUndefined, type HubSpotEnv, type KindOps } from "./kind";
 import { compact } from "./mapping";
 
 /**
- * Properties <-> CRM contact properties v3. Only custom properties are listed
- * (HubSpot defines hundreds of its own); all of them feed the filter mapping's
- * operationType choice.
+ * Properties <-> CRM contact properties v3. HubSpot's own properties are
+ * listed too, since segments and workflows filter on them (`lifecyclestage`),
+ * but Mops never deletes one.
  */
 
 export interface HsProperty {
@@ -79,6 +80,8 @@ function propertyBody(name: string, spec: PropertySpec) {
 export async function allProperties(env: HubSpotEnv, ctx: CallContext): Promise<HsProperty[]> {
   const all = (await env.client.getAll<HsProperty>(BASE, { archived: false }, ctx.signal)).filter((p) => !p.archived);
   env.names.setPropertyTypes(all.map((p) => [p.name, neutralType(p)]));
+  env.names.builtinProperties.clear();
+  for (const p of all) if (p.hubspotDefined) env.names.builtinProperties.add(p.name);
   return all;
 }
 
@@ -86,8 +89,7 @@ const live = (p: HsProperty) => ({ kind: "property" as const, id: p.name, name: 
 
 export const properties: KindOps<"property"> = {
   async list(env, ctx) {
-    const custom = (await allProperties(env, ctx)).filter((p) => !p.hubspotDefined).sort((a, b) => a.name.localeCompare(b.name));
-    return custom.map(live);
+    return (await allProperties(env, ctx)).sort((a, b) => a.name.localeCompare(b.name)).map(live);
   },
   async read(env, id, ctx) {
     const p = await orUndefined(env.client.get<HsProperty>(`${BASE}/${encodeURIComponent(id)}`, undefined, ctx.signal));
@@ -100,6 +102,12 @@ export const properties: KindOps<"property"> = {
     return live(await env.client.patch<HsProperty>(`${BASE}/${encodeURIComponent(prior.id)}`, propertyBody(r.name, r.spec), ctx.signal));
   },
   async delete(env, id, ctx) {
+    if (env.names.builtinProperties.has(id)) {
+      throw new ProviderError(error("hubspot/builtin-property", `property.${id} is one of HubSpot's own properties and cannot be deleted`, {
+        hint: "keep it declared, or remove it from the stack and from state (`mops state rm`) without deleting it",
+        address: address("property", id),
+      }));
+    }
     await orUndefined(env.client.delete(`${BASE}/${encodeURIComponent(id)}`, ctx.signal));
   },
   /** `required`, `fallback` and `pii` are Mops' own (personalization and privacy checks); HubSpot holds none of them. */

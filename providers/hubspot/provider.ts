@@ -82,17 +82,17 @@ export function createHubSpotProvider(opts: HubSpotProviderOptions): Provider {
   return {
     name: "hubspot",
     capabilities,
-    list: (kind, ctx) => kindOps(kind).list(env, ctx),
-    read: (kind, id, ctx) => kindOps(kind).read(env, id, ctx),
-    create: (r, ctx) => {
+    list: async (kind, ctx) => kindOps(kind).list(env, ctx),
+    read: async (kind, id, ctx) => kindOps(kind).read(env, id, ctx),
+    create: async (r, ctx) => {
       const o = kindOps(r.kind);
       return o.create ? o.create(env, r, ctx) : unsupported(r.kind, "create", capabilities[r.kind]?.note ?? "");
     },
-    update: (r, live, ctx) => {
+    update: async (r, live, ctx) => {
       const o = kindOps(r.kind);
       return o.update ? o.update(env, r, live, ctx) : unsupported(r.kind, "change", capabilities[r.kind]?.note ?? "");
     },
-    delete: (kind, id, ctx) => {
+    delete: async (kind, id, ctx) => {
       const o = kindOps(kind);
       return o.delete ? o.delete(env, id, ctx) : unsupported(kind, "delete", capabilities[kind]?.note ?? "");
     },

@@ -32,6 +32,7 @@ function toDiagnostic(f: HttpFailure) {
 }
 
 export function createSandboxClient(opts: SandboxClientOptions): HttpClient {
+  let pacedAt = opts.requestsPerSecond;
   return createHttpClient({
     baseURL: opts.url,
     provider: "sandbox",
@@ -41,5 +42,13 @@ export function createSandboxClient(opts: SandboxClientOptions): HttpClient {
     backoffMs: opts.backoffMs,
     toDiagnostic,
     onRetry: opts.onRetry,
+    // A server that announces its limit is not bounced off: the client slows to it (never speeds up past its own setting).
+    onResponse: (res, rate) => {
+      const limit = Number(res.headers["x-ratelimit-limit"]);
+      if (limit > 0 && (pacedAt === undefined || limit < pacedAt)) {
+        pacedAt = limit;
+        rate.setRate(limit);
+      }
+    },
   });
 }

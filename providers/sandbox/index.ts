@@ -1,4 +1,5 @@
 import { isAbsolute, join, resolve } from "node:path";
+import { error } from "../../src/diagnostics";
 import { address, KIND_KEYS, type Kind, type Resource } from "../../src/model";
 import { paginate, resolveSecret } from "../../src/provider/http";
 import { registerProvider } from "../../src/provider/registry";
@@ -7,6 +8,7 @@ import { capabilities } from "./capabilities";
 import { createSandboxClient } from "./client";
 import { MAX_PAGE, type ListResponse, type WireObject } from "./protocol";
 import { startSandboxServer, type SandboxServer } from "./server";
+import { parseFaultsJson } from "./server/faults";
 import { fromWire, normalize, toWire } from "./wire";
 
 /**
@@ -46,6 +48,10 @@ export async function createSandboxProvider(opts: ProviderFactoryOptions): Promi
   let url = config.url;
   let release = async () => {};
   if (url === undefined) {
+    const faults = parseFaultsJson(opts.env.MOPS_SANDBOX_FAULTS);
+    if (faults.problem) {
+      throw new ProviderError(error("sandbox/bad-faults", `sandbox: ${faults.problem}`, { hint: 'e.g. MOPS_SANDBOX_FAULTS=\'{"crashAfterWrites":3}\'' }));
+    }
     const dir = config.data_dir ?? join(".mops", "sandbox", opts.environment);
     const dataDir = isAbsolute(dir) ? dir : resolve(opts.baseDir, dir);
     const acquired = await acquireEmbedded(dataDir, () =>

@@ -1,6 +1,6 @@
 import type { Condition, WorkflowSpec } from "../model";
 import type { ConditionEnv, Contact } from "./evaluate";
-import { Normalizer, TooComplex, type Dnf } from "./dnf";
+import { Normalizer, TooComplex, type Dnf, type Term } from "./dnf";
 import { solve, type SolveResult } from "./solve";
 
 /**
@@ -65,7 +65,7 @@ export class AudienceSolver {
     const dnfs = ds as Dnf[];
     const reasons = new Set<string>();
     let count = 0;
-    const walk = (i: number, acc: Dnf[number]): SolveResult | undefined => {
+    const walk = (i: number, acc: Dnf[number], picked: Dnf[number][]): SolveResult | undefined => {
       if (i === dnfs.length) {
         const r = solve(acc, this.env);
         if (r.status === "unknown") r.reasons.forEach((x) => reasons.add(x));
@@ -73,13 +73,42 @@ export class AudienceSolver {
       }
       for (const t of dnfs[i]) {
         if (++count > 20_000) { reasons.add("too many combinations to decide"); return undefined; }
-        const r = walk(i + 1, i === 0 ? t : acc.concat(t));
+        if (picked.some((p) => disjointValues(p, t))) continue;
+        const r = walk(i + 1, i === 0 ? t : acc.concat(t), [...picked, t]);
         if (r) return r;
       }
       return undefined;
     };
-    const r = walk(0, []);
+    const r = walk(0, [], []);
     if (r && r.status === "sat") return r;
     return reasons.size ? { status: "unknown", reasons: [...reasons] } : { status: "unsat" };
   }
+}
+
+/**
+ * Allowed values per property from a term's `in` literals: a cheap first
+ * test that settles most non-overlapping pairs (two audiences in different
+ * countries) before the solver runs.
+ */
+const valueSets = new WeakMap<Term, Map<string, Set<unknown>>>();
+function allowedValues(t: Term): Map<string, Set<unknown>> {
+  let m = valueSets.get(t);
+  if (m) return m;
+  m = new Map();
+  for (const l of t) {
+    if (l.k !== "in" || l.date) continue;
+    const prev = m.get(l.prop);
+    m.set(l.prop, new Set(prev ? l.values.filter((v) => prev.has(v)) : l.values));
+  }
+  valueSets.set(t, m);
+  return m;
+}
+
+function disjointValues(a: Term, b: Term): boolean {
+  const ma = allowedValues(a), mb = allowedValues(b);
+  for (const [prop, va] of ma) {
+    const vb = mb.get(prop);
+    if (vb && ![...va].some((v) => vb.has(v))) return true;
+  }
+  return false;
 }

@@ -79,7 +79,8 @@ export function negateLit(l: Lit): Dnf {
 export class DnfAlgebra {
   constructor(private isUnsat: (t: Term) => boolean = () => false) {}
 
-  simplify(d: Dnf): Dnf {
+  /** `prune`: also run the (costly) contradiction test on every term. */
+  simplify(d: Dnf, prune = d.length > 1): Dnf {
     const terms: { keys: Set<string>; term: Term }[] = [];
     const seen = new Set<string>();
     for (const t of d) {
@@ -89,7 +90,7 @@ export class DnfAlgebra {
       if (seen.has(sig)) continue;
       seen.add(sig);
       const term = [...byKey.values()];
-      if (d.length > 1 && this.isUnsat(term)) continue;
+      if (prune && this.isUnsat(term)) continue;
       terms.push({ keys: new Set(byKey.keys()), term });
     }
     // Absorption: a term that contains all of another term's literals adds nobody.
@@ -104,7 +105,7 @@ export class DnfAlgebra {
 
   or(a: Dnf, b: Dnf): Dnf {
     let out = a.concat(b);
-    if (out.length > 8) out = this.simplify(out);
+    if (out.length > 8) out = this.simplify(out, out.length > 32);
     if (out.length > MAX_TERMS) throw new TooComplex("condition too large to decide");
     return out;
   }
@@ -113,7 +114,8 @@ export class DnfAlgebra {
     if (a.length * b.length > MAX_TERMS * 8) throw new TooComplex("condition too large to decide");
     let out: Dnf = [];
     for (const x of a) for (const y of b) out.push(x.concat(y));
-    if (out.length > 1) out = this.simplify(out);
+    // Small products are only deduplicated; contradiction tests pay off once they grow.
+    if (out.length > 1) out = this.simplify(out, out.length > 4);
     if (out.length > MAX_TERMS) throw new TooComplex("condition too large to decide");
     return out;
   }

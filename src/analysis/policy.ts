@@ -1,6 +1,5 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import Ajv from "ajv";
 import { Type, type Static } from "@sinclair/typebox";
@@ -192,8 +191,10 @@ export async function loadCustomRules(dir: string): Promise<Result<CustomRule[]>
     const file = join(dir, f);
     const fallback = `custom/${f.replace(/\.ts$/, "").replace(/[^a-z0-9-]+/gi, "-").toLowerCase()}`;
     try {
-      const mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: CustomRuleExport };
-      const d = mod.default;
+      const mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
+      // Outside an ESM package, tsx loads the file as CommonJS: its default export sits one level down.
+      const inner = mod.default as { default?: unknown } | undefined;
+      const d = (inner && typeof inner === "object" && "default" in inner ? inner.default : inner) as CustomRuleExport | undefined;
       if (typeof d === "function") value.push({ code: fallback, file, check: d });
       else if (d && typeof d === "object" && typeof d.check === "function") value.push({ code: d.code ?? fallback, file, check: d.check });
       else {

@@ -141,7 +141,11 @@ interface EventOutcome { status: "sat" | "unsat" | "unknown"; events: EventOccur
 function solveCounts(lits: CountLit[], now: number): EventOutcome {
   const event = lits[0].event;
   const groups = new Map<string, CountLit[]>();
-  for (const l of lits) groups.set(l.whereKey, [...(groups.get(l.whereKey) ?? []), l]);
+  for (const l of lits) {
+    const g = groups.get(l.whereKey);
+    if (g) g.push(l);
+    else groups.set(l.whereKey, [l]);
+  }
   const results = [...groups.values()].map((g) => solveCountGroup(g, now));
   if (results.some((r) => r.status === "unsat")) return { status: "unsat", events: [] };
   if (groups.size > 1) {
@@ -210,9 +214,13 @@ export function solve(term: Term, env: SolveEnv): SolveResult {
       flags.set(key, l.yes);
       if (l.kind === "opaque" && l.reason && !reasons.includes(l.reason)) reasons.push(l.reason);
     } else if (l.k === "count") {
-      counts.set(l.event, [...(counts.get(l.event) ?? []), l]);
+      const list = counts.get(l.event);
+      if (list) list.push(l);
+      else counts.set(l.event, [l]);
     } else {
-      props.set(l.prop, [...(props.get(l.prop) ?? []), l]);
+      const list = props.get(l.prop);
+      if (list) list.push(l);
+      else props.set(l.prop, [l]);
     }
   }
   const witness: Contact = { properties: {}, events: [], consents: [], segments: [] };

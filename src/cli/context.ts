@@ -1,8 +1,7 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { InvalidArgumentError } from "commander";
 import { createInterface } from "node:readline/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { join } from "node:path";
 import { error, hasErrors, type Diagnostic } from "../diagnostics";
 import type { Stack } from "../model";
 import { createProvider, ProviderError, type Provider } from "../provider";
@@ -36,17 +35,14 @@ export function fail(message: string, hint?: string): void {
   process.exitCode = 1;
 }
 
-let registered = false;
-/** Every providers/<name>/index.ts registers itself on import; the engine names none of them. */
-async function registerProviders(): Promise<void> {
-  if (registered) return;
-  registered = true;
-  const root = fileURLToPath(new URL("../../providers/", import.meta.url));
-  if (!existsSync(root)) return;
-  for (const name of readdirSync(root).sort()) {
-    const index = join(root, name, "index.ts");
-    if (existsSync(index)) await import(pathToFileURL(index).href);
-  }
+/**
+ * A provider registers itself when its module loads: providers/<type>/index.ts.
+ * Only the one a stack names is loaded (the engine names none of them).
+ */
+async function registerProvider(type: string): Promise<void> {
+  if (!/^[a-z][a-z0-9_-]*$/.test(type)) return;
+  const index = fileURLToPath(new URL(`../../providers/${type}/index.ts`, import.meta.url));
+  if (existsSync(index)) await import(pathToFileURL(index).href);
 }
 
 /**
@@ -74,8 +70,8 @@ export async function openStack(path: string, opts: StackOptions, need: { provid
   const backend = be.value;
   let provider: Provider | undefined;
   if (need.provider) {
-    await registerProviders();
     try {
+      if (envCfg) await registerProvider(envCfg.provider.type);
       const pr = envCfg ? await createProvider({ config: envCfg.provider, ...where }) : { diagnostics: [error("cli/no-environment", `environment \`${stack.environment}\` is not declared`)] };
       reportDiagnostics(pr.diagnostics, loaded);
       provider = pr.value;

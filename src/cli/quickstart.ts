@@ -1,7 +1,48 @@
+import { cpSync, existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
+import pc from "picocolors";
+import { colorEnabled } from "./render";
+import { engineAction } from "./context";
+import { runPlan } from "./plan";
+import { runApplyCommand } from "./apply";
+import { runHistory } from "./history";
+
+const EXAMPLE = fileURLToPath(new URL("../../examples/quickstart", import.meta.url));
+
+/**
+ * The README's main job in one command: the example stack, copied to a
+ * working directory with its own `.mops`, planned and applied on the embedded
+ * sandbox platform, then the history it recorded.
+ */
+export async function runQuickstart(opts: { dir?: string }): Promise<void> {
+  const c = pc.createColors(colorEnabled(process.stdout));
+  const dir = opts.dir ? resolve(opts.dir) : mkdtempSync(join(tmpdir(), "mops-quickstart-"));
+  if (!existsSync(dir) || readdirSync(dir).filter((f) => !f.startsWith(".")).length === 0) cpSync(EXAMPLE, dir, { recursive: true });
+  const step = (n: number, title: string, cmd: string) =>
+    process.stdout.write(`\n${c.bold(c.cyan(`── ${n}. ${title}`))} ${c.dim(`($ mops ${cmd})`)}\n\n`);
+
+  process.stdout.write(`${c.bold("Mops quickstart")}: the example stack in ${dir}\non the embedded sandbox platform (nothing leaves this machine).\n`);
+  step(1, "Plan: what would change", "plan");
+  await runPlan(dir, {});
+  if (process.exitCode) return;
+  step(2, "Apply: make the platform match the stack", "apply --auto-approve");
+  await runApplyCommand(dir, { autoApprove: true });
+  if (process.exitCode) return;
+  step(3, "History: every apply is a version", "history");
+  await runHistory(dir, {});
+  process.stdout.write(
+    `\nNext: cd ${dir}, edit mops.yaml, then \`mops plan\` and \`mops apply\`;\n` +
+      "`mops show 1`, `mops diff 1 2` and `mops rollback 1` work on what you recorded.\n",
+  );
+}
 
 export function register(program: Command): void {
-  program.command("quickstart").description("(not yet built)").action(() => {
-    throw new Error("mops quickstart is not built yet");
-  });
+  program
+    .command("quickstart")
+    .description("plan and apply the example stack on the embedded sandbox, then show the history")
+    .option("--dir <dir>", "working directory (default: a new temporary directory); reused when it already holds the stack")
+    .action(engineAction(runQuickstart));
 }

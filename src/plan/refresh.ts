@@ -1,5 +1,5 @@
 import { KINDS, type Kind, type Stack } from "../model";
-import type { Capabilities, LiveObject, Provider } from "../provider";
+import type { Capabilities, LiveObject, Provider, RefResolver } from "../provider";
 import type { State } from "../state/types";
 import type { EventSink } from "../apply/events";
 import { MutableRefs } from "./resolver";
@@ -23,7 +23,10 @@ export function kindsToRefresh(capabilities: Capabilities, desired?: Stack, stat
 
 /**
  * One bulk `list` per kind, in dependency order, so that when workflows are
- * normalised the ids of the segments and templates they name are already known.
+ * normalised the ids of the segments and templates they name are already known
+ * (from state, or from the kinds listed before). A kind whose objects named an
+ * id that only a later list revealed (a segment inside a segment, a cap
+ * exempting a workflow, objects Mops does not manage yet) is listed once more.
  */
 export async function refresh(
   provider: Provider,
@@ -34,12 +37,29 @@ export async function refresh(
   const before = provider.requestCount;
   ctx.events?.({ type: "refresh-start", kinds: [...kinds] });
   const refs = MutableRefs.from(ctx.state);
-  const live: LiveObject[] = [];
-  for (const k of KINDS.filter((x) => kinds.includes(x))) {
-    const objs = await provider.list(k, { refs, signal: ctx.signal });
+  const byKind = new Map<Kind, LiveObject[]>();
+  const missed = new Map<Kind, { kind: Kind; id: string }[]>();
+  const listKind = async (k: Kind) => {
+    const misses: { kind: Kind; id: string }[] = [];
+    const recording: RefResolver = {
+      idOf: (kind, name) => refs.idOf(kind, name),
+      nameOf: (kind, id) => {
+        const n = refs.nameOf(kind, id);
+        if (n === undefined) misses.push({ kind, id });
+        return n;
+      },
+    };
+    const objs = await provider.list(k, { refs: recording, signal: ctx.signal });
     for (const o of objs) refs.set(o.kind, o.name, o.id);
-    live.push(...objs);
+    byKind.set(k, objs);
+    missed.set(k, misses);
+  };
+  const ordered = KINDS.filter((x) => kinds.includes(x));
+  for (const k of ordered) await listKind(k);
+  for (const k of ordered) {
+    if (missed.get(k)!.some((m) => refs.nameOf(m.kind, m.id) !== undefined)) await listKind(k);
   }
+  const live = ordered.flatMap((k) => byKind.get(k)!);
   const requests = before !== undefined && provider.requestCount !== undefined ? provider.requestCount - before : undefined;
   const ms = Date.now() - t0;
   ctx.events?.({ type: "refresh-done", objects: live.length, requests, ms });

@@ -245,7 +245,18 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
   }
 
   function diagnose(f: HttpFailure): Diagnostic {
-    return opts.toDiagnostic?.(f) ?? defaultDiagnostic(opts.provider, f);
+    return redact(opts.toDiagnostic?.(f) ?? defaultDiagnostic(opts.provider, f));
+  }
+
+  /** A platform that echoes the request (some do, in error bodies) must not put the token into a diagnostic. */
+  function redact(d: Diagnostic): Diagnostic {
+    const secrets = Object.values(opts.auth?.() ?? {})
+      .flatMap((v) => [v, v.replace(/^\S+\s+/, "")])
+      .filter((v) => v.length >= 6);
+    let text = JSON.stringify(d);
+    if (!secrets.some((v) => text.includes(v))) return d;
+    for (const v of secrets) text = text.split(v).join("[redacted]");
+    return JSON.parse(text) as Diagnostic;
   }
 
   async function request<T>(req: HttpRequest): Promise<T> {

@@ -33,11 +33,12 @@ const ACTION_SIGN: Record<Action, string> = {
   delete: "🔴 `-`",
   manual: "✋ `!`",
   adopt: "🔵 `<=`",
-  noop: "`=`",
+  // Only listed when it drifted (`mops plan --refresh-only`).
+  noop: "🟣 `≠`",
 };
 
 const ACTION_WORD: Record<Action, string> = {
-  create: "create", update: "update", replace: "replace", delete: "destroy", manual: "manual", adopt: "adopt", noop: "no change",
+  create: "create", update: "update", replace: "replace", delete: "destroy", manual: "manual", adopt: "adopt", noop: "drifted",
 };
 
 const SEVERITY_TITLE: Record<Severity, string> = { error: "❌ Errors", warning: "⚠️ Warnings", info: "ℹ️ Notes" };
@@ -48,7 +49,8 @@ const MAX_DIFF_LINES = 300;
 
 export function planMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
   const max = opts.maxChars ?? 65_000;
-  const changes = plan.changes.filter((c) => c.action !== "noop");
+  // Drift on an otherwise unchanged resource is news too (`mops plan --refresh-only`).
+  const changes = plan.changes.filter((c) => c.action !== "noop" || c.drift?.length);
   const out: string[] = [];
   let used = 0;
   const add = (text: string): void => {
@@ -120,7 +122,7 @@ export function summaryLine(plan: Plan): string {
   if (s.adopt) extras.push(`${s.adopt} to adopt`);
   const tail = extras.length ? ` · ${extras.join(" · ")}` : "";
   if (!plan.changes.some((c) => c.action !== "noop")) {
-    return `**No changes.** The live account matches the stack.${tail}`;
+    return s.drifted ? `**No changes planned.**${tail}` : `**No changes.** The live account matches the stack.${tail}`;
   }
   const replace = s.replace ? `, ${s.replace} to replace` : "";
   return `**Plan: ${s.add} to add, ${s.change} to change${replace}, ${s.destroy} to destroy.**${tail}`;
@@ -190,8 +192,8 @@ function details(c: ResourceChange, plan: Plan): string {
   if (diff) blocks.push(fence("diff", diff));
 
   // Inside <summary> GitHub does not render markdown, so the sign is HTML too.
-  const sign = ACTION_SIGN[c.action].replace(/`([^`]+)`/, (_, s: string) => `<code>${html(s)}</code>`);
-  const summary = `${sign} <code>${html(c.address)}</code> — ${ACTION_WORD[c.action]}`;
+  const htmlSign = ACTION_SIGN[c.action].replace(/`([^`]+)`/, (_, s: string) => `<code>${html(s)}</code>`);
+  const summary = `${htmlSign} <code>${html(c.address)}</code> — ${ACTION_WORD[c.action]}`;
   return `<details><summary>${summary}</summary>\n\n${facts.join("<br>\n")}\n\n${blocks.join("\n\n")}\n\n</details>`;
 }
 

@@ -1,7 +1,7 @@
 import { diffArrays } from "diff";
 import { canonicalJson, deepEqual, sha256 } from "../model";
 import type { Kind, Resource, Stack, Step, WorkflowSpec } from "../model";
-import { conditionWords, stepWords, suppressionWords, triggerWords, walkStep, walkSteps, type PlacedStep } from "./words";
+import { conditionWords, stepPathWords, stepWords, suppressionWords, triggerWords, walkStep, walkSteps, type PlacedStep } from "./words";
 
 /**
  * Mermaid flowcharts of journeys and of the whole stack. GitHub and GitLab
@@ -158,7 +158,7 @@ export function workflowFlowchart(wf: Resource<"workflow">, opts: FlowchartMarks
     chart.edge("trigger", "goal", "any time", true);
   }
   (opts.removed ?? []).forEach((r, i) => {
-    chart.node(`removed${i}`, `${stepWords(r.step)} (was ${r.path})`, ["[", "]"], "removed");
+    chart.node(`removed${i}`, `${stepWords(r.step)} (was ${stepPathWords(r.path)})`, ["[", "]"], "removed");
   });
   return chart.finish();
 }

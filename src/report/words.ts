@@ -167,6 +167,15 @@ export function workflowChannels(wf: WorkflowSpec): string[] {
   return [...out];
 }
 
+/** `steps[2].then[0]` -> `step 3 › yes › 1`: where a step sits, for people. */
+export function stepPathWords(path: string): string {
+  return path
+    .replace(/^steps\[(\d+)\]/, (_, i: string) => `step ${Number(i) + 1}`)
+    .replace(/\.then\[(\d+)\]/g, (_, i: string) => ` › yes › ${Number(i) + 1}`)
+    .replace(/\.else\[(\d+)\]/g, (_, i: string) => ` › no › ${Number(i) + 1}`)
+    .replace(/\.paths\[(\d+)\]\.steps\[(\d+)\]/g, (_, p: string, i: string) => ` › path ${Number(p) + 1} › ${Number(i) + 1}`);
+}
+
 /** A step with its path in the spec: `steps[2]`, `steps[2].then[0]`, `steps[3].paths[1].steps[0]`. */
 export interface PlacedStep {
   step: Step;

@@ -4,11 +4,11 @@
  * point at the line that declared it; the loader then validates the stack
  * exactly as it validates YAML.
  */
-import { fileURLToPath } from "node:url";
 import type {
   Environment, FrequencyCapSpec, Kind, PropertySpec, RoleSpec, SegmentSpec, SpecOf, SubscriptionTypeSpec, TeamSpec,
   TemplateSpec, UserSpec, WorkflowSpec,
 } from "../model";
+import { stackFrames } from "./frames";
 
 export type {
   Condition, Environment, FrequencyCapSpec, PropertySpec, RoleSpec, SegmentSpec, Step, SubscriptionTypeSpec, TeamSpec,
@@ -51,23 +51,9 @@ export interface StackDefinition {
 
 export type StackDeclaration = StackDefinition & { readonly [STACK]: true; readonly at?: CallSite };
 
-const FRAME = /(?:\(|at )((?:file:\/\/)?\/[^()]*?|[A-Za-z]:\\[^()]*?):(\d+):(\d+)\)?$/;
-
-function frames(): { file: string; line: number; col: number }[] {
-  const out: { file: string; line: number; col: number }[] = [];
-  for (const l of (new Error().stack ?? "").split("\n").slice(1)) {
-    const m = FRAME.exec(l.trim());
-    if (!m) continue;
-    let file = m[1].replace(/\?.*$/, "");
-    if (file.startsWith("file://")) file = fileURLToPath(file);
-    out.push({ file, line: Number(m[2]), col: Number(m[3]) });
-  }
-  return out;
-}
-
 /** The first frame outside this module: the author's call. */
 function callSite(callee: string): CallSite | undefined {
-  const fs = frames();
+  const fs = stackFrames(new Error().stack ?? "");
   const self = fs[0]?.file;
   const user = fs.find((f) => f.file !== self);
   return user ? { ...user, callee } : undefined;

@@ -35,7 +35,7 @@ export const DEFAULT_SCHEMA_URL = "https://mops.dev/schema/stack.json";
 function header(what: string, opts: EmitOptions): string {
   return [
     `# yaml-language-server: $schema=${opts.schemaUrl ?? DEFAULT_SCHEMA_URL}`,
-    `# ${what}${opts.source ? `, imported from ${opts.source}` : ""} by \`mops import\`.`,
+    `# ${what}: written by \`mops import\`${opts.source ? ` from ${opts.source}` : ""}.`,
     "# Review, commit, then `mops plan`: an unchanged import plans no changes.",
     "",
   ].join("\n");

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { KIND_OF_KEY } from "../model";
 import { error, hasErrors, sortDiagnostics, type Diagnostic, type Result } from "../diagnostics";
 import { assemble, type Unit } from "./assemble";
-import { discover } from "./discover";
+import { discover, type Found } from "./discover";
 import { resolveEnvVars } from "./env-vars";
 import { checkReferences } from "./references";
 import { schemaIssues } from "./schema-check";
@@ -22,9 +22,44 @@ export { defaultStackPath, discover } from "./discover";
  * `value` is present when there is no error.
  */
 export async function loadStack(path: string, opts: LoadOptions = {}): Promise<Result<LoadedStack>> {
+  const read = await readStack(path, opts);
+  return "diagnostics" in read ? read : resolveFor(read, opts.environment);
+}
+
+/**
+ * The pipeline of `mops validate`. With no environment named, every declared
+ * environment is resolved, so an override that breaks `production` is caught
+ * in a pull request even though the default is `sandbox`; the value is the
+ * default environment's. Analysis diagnostics are appended by the caller.
+ */
+export async function validateStack(path: string, opts: LoadOptions = {}): Promise<Result<LoadedStack>> {
+  const read = await readStack(path, opts);
+  if ("diagnostics" in read) return read;
+  const first = resolveFor(read, opts.environment);
+  if (opts.environment || !first.value) return first;
+  const seen = new Set(first.diagnostics.map(key));
+  const diagnostics = [...first.diagnostics];
+  for (const env of Object.keys(first.value.stack.environments)) {
+    if (env === first.value.stack.environment) continue;
+    for (const d of resolveFor(read, env).diagnostics) if (!seen.has(key(d))) seen.add(key(d)), diagnostics.push(d);
+  }
+  const failed = hasErrors(diagnostics);
+  return { ...(failed ? {} : { value: first.value }), diagnostics: sortDiagnostics(diagnostics) };
+}
+
+const key = (d: Diagnostic) => `${d.code} ${d.range?.file}:${d.range?.line}:${d.range?.col} ${d.message}`;
+
+interface Read {
+  found: Found;
+  parsed: ParsedFile[];
+  texts: Map<string, string>;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Discover and parse the files once; resolving per environment is cheap. */
+async function readStack(path: string, opts: LoadOptions): Promise<Read | Result<LoadedStack>> {
   const found = discover(path);
   if ("code" in found) return { diagnostics: [found] };
-
   const texts = new Map<string, string>();
   const parsed: ParsedFile[] = [];
   if (found.kind === "ts") parsed.push(await loadTsStack(found.files[0]));
@@ -34,7 +69,10 @@ export async function loadStack(path: string, opts: LoadOptions = {}): Promise<R
       texts.set(file, text);
       parsed.push(parseYamlFile(file, text));
     }
+  return { found, parsed, texts, env: opts.env ?? process.env };
+}
 
+function resolveFor({ found, parsed, texts, env }: Read, environment: string | undefined): Result<LoadedStack> {
   const diagnostics: Diagnostic[] = [];
   const units: Unit[] = [];
   for (const p of parsed) {
@@ -46,15 +84,15 @@ export async function loadStack(path: string, opts: LoadOptions = {}): Promise<R
       );
       continue;
     }
-    const env = resolveEnvVars(p.value, opts.env ?? process.env);
-    const issues = [...env.issues, ...schemaIssues(env.value)];
+    const resolved = resolveEnvVars(p.value, env);
+    const issues = [...resolved.issues, ...schemaIssues(resolved.value)];
     diagnostics.push(...issues.map((i) => error(i.code, i.message, { hint: i.hint, range: p.locator.locate(i.path, i.target), ...addressOf(i.path) })));
-    units.push({ file: p.file, value: env.value as Record<string, unknown>, locator: p.locator });
+    units.push({ file: p.file, value: resolved.value as Record<string, unknown>, locator: p.locator });
   }
 
   // A file that did not parse would make every cross-file check wrong.
   if (units.length < parsed.length) return { diagnostics: sortDiagnostics(diagnostics) };
-  const a = assemble(units, texts, opts.environment);
+  const a = assemble(units, texts, environment);
   diagnostics.push(...a.diagnostics);
   if (a.stack && !hasErrors(diagnostics)) diagnostics.push(...checkReferences(a.stack, a.sources));
 
@@ -64,14 +102,6 @@ export async function loadStack(path: string, opts: LoadOptions = {}): Promise<R
       ? { stack: a.stack, sources: a.sources, files: found.files, baseDir: found.baseDir, ...(policy ? { policyFile: policy } : {}) }
       : undefined;
   return { value, diagnostics: sortDiagnostics(diagnostics) };
-}
-
-/**
- * The validate pipeline of `mops validate`: today loading (schema and
- * references); analysis diagnostics are appended by the caller.
- */
-export async function validateStack(path: string, opts: LoadOptions = {}): Promise<Result<LoadedStack>> {
-  return loadStack(path, opts);
 }
 
 function addressOf(path: readonly (string | number)[]): { address?: string } {

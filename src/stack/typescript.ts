@@ -3,6 +3,7 @@ import { tsImport } from "tsx/esm/api";
 import { error, type Diagnostic, type SourceRange } from "../diagnostics";
 import { KIND_KEYS, KIND_OF_KEY, type Kind } from "../model";
 import type { CallSite } from "../sdk";
+import { stackFrames } from "../sdk/frames";
 import type { Locator } from "./locator";
 import { where } from "./where";
 import type { ParsedFile } from "./yaml-file";
@@ -27,6 +28,10 @@ const siteRange = (at: CallSite): SourceRange => ({ file: at.file, line: at.line
 export async function loadTsStack(file: string): Promise<ParsedFile> {
   const fileStart: SourceRange = { file, line: 1, col: 1, endLine: 1, endCol: 1 };
   const fallback: Locator = { file, locate: () => fileStart };
+  // Call sites and error positions must be the TypeScript lines: tsx emits
+  // inline source maps, which Node applies to stack traces only when asked
+  // (the CLI's tsx registration does this; a host like vitest may not).
+  process.setSourceMapsEnabled(true);
   let mod: { default?: unknown };
   try {
     mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
@@ -105,12 +110,8 @@ function loadError(e: unknown, file: string): Diagnostic {
       hint: "the stack file must compile before it can be validated",
     });
   }
-  const frame = (err.stack ?? "")
-    .split("\n")
-    .map((l) => /\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?$/.exec(l.trim()))
-    .find((m) => m && !m[1].includes("/node_modules/") && !m[1].startsWith("node:"));
-  const where = frame ? frame[1].replace(/^file:\/\//, "") : file;
-  const range = frame ? { file: where, line: Number(frame[2]), col: Number(frame[3]), endLine: Number(frame[2]), endCol: Number(frame[3]) + 1 } : { file, line: 1, col: 1 };
+  const frame = stackFrames(err.stack ?? "").find((f) => !f.file.includes("/node_modules/"));
+  const range = frame ? { ...frame, endLine: frame.line, endCol: frame.col + 1 } : { file, line: 1, col: 1 };
   const notFound = (err as { code?: string }).code === "ERR_MODULE_NOT_FOUND";
   return error("MOPS003", `the TypeScript stack failed to load: ${err.message.split("\n")[0]}`, {
     range,

@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
 
 /** fsync a directory so a rename or link inside it survives a power cut, not only the file's bytes. */
-async function syncDir(dir: string): Promise<void> {
+export async function syncDir(dir: string): Promise<void> {
   const h = await fs.open(dir, "r");
   try {
     await h.sync();
@@ -100,6 +100,14 @@ interface MutexOwner {
   token: string;
 }
 
+const EMPTY_MUTEX_STALE_MS = 10_000;
+
+const ageMs = (path: string) =>
+  fs.stat(path).then(
+    (st) => Date.now() - st.mtimeMs,
+    () => 0,
+  );
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -123,6 +131,11 @@ export async function withFileMutex<T>(path: string, fn: () => Promise<T>, waitM
     const owner = await readOwner(path);
     if (owner && owner.host === me.host && !pidAlive(owner.pid)) {
       await removeIf(path, (t) => ownerOf(t)?.token === owner.token);
+      continue;
+    }
+    // Its owner died between creating and writing it: nobody can say whose it is, but it is long past any write.
+    if (!owner && (await ageMs(path)) > EMPTY_MUTEX_STALE_MS) {
+      await removeIf(path, (t) => t === "");
       continue;
     }
     if (Date.now() > deadline) {

@@ -1,10 +1,12 @@
 import { promises as fs } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { createExclusive, errno, pidAlive, readIfExists, removeIf, replaceFile, withFileMutex } from "./files";
+import { createExclusive, errno, pidAlive, readIfExists, removeIf, withFileMutex } from "./files";
 import { sealVersion, verifyChain, type StoredVersion, type VersionInput } from "./history";
 import { lockedError, newLockInfo } from "./lock";
-import { newState, nextSerialForWrite, withRecord } from "./new";
+import { StateFiles } from "./journal";
+import { copy, nextSerialForWrite } from "./new";
+import { serialize } from "./queue";
 import type { HistoryCheck, HistoryVersion, LockInfo, State, StateBackend, StateResource } from "./types";
 
 export interface LocalBackendOptions {
@@ -16,25 +18,13 @@ export interface LocalBackendOptions {
 
 const VERSION_FILE = /^(\d+)\.json$/;
 
-/** In-process queue per state directory, so concurrent `record` calls of one apply do not spin on the file mutex. */
-const queues = new Map<string, Promise<unknown>>();
-
-function serialize<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const run = (queues.get(key) ?? Promise.resolve()).then(fn, fn);
-  const tail = run.catch(() => undefined);
-  queues.set(key, tail);
-  void tail.then(() => {
-    if (queues.get(key) === tail) queues.delete(key);
-  });
-  return run;
-}
-
 /**
  * State and history as files:
- *   state.json           the current state, replaced atomically (temp + fsync + rename + dir fsync)
+ *   state.json           a snapshot of the state, replaced atomically (temp + fsync + rename + dir fsync)
+ *   journal.jsonl        records since the snapshot, one fdatasync'ed line each (see StateFiles)
  *   history/000001.json  one immutable file per version, created only if absent
  *   lock.json            the apply lock, created only if absent
- *   .write.lock          a short mutex around each read-modify-write of state.json
+ *   .write.lock          a short mutex around each read or write of the two above
  */
 export class LocalBackend implements StateBackend {
   readonly kind = "local" as const;
@@ -43,16 +33,15 @@ export class LocalBackend implements StateBackend {
   private readonly environment: string;
   /** Id of the lock this instance took: like a postgres session, only the taker releases it (others force-unlock). */
   private held?: string;
+  private readonly files: StateFiles;
 
   constructor(opts: LocalBackendOptions) {
     this.dir = opts.dir;
     this.stack = opts.stack;
     this.environment = opts.environment;
+    this.files = new StateFiles(join(this.dir, "state.json"), join(this.dir, "journal.jsonl"), this.stack, this.environment);
   }
 
-  private get statePath() {
-    return join(this.dir, "state.json");
-  }
   private get lockPath() {
     return join(this.dir, "lock.json");
   }
@@ -63,51 +52,29 @@ export class LocalBackend implements StateBackend {
     return join(this.historyDir, `${String(n).padStart(6, "0")}.json`);
   }
 
-  /**
-   * The stored state; when there is none, an empty one is stored first, so
-   * that a plan made now and the apply of it agree on the lineage.
-   */
+  /** The stored state; when there is none, an empty one is stored first (see StateFiles.load). */
   async read(): Promise<State> {
-    const text = await readIfExists(this.statePath);
-    if (text !== undefined) return this.parseState(text);
-    await fs.mkdir(this.dir, { recursive: true });
-    const fresh = newState(this.stack, this.environment);
-    if (await createExclusive(this.statePath, stateText(fresh))) return fresh;
-    // Someone else created it first: theirs is the lineage.
-    return this.parseState((await readIfExists(this.statePath)) ?? "");
+    return structuredClone(await this.exclusive(() => this.files.load()));
   }
 
   record(address: string, resource: StateResource | null): Promise<State> {
-    return this.update((cur) => withRecord(cur, address, resource));
+    return this.exclusive(async () => copy(await this.files.record(address, resource)));
   }
 
   write(state: State): Promise<State> {
-    return this.update((cur) => ({
-      ...state,
-      stack: this.stack,
-      environment: this.environment,
-      serial: nextSerialForWrite(cur, state),
-    }));
-  }
-
-  /** Read-modify-write under the in-process queue and the cross-process mutex; durable on return. */
-  private update(change: (cur: State) => State): Promise<State> {
-    return serialize(this.dir, async () => {
-      await fs.mkdir(this.dir, { recursive: true });
-      return withFileMutex(join(this.dir, ".write.lock"), async () => {
-        const next = change(await this.read());
-        await replaceFile(this.statePath, stateText(next));
-        return next;
-      });
+    return this.exclusive(async () => {
+      const next = { ...state, stack: this.stack, environment: this.environment, serial: nextSerialForWrite(await this.files.load(), state) };
+      await this.files.write(next);
+      return copy(next);
     });
   }
 
-  private parseState(text: string): State {
-    try {
-      return JSON.parse(text) as State;
-    } catch (e) {
-      throw new Error(`${this.statePath} is not valid JSON (${(e as Error).message}); restore it from a backup`);
-    }
+  /** Under the in-process queue and the cross-process mutex: one reader or writer of the state files at a time. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return serialize(this.dir, async () => {
+      await fs.mkdir(this.dir, { recursive: true });
+      return withFileMutex(join(this.dir, ".write.lock"), fn);
+    });
   }
 
   async lock(operation: string, holder: string): Promise<LockInfo> {
@@ -206,8 +173,6 @@ export class LocalBackend implements StateBackend {
       .sort((a, b) => a - b);
   }
 }
-
-const stateText = (s: State) => JSON.stringify(s, null, 2) + "\n";
 
 function lockIdOf(text: string): string | undefined {
   try {

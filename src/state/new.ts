@@ -21,3 +21,6 @@ export function withRecord(state: State, address: string, resource: StateResourc
 /** The serial a whole-state write gets: never backwards, so plans made before it are refused. */
 export const nextSerialForWrite = (current: State | undefined, given: State): number =>
   Math.max(given.serial, (current?.serial ?? 0) + 1);
+
+/** A state the caller may change without touching a backend's cache (the resource objects are shared, not copied). */
+export const copy = (s: State): State => ({ ...s, resources: { ...s.resources } });

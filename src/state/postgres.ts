@@ -1,6 +1,9 @@
+import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { sealVersion, verifyChain, type VersionInput } from "./history";
 import { lockedError, newLockInfo } from "./lock";
+import { copy, withRecord } from "./new";
+import { serialize } from "./queue";
 import type { HistoryCheck, HistoryVersion, LockInfo, State, StateBackend, StateResource } from "./types";
 
 export interface PostgresBackendOptions {
@@ -16,9 +19,16 @@ CREATE TABLE IF NOT EXISTS mops_state (
   environment text NOT NULL,
   lineage text NOT NULL,
   serial bigint NOT NULL,
-  resources jsonb NOT NULL DEFAULT '{}'::jsonb,
   updated_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (stack, environment)
+);
+CREATE TABLE IF NOT EXISTS mops_resource (
+  stack text NOT NULL,
+  environment text NOT NULL,
+  address text NOT NULL,
+  resource jsonb NOT NULL,
+  PRIMARY KEY (stack, environment, address),
+  FOREIGN KEY (stack, environment) REFERENCES mops_state (stack, environment) ON DELETE CASCADE
 );
 CREATE TABLE IF NOT EXISTS mops_history (
   stack text NOT NULL,
@@ -82,6 +92,9 @@ export class PostgresBackend implements StateBackend {
   private readonly key: string;
   private schema?: Promise<void>;
   private held?: { info: LockInfo; client: pg.Client };
+  /** The state as this instance last knew it, so `record` need not read every resource back. */
+  private cache?: State;
+  private readonly queue = `postgres:${randomUUID()}`;
 
   constructor(opts: PostgresBackendOptions) {
     this.url = opts.url;
@@ -152,9 +165,13 @@ export class PostgresBackend implements StateBackend {
     return err;
   }
 
+  /** One statement, so the serial and the resources come from the same snapshot. */
   async read(): Promise<State> {
     const where = [this.stack, this.environment];
-    const sel = "SELECT lineage, serial, resources FROM mops_state WHERE stack = $1 AND environment = $2";
+    const sel = `SELECT lineage, serial,
+        (SELECT coalesce(jsonb_object_agg(address, resource), '{}'::jsonb) FROM mops_resource r
+          WHERE r.stack = s.stack AND r.environment = s.environment) AS resources
+      FROM mops_state s WHERE stack = $1 AND environment = $2`;
     let r = await this.q<StateRow>(sel, where);
     if (r.rowCount === 0) {
       // Stored at once so that a plan made now and the apply of it agree on the lineage.
@@ -164,45 +181,81 @@ export class PostgresBackend implements StateBackend {
       );
       r = await this.q<StateRow>(sel, where);
     }
-    return this.toState(r.rows[0]!);
+    const row = r.rows[0]!;
+    this.cache = { lineage: row.lineage, serial: Number(row.serial), stack: this.stack, environment: this.environment, resources: row.resources };
+    return copy(this.cache);
   }
 
-  /** One statement: the row lock it takes orders concurrent records, so none is lost. */
-  async record(address: string, resource: StateResource | null): Promise<State> {
+  /**
+   * One statement: bumping the serial row-locks the state row first (the
+   * resource writes wait on it), so concurrent records are ordered and none is
+   * lost. Only the one resource row is written, and the full state is rebuilt
+   * from this instance's cache unless another writer came in between.
+   */
+  record(address: string, resource: StateResource | null): Promise<State> {
+    return serialize(this.queue, () => this.recordNow(address, resource));
+  }
+
+  private async recordNow(address: string, resource: StateResource | null): Promise<State> {
     for (;;) {
-      const r = await this.q<StateRow>(
-        `UPDATE mops_state SET serial = serial + 1, updated_at = now(),
-           resources = CASE WHEN $4::jsonb IS NULL THEN resources - $3::text
-                            ELSE resources || jsonb_build_object($3::text, $4::jsonb) END
-         WHERE stack = $1 AND environment = $2
-         RETURNING lineage, serial, resources`,
+      const r = await this.q<{ lineage: string; serial: string }>(
+        `WITH s AS (
+           UPDATE mops_state SET serial = serial + 1, updated_at = now()
+           WHERE stack = $1 AND environment = $2 RETURNING stack, environment, lineage, serial),
+         d AS (
+           DELETE FROM mops_resource r USING s
+           WHERE $4::jsonb IS NULL AND r.stack = s.stack AND r.environment = s.environment AND r.address = $3),
+         u AS (
+           INSERT INTO mops_resource (stack, environment, address, resource)
+           SELECT s.stack, s.environment, $3, $4::jsonb FROM s WHERE $4::jsonb IS NOT NULL
+           ON CONFLICT (stack, environment, address) DO UPDATE SET resource = EXCLUDED.resource)
+         SELECT lineage, serial FROM s`,
         [this.stack, this.environment, address, resource === null ? null : JSON.stringify(resource)],
       );
-      if (r.rowCount) return this.toState(r.rows[0]!);
-      await this.read();
+      const row = r.rows[0];
+      if (!row) {
+        await this.read();
+        continue;
+      }
+      const serial = Number(row.serial);
+      const cache = this.cache;
+      if (cache && cache.lineage === row.lineage && serial === cache.serial + 1) {
+        this.cache = withRecord(cache, address, resource);
+        return copy(this.cache);
+      }
+      // A read() of ours already moved the cache past this serial: the cache includes this change.
+      if (cache && cache.lineage === row.lineage && serial <= cache.serial) return copy(cache);
+      return this.read();
     }
   }
 
   async write(state: State): Promise<State> {
-    const r = await this.q<StateRow>(
-      `INSERT INTO mops_state (stack, environment, lineage, serial, resources)
-       VALUES ($1, $2, $3, GREATEST($4::bigint, 1), $5::jsonb)
-       ON CONFLICT (stack, environment) DO UPDATE SET lineage = EXCLUDED.lineage, resources = EXCLUDED.resources,
-         serial = GREATEST($4::bigint, mops_state.serial + 1), updated_at = now()
-       RETURNING lineage, serial, resources`,
-      [this.stack, this.environment, state.lineage, state.serial, JSON.stringify(state.resources)],
-    );
-    return this.toState(r.rows[0]!);
-  }
-
-  private toState(row: StateRow): State {
-    return {
-      lineage: row.lineage,
-      serial: Number(row.serial),
-      stack: this.stack,
-      environment: this.environment,
-      resources: row.resources,
-    };
+    await this.open();
+    const c = await this.connect(() => this.pool.connect());
+    try {
+      await this.run(c, "BEGIN");
+      await this.run(
+        c,
+        `INSERT INTO mops_state (stack, environment, lineage, serial) VALUES ($1, $2, $3, GREATEST($4::bigint, 1))
+         ON CONFLICT (stack, environment) DO UPDATE SET lineage = EXCLUDED.lineage,
+           serial = GREATEST($4::bigint, mops_state.serial + 1), updated_at = now()`,
+        [this.stack, this.environment, state.lineage, state.serial],
+      );
+      await this.run(c, "DELETE FROM mops_resource WHERE stack = $1 AND environment = $2", [this.stack, this.environment]);
+      await this.run(
+        c,
+        `INSERT INTO mops_resource (stack, environment, address, resource)
+         SELECT $1, $2, key, value FROM jsonb_each($3::jsonb)`,
+        [this.stack, this.environment, JSON.stringify(state.resources)],
+      );
+      await this.run(c, "COMMIT");
+    } catch (e) {
+      await c.query("ROLLBACK").catch(() => undefined);
+      throw e;
+    } finally {
+      c.release();
+    }
+    return this.read();
   }
 
   async lock(operation: string, holder: string): Promise<LockInfo> {

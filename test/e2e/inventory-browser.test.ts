@@ -5,11 +5,15 @@ import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "../../src/model";
+import { createRequire } from "node:module";
 import { inventoryHtml } from "../../src/report/html";
+import { planMarkdown } from "../../src/report/markdown";
+import { html } from "../../src/report/md";
 import { inventory } from "../../src/report/inventory";
 import type { HistoryVersion } from "../../src/state/types";
 import { chromiumAvailable, chromiumRequired, launchChromium, MISSING_CHROMIUM } from "../helpers/chromium";
 import { demoPlan, demoStack } from "../unit/report/fixtures";
+import { mermaidBlocks } from "../unit/report/mermaid-parser";
 
 /** The demo stack plus a journey whose labels try to break the page. */
 function pageStack(): Stack {
@@ -104,6 +108,34 @@ describe("inventory page in headless Chromium", () => {
     const shot = join(dir, "inventory.png");
     await page.screenshot({ path: shot, fullPage: true });
     expect(statSync(shot).size).toBeGreaterThan(10_000);
+    await page.close();
+  });
+
+  it.skipIf(!available)("also draws the pull-request diagrams, with their change marks, in the browser", async () => {
+    const blocks = mermaidBlocks(planMarkdown(demoPlan()));
+    expect(blocks).toHaveLength(3);
+    const file = join(dir, "plan-diagrams.html");
+    const pre = blocks.map((b) => `<pre class="mermaid">${html(b)}</pre>`).join("\n");
+    writeFileSync(file, `<!doctype html><html><head><meta charset="utf-8"></head><body>${pre}</body></html>`);
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+    page.on("pageerror", (e) => problems.push(e.message));
+    await page.goto(pathToFileURL(file).href);
+    await page.addScriptTag({ path: createRequire(import.meta.url).resolve("mermaid/dist/mermaid.min.js") });
+    await page.evaluate(async () => {
+      const m = (window as unknown as { mermaid: { initialize(o: object): void; run(): Promise<void> } }).mermaid;
+      m.initialize({ startOnLoad: false });
+      await m.run();
+    });
+    expect(await page.locator("pre.mermaid > svg").count()).toBe(3);
+    // The change marks survive rendering: classes on the nodes and the words in the labels.
+    expect(await page.locator("g.node.changed").count()).toBeGreaterThan(0);
+    expect(await page.locator("g.node.added").count()).toBeGreaterThan(0);
+    expect(await page.locator("g.node.removed").count()).toBe(1);
+    expect(await page.locator("pre.mermaid").first().textContent()).toContain("REMOVED · Send push");
+    expect(problems).toEqual([]);
+    await page.screenshot({ path: join(dir, "plan-diagrams.png"), fullPage: true });
     await page.close();
   });
 });

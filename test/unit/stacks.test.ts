@@ -1,8 +1,10 @@
-import { readdirSync, statSync } from "node:fs";
+import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { analyze, loadPolicy } from "../../src/analysis";
 import type { Diagnostic } from "../../src/diagnostics";
-import { defaultStackPath, loadStack } from "../../src/stack";
+import { stackFileSchema, type Stack } from "../../src/model";
+import { defaultStackPath, loadStack, type LoadedStack } from "../../src/stack";
 
 /**
  * The shipped stacks are the demo and the documentation: they must stay valid
@@ -10,11 +12,12 @@ import { defaultStackPath, loadStack } from "../../src/stack";
  */
 const ROOT = resolve(import.meta.dirname, "../..");
 
-/** Every entry of stacks/ is a stack; under examples/ only directories with a stack marker are (not CI or Pulumi examples). */
+/** Every directory or stack file in stacks/ is a stack; under examples/ only directories with a stack marker are (not CI or Pulumi examples). */
 function stackPaths(): string[] {
   const stacks = readdirSync(join(ROOT, "stacks"))
     .filter((n) => !n.startsWith("."))
-    .map((n) => join(ROOT, "stacks", n));
+    .map((n) => join(ROOT, "stacks", n))
+    .filter((p) => statSync(p).isDirectory() || /\.(ya?ml|ts)$/.test(p));
   const examples: string[] = [];
   const walk = (dir: string): void => {
     for (const n of readdirSync(dir)) {
@@ -34,6 +37,14 @@ const show = (ds: readonly Diagnostic[]): string =>
 /** No environment variables: secrets must stay references, and nothing else may need one. */
 const load = (path: string, environment?: string) => loadStack(path, { environment, env: {} });
 
+/** Analysis findings under the stack's own policy file; a policy that fails to load is reported as its diagnostics. */
+function findings(loaded: LoadedStack, previous?: Stack): Diagnostic[] {
+  const policy = loaded.policyFile ? loadPolicy(loaded.policyFile) : undefined;
+  if (policy && !policy.value) return policy.diagnostics;
+  return analyze(loaded.stack, { sources: loaded.sources, policy: policy?.value, previous, now: new Date("2026-06-01T12:00:00Z") });
+}
+const above = (ds: readonly Diagnostic[], severities: string[]) => ds.filter((d) => severities.includes(d.severity));
+
 const paths = stackPaths();
 
 describe("shipped stacks", () => {
@@ -43,8 +54,11 @@ describe("shipped stacks", () => {
     expect(rel.filter((p) => p.startsWith("examples/")).length).toBeGreaterThan(0);
   });
 
-  describe.each(paths.map((p) => [relative(ROOT, p), p]))("%s", (_rel, path) => {
-    it("loads without diagnostics in every declared environment", async () => {
+  describe.each(paths.map((p) => [relative(ROOT, p), p]))("%s", (rel, path) => {
+    // The demo stacks are held to a higher bar than the examples: not even a warning.
+    const failing = rel.startsWith("stacks/") ? ["error", "warning"] : ["error"];
+
+    it(`loads, and analysis finds no ${failing.join(" or ")}, in every declared environment`, async () => {
       const first = await load(path);
       expect(show(first.diagnostics)).toBe("");
       const envs = Object.keys(first.value!.stack.environments);
@@ -53,9 +67,16 @@ describe("shipped stacks", () => {
         const r = await load(path, env);
         expect(show(r.diagnostics), `environment ${env}`).toBe("");
         expect(r.value!.stack.environment).toBe(env);
+        expect(show(above(findings(r.value!), failing)), `analysis, environment ${env}`).toBe("");
       }
     });
   });
+});
+
+it("stacks/mops.schema.json (the editors' schema the stack files name) is the current one", () => {
+  // Regenerate with `npx mops schema -o stacks/mops.schema.json`.
+  const committed = JSON.parse(readFileSync(join(ROOT, "stacks/mops.schema.json"), "utf8"));
+  expect(committed).toEqual(JSON.parse(JSON.stringify(stackFileSchema())));
 });
 
 describe("northwind-outfitters demo", () => {
@@ -86,5 +107,41 @@ describe("northwind-outfitters demo", () => {
     expect(env.protected).toBe(true);
     expect(env.provider.token).toBe("${env:HUBSPOT_TOKEN}");
     expect(env.state?.url).toBe("${env:MOPS_STATE_DATABASE_URL}");
+  });
+
+  it("its policy holds un-pausing vip_program in production to a safe rollout", async () => {
+    const prod = (await load(path, "production")).value!;
+    expect(above(findings(prod, prod.stack), ["error"])).toEqual([]);
+    // Brand signs off: someone deletes the `status: paused` override and nothing else.
+    const unpaused: LoadedStack = {
+      ...prod,
+      stack: {
+        ...prod.stack,
+        resources: prod.stack.resources.map((r) =>
+          r.kind === "workflow" && r.name === "vip_program" ? { ...r, spec: { ...r.spec, status: "active" as const } } : r),
+      },
+    };
+    const errors = above(findings(unpaused, prod.stack), ["error"]);
+    expect(errors.map((d) => [d.code, d.address])).toEqual([
+      ["rollout/unsafe-activation", "workflow.vip_program"],
+      ["rollout/unsafe-activation", "workflow.vip_program"],
+    ]);
+    expect(errors.map((d) => d.message).join("\n")).toMatch(/100 % rollout[\s\S]*without a holdout group/);
+  });
+
+  it("keeps every cap's worst case within its limit, and would notice one journey too many", async () => {
+    const { value } = await load(path);
+    expect(findings(value!).filter((d) => d.code === "cap/exceeded")).toEqual([]);
+    // A second birthday email on the same day breaks the 3-per-week email budget for a welcome-series subscriber.
+    const louder: LoadedStack = {
+      ...value!,
+      stack: {
+        ...value!.stack,
+        resources: value!.stack.resources.map((r) =>
+          r.kind === "workflow" && r.name === "birthday" ? { ...r, spec: { ...r.spec, steps: [r.spec.steps[0], ...r.spec.steps] } } : r),
+      },
+    };
+    const exceeded = findings(louder).filter((d) => d.code === "cap/exceeded");
+    expect(exceeded.map((d) => d.address)).toEqual(["frequency_cap.marketing_email"]);
   });
 });

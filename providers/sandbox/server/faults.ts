@@ -66,14 +66,14 @@ export class TokenBucket {
     this.tokens = this.capacity;
   }
 
-  /** Takes a token, or says how many ms until one is free. */
-  take(): { ok: true } | { ok: false; waitMs: number } {
+  /** Takes a token, or says how many ms until one is free; `remaining` is what is left of the burst. */
+  take(): { ok: true; remaining: number } | { ok: false; waitMs: number } {
     const now = performance.now();
     this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.rate);
     this.last = now;
     if (this.tokens >= 1) {
       this.tokens -= 1;
-      return { ok: true };
+      return { ok: true, remaining: Math.floor(this.tokens) };
     }
     return { ok: false, waitMs: ((1 - this.tokens) / this.rate) * 1000 };
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { KIND_OF_KEY, KINDS, type Kind } from "../../../src/model";
+import { KIND_KEYS, KIND_OF_KEY, KINDS, type Kind } from "../../../src/model";
 import { refsOf } from "../refs";
 import { parseFaults, parseFaultsJson, seededRandom, TokenBucket, type Faults } from "./faults";
 import { Store } from "./store";
@@ -35,6 +35,8 @@ export interface SandboxStats {
   writes: number;
   rateLimited: number;
   injectedErrors: number;
+  /** Time spent handling /v1 requests (routing, validation, storage, serialisation), for benchmarks. */
+  serverMs: number;
   objects: Record<string, number>;
 }
 
@@ -51,6 +53,11 @@ const ID_PREFIX: Record<Kind, string> = {
   template: "tpl", segment: "seg", frequency_cap: "cap", workflow: "wf",
 };
 
+/** A response body that is JSON text already. */
+class RawJson {
+  constructor(readonly text: string) {}
+}
+
 class HttpError {
   constructor(readonly status: number, readonly body: FieldError, readonly headers: Record<string, string> = {}) {}
 }
@@ -63,7 +70,7 @@ export async function startSandboxServer(opts: SandboxServerOptions = {}): Promi
   const store = new Store(opts.dataDir);
   const bucket = opts.rateLimit ? new TokenBucket(opts.rateLimit) : undefined;
   const sockets = new Set<Socket>();
-  const counts = { requests: {} as Record<string, number>, total: 0, writes: 0, rateLimited: 0, injectedErrors: 0 };
+  const counts = { requests: {} as Record<string, number>, total: 0, writes: 0, rateLimited: 0, injectedErrors: 0, serverMs: 0 };
   let faults: Faults = {};
   let dice = seededRandom(0);
   let writesSinceFaults = 0;
@@ -112,6 +119,8 @@ export async function startSandboxServer(opts: SandboxServerOptions = {}): Promi
     if (url.pathname.startsWith("/_admin/")) return admin(method, url.pathname, body, res);
     counts.total++;
     counts.requests[method] = (counts.requests[method] ?? 0) + 1;
+    // Like HubSpot's and Braze's X-RateLimit-* headers: a client may pace itself from them.
+    const quota: Record<string, string> = {};
     try {
       const limited = bucket?.take();
       if (limited && !limited.ok) {
@@ -119,6 +128,7 @@ export async function startSandboxServer(opts: SandboxServerOptions = {}): Promi
         const seconds = Math.max(1, Math.ceil(limited.waitMs / 1000));
         throw fail(429, "rate_limited", `more than ${opts.rateLimit} requests per second`, undefined, { "retry-after": String(seconds) });
       }
+      if (limited) Object.assign(quota, { "x-ratelimit-limit": String(opts.rateLimit), "x-ratelimit-remaining": String(limited.remaining) });
       if (opts.token !== undefined && req.headers.authorization !== `Bearer ${opts.token}`) {
         throw fail(401, "unauthorized", "missing or wrong bearer token");
       }
@@ -127,13 +137,15 @@ export async function startSandboxServer(opts: SandboxServerOptions = {}): Promi
         throw fail(503, "unavailable", "injected fault: service unavailable");
       }
       if (faults.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
+      const t0 = performance.now();
       const { status, payload, wrote } = api(method, url, body);
       if (wrote) afterWrite();
       if (crashed) return void res.destroy();
-      send(res, status, payload);
+      send(res, status, payload, quota);
+      counts.serverMs += performance.now() - t0;
     } catch (e) {
       if (!(e instanceof HttpError)) throw e;
-      send(res, e.status, { error: e.body }, e.headers);
+      send(res, e.status, { error: e.body }, { ...quota, ...e.headers });
     }
   }
 
@@ -167,27 +179,49 @@ export async function startSandboxServer(opts: SandboxServerOptions = {}): Promi
     }
   }
 
-  function list(kind: Kind, url: URL): ListResponse {
+  /** The page is assembled from each object's cached JSON: listing 10,000 objects serialises none of them again. */
+  function list(kind: Kind, url: URL): RawJson {
     const limitParam = url.searchParams.get("limit");
     const limit = limitParam === null ? DEFAULT_PAGE : Number(limitParam);
     if (!Number.isInteger(limit) || limit < 1) throw fail(400, "invalid_parameter", "`limit` must be a positive integer", "limit");
     const cursor = url.searchParams.get("cursor");
     const after = cursor === null ? 0 : decodeCursor(cursor);
     const page = store.of(kind).page(after, Math.min(limit, MAX_PAGE));
-    return {
-      results: page.items,
-      paging: page.more && page.lastSeq !== undefined ? { next: { cursor: encodeCursor(page.lastSeq) } } : {},
-    };
+    const paging: ListResponse["paging"] = page.more && page.lastSeq !== undefined ? { next: { cursor: encodeCursor(page.lastSeq) } } : {};
+    return new RawJson(`{"results":[${page.json.join(",")}],"paging":${JSON.stringify(paging)}}`);
   }
 
-  function create(kind: Kind, body: unknown): WireObject {
+  function create(kind: Kind, body: unknown, persist = true): WireObject {
     const input = asObject(body);
     const name = checkName(kind, input.name);
     const spec = checkSpec(kind, specOf(input));
     const now = new Date().toISOString();
     const obj: WireObject = { id: `${ID_PREFIX[kind]}_${randomBytes(6).toString("hex")}`, name, revision: 1, createdAt: now, updatedAt: now, ...spec };
-    store.write(kind, obj);
+    store.write(kind, obj, persist);
     return obj;
+  }
+
+  /**
+   * Bulk load for benchmarks and tests (`{ "teams": [{ name, ...spec }] }`): the same checks as
+   * POST, one file write per kind instead of one per object. Kinds load in dependency order.
+   */
+  function seed(body: unknown): Record<string, number> {
+    const input = asObject(body);
+    const unknown = Object.keys(input).find((k) => !KIND_OF_KEY[k]);
+    if (unknown) throw fail(400, "invalid_body", `unknown kind key \`${unknown}\``, unknown);
+    const created: Record<string, number> = {};
+    for (const kind of KINDS) {
+      const items = input[KIND_KEYS[kind]];
+      if (items === undefined) continue;
+      if (!Array.isArray(items)) throw fail(400, "invalid_body", `\`${KIND_KEYS[kind]}\` must be an array`, KIND_KEYS[kind]);
+      try {
+        for (const item of items) create(kind, item, false);
+      } finally {
+        store.persist(kind);
+      }
+      created[KIND_KEYS[kind]] = items.length;
+    }
+    return created;
   }
 
   function replace(kind: Kind, current: WireObject, input: Record<string, unknown>, merge: boolean): WireObject {
@@ -230,6 +264,14 @@ export async function startSandboxServer(opts: SandboxServerOptions = {}): Promi
 
   function admin(method: string, path: string, body: unknown, res: ServerResponse): void {
     if (path === "/_admin/stats" && method === "GET") return send(res, 200, stats());
+    if (path === "/_admin/seed" && method === "POST") {
+      try {
+        return send(res, 201, seed(body));
+      } catch (e) {
+        if (!(e instanceof HttpError)) throw e;
+        return send(res, e.status, { error: e.body });
+      }
+    }
     if (path === "/_admin/faults" && method === "GET") return send(res, 200, faults);
     if (path === "/_admin/faults" && method === "POST") {
       const parsed = parseFaults(body);
@@ -286,7 +328,7 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 }
 
 function send(res: ServerResponse, status: number, payload?: unknown, headers: Record<string, string> = {}): void {
-  const text = payload === undefined ? "" : JSON.stringify(payload);
+  const text = payload === undefined ? "" : payload instanceof RawJson ? payload.text : JSON.stringify(payload);
   res.writeHead(status, { ...headers, ...(text ? { "content-type": "application/json", "content-length": Buffer.byteLength(text) } : {}) });
   res.end(text);
 }

@@ -43,8 +43,8 @@ class KindStore {
     return [...this.byId.values()].map((e) => e.obj);
   }
 
-  /** Objects created after the one at `afterSeq`, at most `limit`. */
-  page(afterSeq: number, limit: number): { items: WireObject[]; lastSeq?: number; more: boolean } {
+  /** Objects created after the one at `afterSeq`, at most `limit`, already serialised. */
+  page(afterSeq: number, limit: number): { json: string[]; lastSeq?: number; more: boolean } {
     if (this.orderStale) {
       this.order = [...this.byId.values()];
       this.orderStale = false;
@@ -56,7 +56,7 @@ class KindStore {
       else hi = mid;
     }
     const slice = this.order.slice(lo, lo + limit);
-    return { items: slice.map((e) => e.obj), lastSeq: slice.at(-1)?.seq, more: lo + limit < this.order.length };
+    return { json: slice.map((e) => e.json), lastSeq: slice.at(-1)?.seq, more: lo + limit < this.order.length };
   }
 
   put(obj: WireObject): void {
@@ -109,12 +109,16 @@ export class Store {
     return [...(this.referrers.get(id) ?? [])];
   }
 
-  /** Insert or replace, keeping the reference index in step, then persist the kind. */
-  write(kind: Kind, obj: WireObject): void {
+  /** Insert or replace, keeping the reference index in step, then persist the kind (unless a batch persists once at its end). */
+  write(kind: Kind, obj: WireObject, persist = true): void {
     const prev = this.kinds[kind].get(obj.id);
     if (prev) this.index(kind, prev, -1);
     this.kinds[kind].put(obj);
     this.index(kind, obj, +1);
+    if (persist) this.kinds[kind].persist();
+  }
+
+  persist(kind: Kind): void {
     this.kinds[kind].persist();
   }
 

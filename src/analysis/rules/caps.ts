@@ -41,15 +41,16 @@ function maxInWindow(sorted: number[], len: number): number {
  * whose audiences pairwise can overlap (a clique; "cannot decide" counts as
  * overlapping). Exact search for small groups; beyond that, the plain sum.
  */
-function heaviestOverlap(ctx: AnalysisContext, items: { workflow: string; sends: number }[]): number {
+function heaviestOverlap(ctx: AnalysisContext, items: Contribution[]): { total: number; members: Contribution[] } {
   const sum = items.reduce((s, c) => s + c.sends, 0);
-  if (items.length > 24) return sum;
+  if (items.length > 24) return { total: sum, members: items };
   const ws = items.map((i) => [i.workflow, ctx.workflows.get(i.workflow)!] as const);
   const meets = items.map((_, a) => items.map((_, b) =>
     a === b || ctx.solver.intersect(ctx.solver.audience(...ws[a]), ctx.solver.audience(...ws[b])).status !== "unsat"));
   let best = 0;
+  let members: number[] = [];
   const grow = (chosen: number[], from: number, weight: number, rest: number) => {
-    if (weight > best) best = weight;
+    if (weight > best) [best, members] = [weight, chosen];
     if (weight + rest <= best) return;
     for (let k = from; k < items.length; k++) {
       rest -= items[k].sends;
@@ -57,8 +58,10 @@ function heaviestOverlap(ctx: AnalysisContext, items: { workflow: string; sends:
     }
   };
   grow([], 0, 0, sum);
-  return best;
+  return { total: best, members: members.map((k) => items[k]) };
 }
+
+interface Contribution { workflow: string; sends: number }
 
 const covers = (cap: FrequencyCapSpec, name: string, channel: Channel) =>
   cap.channels.includes(channel) && !(cap.exempt?.workflows ?? []).includes(name);
@@ -69,7 +72,7 @@ export const capBudget: Rule = (ctx) => {
   for (const [capName, cap] of ctx.all("frequency_cap")) {
     const periodMs = durationMs(cap.period);
     const countTransactional = cap.exempt?.transactional === false;
-    const contributions: { workflow: string; sends: number }[] = [];
+    const contributions: Contribution[] = [];
     for (const [name, w] of active) {
       if ((cap.exempt?.workflows ?? []).includes(name)) continue;
       const n = worstCaseSends(w, periodMs, (s) => cap.channels.includes(s.channel) && (countTransactional || !s.transactional));
@@ -78,15 +81,15 @@ export const capBudget: Rule = (ctx) => {
       if (ctx.solver.intersect(ctx.solver.audience(name, w)).status === "unsat") continue;
       contributions.push({ workflow: name, sends: n });
     }
-    const total = heaviestOverlap(ctx, contributions);
+    const { total, members } = heaviestOverlap(ctx, contributions);
     if (total <= cap.max) continue;
-    contributions.sort((a, b) => b.sends - a.sends || (a.workflow < b.workflow ? -1 : 1));
-    const shown = contributions.map((c) => `${c.workflow} (${c.sends === Infinity ? "unbounded" : c.sends})`).join(", ");
+    members.sort((a, b) => b.sends - a.sends || (a.workflow < b.workflow ? -1 : 1));
+    const shown = members.map((c) => `${c.workflow} (${c.sends === Infinity ? "unbounded" : c.sends})`).join(", ");
     out.push(ctx.finding("cap/exceeded", "warning", { kind: "frequency_cap", name: capName }, ["max"],
       `one contact can get ${total === Infinity ? "an unbounded number of" : `up to ${total}`} marketing ${cap.channels.join("/")} messages in ${cap.period}, above this cap of ${cap.max}: ${shown}`,
       {
         hint: "space the sends with waits, limit re-enrollment (`reenrollment.after`), suppress overlapping audiences, or exempt a workflow deliberately",
-        detail: { cap: capName, max: cap.max, period: cap.period, worstCase: total === Infinity ? "unbounded" : total, workflows: contributions },
+        detail: { cap: capName, max: cap.max, period: cap.period, worstCase: total === Infinity ? "unbounded" : total, workflows: members },
       }));
   }
   return out;
@@ -110,22 +113,32 @@ export const uncoveredSends: Rule = (ctx) => {
   return out;
 };
 
-/** How Mops makes a cap hold where the platform has no API for it (platform facts, §0 and §1.6/2.5/3.8). */
-const ENFORCEMENT: Record<string, string> = {
-  hubspot:
-    "HubSpot has no API for the account-level send-frequency limit: Mops sets `limitSendFrequency` on every marketing email it manages so the portal's limit applies, and adds an entry filter to each sending workflow; the limit itself is set in the HubSpot account settings (no endpoint)",
-  klaviyo:
-    "Klaviyo only exposes Smart Sending per message: Mops turns on `smart_sending_enabled` for every marketing message it manages and adds an entry filter to each sending flow; the Smart Sending window is set in the Klaviyo account settings",
-  braze:
-    "Braze global frequency capping is dashboard-only: Mops cannot write it, so it adds an entry filter to each sending canvas and reports drift; the rule itself is set in the Braze dashboard",
-};
+/** How Mops makes a cap hold where the platform has no API for it (platform facts, §0, §1.6, §2.5, §3.8). */
+function enforcement(provider: string, cap: FrequencyCapSpec): string | undefined {
+  const filter = "adds an entry filter to every workflow that sends on these channels, excluding contacts who already reached the cap in the period";
+  const email = cap.channels.includes("email");
+  switch (provider) {
+    case "hubspot":
+      return `HubSpot has no API for its account-level send-frequency limit: Mops ${filter}${email ? ", and sets `limitSendFrequency` on every marketing email it manages so the portal's own limit also applies" : ""}`;
+    case "klaviyo":
+      return `Klaviyo offers only per-message Smart Sending: Mops ${filter}${email || cap.channels.includes("sms") ? ", and turns on `smart_sending_enabled` on every marketing message it manages" : ""}`;
+    case "braze":
+      return `Braze global frequency capping can only be set in its dashboard: Mops ${filter}, and reports when the dashboard rule differs`;
+    default:
+      return undefined;
+  }
+}
 
 export const capEnforcement: Rule = (ctx) => {
   const provider = ctx.provider;
-  const how = provider ? ENFORCEMENT[provider] : undefined;
-  if (!how) return [];
-  return [...ctx.all("frequency_cap").keys()].map((name) =>
-    ctx.finding("cap/enforcement", "info", { kind: "frequency_cap", name }, undefined, `${how}.`, {
+  if (!provider) return [];
+  const out: Diagnostic[] = [];
+  for (const [name, cap] of ctx.all("frequency_cap")) {
+    const how = enforcement(provider, cap);
+    if (how) out.push(ctx.finding("cap/enforcement", "info", { kind: "frequency_cap", name }, undefined, `${how}.`, {
+      hint: "nothing to change in the stack; keep the platform's own setting in line with this cap",
       detail: { provider },
     }));
+  }
+  return out;
 };

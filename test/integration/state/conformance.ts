@@ -72,6 +72,24 @@ export function conformance(label: string, makeHarness: () => Promise<StoreHarne
       expect(s.serial).toBe(2 * n);
     });
 
+    it("returns the true state from record even after another instance wrote in between", async () => {
+      const a = open();
+      const b = open();
+      await a.record("segment.a1", resource("a1"));
+      await b.record("segment.b1", resource("b1"));
+      const s = await a.record("segment.a2", resource("a2"));
+      expect(s.serial).toBe(3);
+      expect(Object.keys(s.resources).sort()).toEqual(["segment.a1", "segment.a2", "segment.b1"]);
+      const replaced = await b.write({ ...(await b.read()), resources: { "segment.z": resource("z") } });
+      const after = await a.record("segment.a3", resource("a3"));
+      expect(after.serial).toBe(replaced.serial + 1);
+      expect(Object.keys(after.resources).sort()).toEqual(["segment.a3", "segment.z"]);
+      expect(await open().read()).toEqual(after);
+      // What a caller does to a returned state does not leak into the next one.
+      after.resources["segment.bogus"] = resource("bogus");
+      expect(Object.keys((await a.record("segment.a3", null)).resources)).toEqual(["segment.z"]);
+    });
+
     it("write replaces the state and never moves the serial backwards", async () => {
       const a = open();
       const s = await a.read();

@@ -46,11 +46,61 @@ describe("local state backend files", () => {
     await b.record("segment.vip", resource("vip"));
     await b.appendVersion(versionInput("one"));
     const lock = await b.lock("apply", "ana@laptop");
-    expect((await fs.readdir(dir)).sort()).toEqual(["history", "lock.json", "state.json"]);
+    expect((await fs.readdir(dir)).sort()).toEqual(["history", "journal.jsonl", "lock.json", "state.json"]);
     expect(await fs.readdir(join(dir, "history"))).toEqual(["000001.json"]);
     expect(JSON.parse(await fs.readFile(join(dir, "lock.json"), "utf8"))).toEqual(lock);
     expect(lock).toMatchObject({ pid: process.pid, host: hostname() });
-    expect(JSON.parse(await fs.readFile(join(dir, "state.json"), "utf8")).serial).toBe(1);
+    // The record went to the journal; the snapshot is still the empty state.
+    expect(JSON.parse(await fs.readFile(join(dir, "state.json"), "utf8")).serial).toBe(0);
+    const lines = (await fs.readFile(join(dir, "journal.jsonl"), "utf8")).trim().split("\n");
+    expect(lines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ serial: 1, address: "segment.vip" })]);
+  });
+
+  it("folds the journal into state.json once it outgrows the snapshot, and reads the same state after", async () => {
+    const { dir, open } = await store();
+    const b = open();
+    const big = (i: number) => ({ ...resource(`s${i}`), attributes: { description: "x".repeat(20_000) } as never });
+    for (let i = 0; i < 20; i++) await b.record(`segment.s${i}`, big(i));
+    const snapshot = JSON.parse(await fs.readFile(join(dir, "state.json"), "utf8"));
+    expect(snapshot.serial).toBeGreaterThan(10);
+    expect((await fs.readFile(join(dir, "journal.jsonl"), "utf8")).split("\n").length).toBeLessThan(20 - 10 + 1);
+    const back = await open().read();
+    expect(back.serial).toBe(20);
+    expect(Object.keys(back.resources)).toHaveLength(20);
+    expect(back).toEqual(await b.read());
+  });
+
+  it("ignores a torn last journal line and cuts it off before the next record", async () => {
+    const { dir, open } = await store();
+    await open().record("segment.a", resource("a"));
+    await fs.appendFile(join(dir, "journal.jsonl"), '{"lineage":"x","serial":2,"addr');
+    expect((await open().read()).serial).toBe(1);
+    const s = await open().record("segment.b", resource("b"));
+    expect(s.serial).toBe(2);
+    const back = await open().read();
+    expect(Object.keys(back.resources).sort()).toEqual(["segment.a", "segment.b"]);
+    expect((await fs.readFile(join(dir, "journal.jsonl"), "utf8")).endsWith("}\n")).toBe(true);
+  });
+
+  it("skips journal entries a newer snapshot already holds (a crash between snapshot and emptying the journal)", async () => {
+    const { dir, open } = await store();
+    const b = open();
+    await b.record("segment.a", resource("a"));
+    await b.record("segment.b", resource("b"));
+    const journal = await fs.readFile(join(dir, "journal.jsonl"), "utf8");
+    const s = await b.read();
+    await fs.writeFile(join(dir, "state.json"), JSON.stringify({ ...s, resources: { ...s.resources, "segment.c": resource("c") }, serial: 3 }));
+    await fs.writeFile(join(dir, "journal.jsonl"), journal);
+    const back = await open().read();
+    expect(back.serial).toBe(3);
+    expect(Object.keys(back.resources).sort()).toEqual(["segment.a", "segment.b", "segment.c"]);
+  });
+
+  it("refuses a journal with a gap rather than guess", async () => {
+    const { dir, open } = await store();
+    const s = await open().record("segment.a", resource("a"));
+    await fs.appendFile(join(dir, "journal.jsonl"), JSON.stringify({ lineage: s.lineage, serial: 3, address: "segment.b", resource: null }) + "\n");
+    await expect(open().read()).rejects.toThrow(/jumps from serial 1 to 3/);
   });
 
   it("loses no update when two processes record at the same time (the file mutex, not the in-process queue)", async () => {
@@ -89,6 +139,11 @@ describe("local state backend files", () => {
     const s = await open().record("segment.vip", resource("vip"));
     expect(s.serial).toBe(1);
     await expect(fs.stat(join(dir, ".write.lock"))).rejects.toThrow(/ENOENT/);
+    // Empty: its owner died before writing who it was. Only an old one is removed.
+    await fs.writeFile(join(dir, ".write.lock"), "");
+    const old = new Date(Date.now() - 60_000);
+    await fs.utimes(join(dir, ".write.lock"), old, old);
+    expect((await open().record("segment.vip", null)).serial).toBe(2);
   });
 
   it("refuses a corrupt state file with its path instead of starting over", async () => {

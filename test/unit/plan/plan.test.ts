@@ -137,3 +137,31 @@ describe("checkSavedPlan", () => {
     ]);
   });
 });
+
+describe("refresh", () => {
+  it("lists a kind again when its objects named an id that a later list revealed", async () => {
+    const { refresh } = await import("../../../src/plan");
+    const p = new FakeProvider();
+    // Wire form: segment a refers to segment b by id; the provider maps ids to names through refs.
+    const wire = [
+      { kind: "segment", id: "s_a", name: "a", ref: "s_b" },
+      { kind: "segment", id: "s_b", name: "b" },
+    ];
+    p.list = async (kind, ctx) => {
+      p.calls.push(`list ${kind}`);
+      if (kind !== "segment") return [];
+      return wire.map((w) => ({
+        kind: "segment", id: w.id, name: w.name,
+        spec: { type: "dynamic", ...(w.ref ? { conditions: { in_segment: ctx.refs.nameOf("segment", w.ref) ?? w.ref } } : {}) },
+      })) as never;
+    };
+    const r = await refresh(p, ["segment", "workflow"], {});
+    expect(p.calls).toEqual(["list segment", "list workflow", "list segment"]);
+    expect(r.live.find((o) => o.name === "a")!.spec).toEqual({ type: "dynamic", conditions: { in_segment: "b" } });
+    p.calls = [];
+    const b = new FakeBackend();
+    for (const w of wire) b.state.resources[`segment.${w.name}`] = { address: `segment.${w.name}`, kind: "segment", name: w.name, id: w.id, attributes: {} as never, origin: "created", updatedAt: "t" };
+    await refresh(p, ["segment"], { state: await b.read() });
+    expect(p.calls).toEqual(["list segment"]);
+  });
+});

@@ -166,6 +166,13 @@ describe("createHttpClient", () => {
     }
   });
 
+  it("redacts the token from a platform error body that echoes it", async () => {
+    nock(BASE).get("/echo").reply(403, { message: `token Bearer ${TOKEN} lacks scope`, raw: TOKEN });
+    const e = await rejection(client().get("/echo"));
+    expect(e.diagnostic.message).toContain("[redacted]");
+    expect(JSON.stringify(e.diagnostic)).not.toContain(TOKEN);
+  });
+
   it("spaces requests to the requests-per-second option", async () => {
     nock(BASE).get("/r").times(6).reply(200, "ok");
     const c = client({ requestsPerSecond: 20 });

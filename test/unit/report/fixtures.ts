@@ -89,8 +89,9 @@ const tpl = (name: string, channel: "email" | "sms" | "push", body: string, subj
   spec: { channel, body, ...(subject ? { subject } : {}) },
 });
 
+/** A fresh copy each time: tests may mutate it. */
 export function demoStack(): Stack {
-  return {
+  return structuredClone({
     name: "acme",
     environment: "prod",
     environments: { prod: { provider: { type: "sandbox" }, protected: true }, staging: { provider: { type: "sandbox" } } },
@@ -125,7 +126,7 @@ export function demoStack(): Stack {
       { kind: "workflow", name: "welcome_series", spec: welcomeSeries },
       { kind: "workflow", name: "winback", spec: winback },
     ],
-  };
+  } satisfies Stack);
 }
 
 const fp = { desired: "9f2c1ab0d3", lineage: "3b9e0c1e-lineage", stateSerial: 41, live: "77aa01bc" };

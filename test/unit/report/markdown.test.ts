@@ -64,6 +64,17 @@ describe("planMarkdown", () => {
     expect(md).not.toContain("| Resource |");
   });
 
+  it("lists drift on its own (`mops plan --refresh-only`), for the drift issue", () => {
+    const plan = demoPlan();
+    plan.changes = plan.changes.map((c) => ({ ...c, action: "noop" as const }));
+    plan.summary = { add: 0, change: 0, replace: 0, destroy: 0, manual: 0, adopt: 0, drifted: 1 };
+    const md = planMarkdown(plan);
+    expect(md).toContain("**No changes planned.** · 1 drifted outside Mops");
+    expect(md).toContain("| 🟣 `≠` | `workflow.welcome_series` | drifted |");
+    expect(md.match(/<details>/g)).toHaveLength(1);
+    expect(md).not.toContain("```mermaid");
+  });
+
   it("keeps user text from opening HTML, hiding the rest, or breaking the table", () => {
     const plan = demoPlan();
     plan.changes[1].reasons = ["evil <!-- hide | everything"];

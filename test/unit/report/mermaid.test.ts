@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Resource, Stack, WorkflowSpec } from "../../../src/model";
 import { label, nodeId, stackGraph, stepMarks, workflowFlowchart } from "../../../src/report/mermaid";
+import { stepPathWords } from "../../../src/report/words";
 import { cartAfter, demoStack, welcomeSeries, winback } from "./fixtures";
 import { parseMermaid } from "./mermaid-parser";
 
@@ -85,6 +86,12 @@ describe("workflowFlowchart", () => {
     expect([...label("x".repeat(500))].length).toBe(90);
   });
 
+  it("says where a removed step was in words", () => {
+    expect(stepPathWords("steps[3]")).toBe("step 4");
+    expect(stepPathWords("steps[2].then[0]")).toBe("step 3 › yes › 1");
+    expect(stepPathWords("steps[0].paths[1].steps[2].else[0]")).toBe("step 1 › path 2 › 3 › no › 1");
+  });
+
   it("rejects broken sources (the parser check can fail)", async () => {
     await expect(parseMermaid('flowchart TD\n  a["x"y"]')).rejects.toThrow(/Parse error/);
   });
@@ -98,7 +105,7 @@ describe("workflowFlowchart", () => {
     expect(src).toContain('s0("CHANGED · Wait 2 hours")');
     expect(src).toContain('s1["CHANGED · Send email');
     expect(src).toContain('s3{"NEW · Split');
-    expect(src).toContain('removed0["REMOVED · Send push · cart_push (was steps[3])"]');
+    expect(src).toContain('removed0["REMOVED · Send push · cart_push (was step 4)"]');
     expect(src).toMatch(/class s0,s1 changed/);
     expect(src).toMatch(/class s3 added/);
     expect(src).toMatch(/classDef removed .*stroke-dasharray/);

@@ -1,0 +1,54 @@
+import { rmSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { backendOf, liveSnapshot, mops, tempStack } from "../../helpers/cli";
+
+/**
+ * The sandbox SIGKILLs the whole `mops apply` process right after its Nth
+ * persisted write: the platform has objects the state has not journaled.
+ * The next apply must converge: no duplicates, state = live, history intact.
+ */
+describe("crash safety", () => {
+  it.each([1, 3, 7])("an apply killed after %i platform writes converges on the next apply", async (n) => {
+    const dir = tempStack();
+    try {
+      const crashed = await mops(["apply", "--auto-approve"], { cwd: dir, env: { MOPS_SANDBOX_FAULTS: JSON.stringify({ crashAfterWrites: n }) } });
+      expect(crashed.signal).toBe("SIGKILL");
+
+      // The killed run still holds the lock: the next one is told so, with the id to release.
+      const refused = await mops(["apply", "--auto-approve"], { cwd: dir });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain("state is locked by tester@example.com (apply)");
+      const id = /mops force-unlock ([0-9a-f-]{36})/.exec(refused.stderr)?.[1];
+      expect(id).toBeDefined();
+      expect((await mops(["force-unlock", id!], { cwd: dir })).code).toBe(0);
+
+      const next = await mops(["apply", "--auto-approve"], { cwd: dir });
+      expect(next.stderr).toBe("");
+      expect(next.code).toBe(0);
+      expect(next.stdout).toMatch(/adopting… done/);
+
+      const { objects } = await liveSnapshot(dir);
+      const names = objects.map((o) => `${o.kind}.${o.name}`);
+      expect(new Set(names).size).toBe(names.length);
+      expect(names).toHaveLength(16);
+
+      const b = await backendOf(dir);
+      const state = await b.read();
+      expect(Object.keys(state.resources).sort()).toEqual([...names].sort());
+      for (const o of objects) {
+        const s = state.resources[`${o.kind}.${o.name}`];
+        expect(s.id).toBe(o.id);
+        expect(s.attributes).toEqual(o.spec);
+      }
+      const versions = await b.listVersions();
+      expect(versions.map((v) => v.version)).toEqual([1]);
+      expect(versions[0].outcome).toBe("complete");
+      expect(await b.verifyHistory()).toEqual({ ok: true });
+      await b.close();
+
+      expect((await mops(["plan", "--detailed-exitcode"], { cwd: dir })).code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,57 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const root = resolve(__dirname, "../..");
+const run = promisify(execFile);
+
+/** Run the real CLI as a user would; never throws, returns the exit code and output. */
+async function mops(args: string[], cwd = root): Promise<{ code: number; out: string; err: string }> {
+  try {
+    const r = await run(process.execPath, [join(root, "bin/mops.js"), ...args], { cwd, env: { ...process.env, NO_COLOR: "1" } });
+    return { code: 0, out: r.stdout, err: r.stderr };
+  } catch (e) {
+    const x = e as { code: number; stdout: string; stderr: string };
+    return { code: x.code, out: x.stdout, err: x.stderr };
+  }
+}
+
+const STACK_TRACE = /^\s+at .+:\d+:\d+\)?$/m;
+
+describe("mops validate (subprocess)", () => {
+  it("exits 1 on a mistake, printing file:line:col and no stack trace", async () => {
+    const r = await mops(["validate", "test/fixtures/mistakes/03-unknown-key.yaml"]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain("error MOPS104: unknown key `triger`");
+    expect(r.out).toContain("--> test/fixtures/mistakes/03-unknown-key.yaml:5:5");
+    expect(r.out).toContain("did you mean `trigger`?");
+    expect(r.out).toMatch(/1 error\n$/);
+    expect(r.out + r.err).not.toMatch(STACK_TRACE);
+    expect(r.out).not.toContain("\u001b[");
+  });
+
+  it("reports a TypeScript stack's runtime error at its line, without a stack trace", async () => {
+    const r = await mops(["validate", "test/fixtures/mistakes/33-ts-runtime-error.ts", "--format", "json"]);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.out);
+    expect(j.valid).toBe(false);
+    expect(j.diagnostics[0]).toMatchObject({ code: "MOPS003", range: { file: "test/fixtures/mistakes/33-ts-runtime-error.ts", line: 10, col: 75 } });
+    expect(r.out + r.err).not.toMatch(STACK_TRACE);
+  });
+
+  it("init scaffolds a stack that validates clean, and schema prints the JSON Schema", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "mops-init-")), "acme-shop");
+    const init = await mops(["init", dir]);
+    expect(init.code).toBe(0);
+    expect(readFileSync(join(dir, "mops.yaml"), "utf8")).toMatch(/^# yaml-language-server: \$schema=\.\/mops\.schema\.json\n[\s\S]*^stack: acme_shop$/m);
+    const v = await mops(["validate"], dir);
+    expect(v).toMatchObject({ code: 0, out: "stack `acme_shop` (environment sandbox): 16 resources, no problems\n" });
+    expect((await mops(["init", dir])).code).toBe(1);
+    const schema = JSON.parse(readFileSync(join(dir, "mops.schema.json"), "utf8"));
+    expect(schema.$id).toBe("https://mops.dev/schema/stack.json");
+    expect(JSON.parse((await mops(["schema"])).out)).toEqual(schema);
+  });
+});

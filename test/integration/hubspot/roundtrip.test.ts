@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { KINDS, type Resource } from "../../../src/model";
+import type { LiveObject } from "../../../src/provider/types";
+import { emitStackYaml } from "../../../src/stack/emit";
+import { loadStack } from "../../../src/stack";
+import { fakeHubSpot, type FakeHubSpot } from "../../fixtures/hubspot/fake";
+import { ctx, offline, provider, TOKEN } from "./helpers";
+
+describe("HubSpot import round trip", () => {
+  let fake: FakeHubSpot;
+  let dir: string;
+  beforeEach(() => {
+    offline();
+    fake = fakeHubSpot({ token: TOKEN, pageSize: 4 });
+    dir = mkdtempSync(join(tmpdir(), "mops-hs-import-"));
+  });
+  afterEach(() => {
+    fake.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("lists the account, writes YAML, loads it back, and normalize() of every resource equals the live spec", async () => {
+    const p = provider();
+    const live: LiveObject[] = [];
+    for (const kind of KINDS) if (p.capabilities[kind]?.read) live.push(...(await p.list(kind, ctx)));
+    const counts = Object.fromEntries(KINDS.map((k) => [k, live.filter((o) => o.kind === k).length]));
+    expect(counts).toEqual({ property: 10, subscription_type: 4, team: 2, role: 4, user: 5, template: 10, segment: 10, frequency_cap: 0, workflow: 9 });
+
+    const resources = live.map((o) => ({ kind: o.kind, name: o.name, spec: o.spec }) as Resource);
+    const files = emitStackYaml({ name: "northwind", resources }, { source: "HubSpot (test account)" });
+    for (const f of files) writeFileSync(join(dir, f.path), f.text);
+    const loaded = await loadStack(dir, { env: {} });
+    expect(loaded.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const back = loaded.value!.stack.resources;
+    expect(back).toHaveLength(resources.length);
+    for (const r of back) {
+      const l = live.find((o) => o.kind === r.kind && o.name === r.name)!;
+      expect(p.normalize!(r).spec, `${r.kind}.${r.name}`).toEqual(l.spec);
+    }
+    const yaml = files.map((f) => f.text).join("\n");
+    expect(yaml).not.toContain(TOKEN);
+    await p.close();
+  });
+});

@@ -1,0 +1,141 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  analyze, applyPolicy, approversFromGitHubEvent, checkApprovals, DEFAULT_POLICY, levelOf, loadCustomRules, loadPolicy, policyFrom,
+  requiredApprovals,
+} from "../../../src/analysis";
+import type { Diagnostic } from "../../../src/diagnostics";
+import type { Plan, ResourceChange } from "../../../src/plan/types";
+import type { Resource } from "../../../src/model";
+import { stackOf } from "./helpers";
+
+const dir = mkdtempSync(join(tmpdir(), "mops-policy-"));
+const file = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+describe("loadPolicy", () => {
+  it("reads a policy file", () => {
+    const p = file("ok.yaml", [
+      "rules:",
+      "  merge/no-fallback: mandatory",
+      "  governance/*: advisory",
+      "  governance/unused-template: off",
+      "governance:",
+      "  require_owner: [workflow, segment]",
+      "protected_environments: [production]",
+      "approvals:",
+      "  - owners: true",
+      "    teams: [legal]",
+      "safe_rollout: { max_percent: 20, require_holdout: true }",
+    ].join("\n"));
+    const r = loadPolicy(p);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.value).toMatchObject({
+      file: p, governance: { require_owner: ["workflow", "segment"], require_purpose: ["workflow"] },
+      protected_environments: ["production"], safe_rollout: { max_percent: 20 },
+    });
+  });
+
+  it("reports mistakes with file:line:col and a suggestion", () => {
+    const p = file("bad.yaml", ["rules:", "  merge/no-fallback: strict", "governence:", "  require_owner: [workflow]", "safe_rollout:", "  max_percent: 120"].join("\n"));
+    const ds = loadPolicy(p).diagnostics.map((d) => [d.code, d.range?.line, d.range?.col, d.hint ?? ""]);
+    expect(ds).toContainEqual(["policy/unknown-key", 3, 1, "did you mean `governance`?"]);
+    expect(ds).toContainEqual(["policy/bad-value", 2, 22, "rule levels: off | info | advisory | mandatory"]);
+    expect(ds.find((d) => d[2] === 16 && d[1] === 6)).toBeTruthy();
+    expect(loadPolicy(join(dir, "missing.yaml")).diagnostics[0].code).toBe("policy/not-found");
+  });
+});
+
+describe("rule levels", () => {
+  const d = (code: string): Diagnostic => ({ code, severity: "warning", message: "m" });
+  const policy = policyFrom({ rules: { "governance/*": "mandatory", "governance/unused-segment": "off", "*": "info" } });
+
+  it("takes the exact code, then the prefix, then *", () => {
+    expect(levelOf(policy, "governance/unused-segment")).toBe("off");
+    expect(levelOf(policy, "governance/no-owner")).toBe("mandatory");
+    expect(levelOf(policy, "merge/no-fallback")).toBe("info");
+    expect(levelOf(DEFAULT_POLICY, "merge/no-fallback")).toBeUndefined();
+  });
+
+  it("drops what is off and maps advisory/mandatory to warning/error", () => {
+    expect(applyPolicy([d("governance/unused-segment"), d("governance/no-owner"), d("merge/no-fallback")], policy)
+      .map((x) => [x.code, x.severity])).toEqual([["governance/no-owner", "error"], ["merge/no-fallback", "info"]]);
+  });
+});
+
+describe("approvals", () => {
+  const people: Resource[] = [
+    { kind: "team", name: "lifecycle", spec: { email: "lifecycle@x.example" } },
+    { kind: "team", name: "legal", spec: {} },
+    { kind: "role", name: "r", spec: { permissions: [{ kinds: ["workflow"], actions: ["edit"] }] } },
+    { kind: "user", name: "ana", spec: { email: "ana.lima@x.example", role: "r", teams: ["lifecycle"] } },
+    { kind: "user", name: "lee", spec: { email: "lee@x.example", role: "r", teams: ["legal"] } },
+  ];
+  const stack = stackOf(people, "production", true);
+  const change = (address: string, action: ResourceChange["action"], owner?: string): ResourceChange => {
+    const [kind, name] = address.split(".") as [ResourceChange["kind"], string];
+    return { address, kind, name, action, reasons: [], after: { status: "active", trigger: { type: "manual" }, steps: [], ...(owner ? { owner } : {}) } as never };
+  };
+  const plan = { changes: [change("workflow.welcome", "update", "lifecycle"), change("workflow.same", "noop", "lifecycle"), change("workflow.orphan", "create")] } as Plan;
+  const policy = policyFrom({ approvals: [{ owners: true }, { kinds: ["workflow"], teams: ["legal"], environments: ["production"] }] });
+
+  it("lists the owners and teams whose approval each change needs", () => {
+    const req = requiredApprovals(plan, stack, policy, "production");
+    expect(req.map((r) => [r.address, r.owners])).toEqual([["workflow.welcome", ["legal", "lifecycle"]], ["workflow.orphan", ["legal"]]]);
+    expect(req[0].approvers.lifecycle).toEqual(expect.arrayContaining(["lifecycle", "ana", "ana.lima@x.example"]));
+    expect(requiredApprovals(plan, stackOf(people, "staging"), policy, "staging")).toEqual([]);
+  });
+
+  it("refuses until every owner approved, by name, email or login", () => {
+    const req = requiredApprovals(plan, stack, policy, "production");
+    expect(checkApprovals(req, []).map((d) => [d.code, d.address, d.detail?.owner])).toEqual([
+      ["approval/missing", "workflow.welcome", "legal"], ["approval/missing", "workflow.welcome", "lifecycle"], ["approval/missing", "workflow.orphan", "legal"],
+    ]);
+    expect(checkApprovals(req, ["lee"]).map((d) => d.detail?.owner)).toEqual(["lifecycle"]);
+    expect(checkApprovals(req, ["lee@x.example", "ana.lima"])).toEqual([]);
+  });
+
+  it("reads approvers from a GitHub review event; a later review replaces an approval", () => {
+    expect(approversFromGitHubEvent({ review: { state: "approved", user: { login: "ana.lima" } } })).toEqual(["ana.lima"]);
+    expect(approversFromGitHubEvent({
+      reviews: [
+        { state: "APPROVED", user: { login: "lee" }, submitted_at: "2026-01-01T10:00:00Z" },
+        { state: "APPROVED", user: { login: "bo" }, submitted_at: "2026-01-01T10:00:00Z" },
+        { state: "CHANGES_REQUESTED", user: { login: "bo" }, submitted_at: "2026-01-02T10:00:00Z" },
+        { state: "COMMENTED", user: { login: "lee" }, submitted_at: "2026-01-03T10:00:00Z" },
+      ],
+    })).toEqual(["lee"]);
+    expect(approversFromGitHubEvent({ action: "opened", pull_request: {} })).toEqual([]);
+    expect(approversFromGitHubEvent(null)).toEqual([]);
+  });
+});
+
+describe("custom rules", () => {
+  const rules = mkdtempSync(join(tmpdir(), "mops-rules-"));
+  writeFileSync(join(rules, "a-fn.ts"), `
+    import type { Stack } from "${join(__dirname, "../../../src/model").replace(/\\/g, "/")}";
+    export default (stack: Stack) => stack.resources.filter((r) => r.kind === "workflow" && !r.name.startsWith("nw_"))
+      .map((r) => ({ code: "", severity: "warning" as const, message: \`\${r.name} lacks the nw_ prefix\`, address: \`workflow.\${r.name}\` }));
+  `);
+  writeFileSync(join(rules, "b-object.ts"), `export default { code: "custom/no-webhooks", check: () => [{ code: "", severity: "error", message: "x" }] };`);
+  writeFileSync(join(rules, "c-broken.ts"), `export default 42;`);
+
+  it("loads rules with tsx, reports bad files, and runs them inside analyze under the policy", async () => {
+    const r = await loadCustomRules(rules);
+    expect(r.value!.map((x) => x.code)).toEqual(["custom/a-fn", "custom/no-webhooks"]);
+    expect(r.diagnostics.map((d) => [d.code, d.range?.file])).toEqual([["policy/bad-custom-rule", join(rules, "c-broken.ts")]]);
+    const stack = stackOf([{ kind: "workflow", name: "welcome", spec: { status: "draft", owner: "x", purpose: "y", trigger: { type: "manual" }, steps: [{ type: "exit" }] } }]);
+    const found = analyze(stack, { customRules: r.value }).filter((d) => d.code.startsWith("custom/"));
+    expect(found.map((d) => [d.code, d.severity, d.message])).toEqual([
+      ["custom/a-fn", "warning", "welcome lacks the nw_ prefix"], ["custom/no-webhooks", "error", "x"],
+    ]);
+    const off = analyze(stack, { customRules: r.value, policy: policyFrom({ rules: { "custom/*": "off" } }) });
+    expect(off.filter((d) => d.code.startsWith("custom/"))).toEqual([]);
+    expect((await loadCustomRules(join(rules, "nope"))).value).toEqual([]);
+  });
+});
