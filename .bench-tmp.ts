@@ -1,12 +1,10 @@
 import { startSandboxServer } from "./providers/sandbox/server";
-const s = await startSandboxServer({ env: {} });
-const segs = Array.from({ length: 10_000 }, (_, i) => ({ name: `seg_${i}`, type: "dynamic", description: "A segment", conditions: { all: [{ property: "plan", op: "eq", value: "pro" }, { event: "opened_email", at_least: 1, within: "30d" }] }, tags: ["a", "b"] }));
-await fetch(s.url + "/_admin/seed", { method: "POST", body: JSON.stringify({ segments: segs }) }).then((r) => r.text());
-for (const limit of [500, 100]) {
-  const before = s.stats().serverMs;
-  let cursor: string | undefined; let n = 0, pages = 0;
-  const t = performance.now();
-  do { const r: any = await fetch(`${s.url}/v1/segments?limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`).then((x) => x.json()); n += r.results.length; pages++; cursor = r.paging.next?.cursor; } while (cursor);
-  console.log(`limit ${limit}: ${n} objects, ${pages} pages, server ${(s.stats().serverMs - before).toFixed(1)} ms, wall ${(performance.now() - t).toFixed(0)} ms`);
-}
-await s.close();
+import { createSandboxClient } from "./providers/sandbox/client";
+const s = await startSandboxServer({ env: {}, rateLimit: 4 });
+await fetch(s.url + "/v1/teams", { method: "POST", body: JSON.stringify({ name: "warm" }) });
+await new Promise((r) => setTimeout(r, 1000));
+const c = createSandboxClient({ url: s.url, onRetry: (r) => console.log("retry", r) , backoffMs: 1});
+const t0 = Date.now();
+await Promise.all(Array.from({ length: 8 }, (_, i) => c.post("/v1/teams", { name: "t" + i }).then(() => console.log("done", i, Date.now() - t0))));
+console.log(s.stats());
+await s.close(); await c.close();

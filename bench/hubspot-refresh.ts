@@ -74,15 +74,16 @@ const listing = await measure("1. listing only (no actions, no filters)", async 
 
 const bulk = await measure("2. Mops refresh: listings + batch reads (full definitions)", async () => {
   const p = createHubSpotProvider({ config, env, baseDir: "." });
-  const objects = (await p.list("workflow", ctx)).length + (await p.list("segment", ctx)).length;
+  // The engine refreshes in KINDS order: segments before the workflows that name them.
+  const objects = (await p.list("segment", ctx)).length + (await p.list("workflow", ctx)).length;
   await p.close();
   return { objects, calls: p.requestCount! };
 });
 
 const naive = await measure("3. one GET per resource (+ the listings for the ids)", async () => {
   const p = createHubSpotProvider({ config, env, baseDir: "." });
-  const flowIds = (await p.list("workflow", ctx)).map((f) => f.id);
   const listIds = (await p.list("segment", ctx)).map((l) => l.id);
+  const flowIds = (await p.list("workflow", ctx)).map((f) => f.id);
   const before = p.requestCount!;
   let objects = 0;
   for (const id of flowIds) if (await p.read("workflow", id, ctx)) objects++;

@@ -97,6 +97,7 @@ const journeys = [
     owner: "ana@example.com",
     purpose: "Thank our best customers and keep them buying.",
     trigger: { type: "segment_entry", segment: "vip" },
+    entry_filter: { consent: "newsletter" },
     steps: [
       { type: "wait", until: { weekday: ["tue"], time: "10:00", timezone: "Europe/Berlin" } },
       { type: "send", channel: "email", template: "vip_thanks", subscription_type: "newsletter" },

@@ -42,3 +42,14 @@ export const capabilities: Capabilities = {
     note: "Automation v4 contact flows (beta API): segment/event/manual triggers, email sends, delays, property and list steps, list branches, webhooks, goals, suppression lists; no percentage splits, holdouts, date triggers or non-email channels",
   },
 };
+
+const SUPPORT = { api: "API", manual: "manual (HubSpot UI)", none: "—" } as const;
+
+/** The capability table as Markdown, for docs/hubspot.md and the README. */
+export function capabilityTable(caps: Capabilities = capabilities): string {
+  const rows = Object.entries(caps).map(([kind, c]) => {
+    const managed = c.create === "api" && c.update === "api" && c.delete === "api" ? "managed" : c.read ? "read-only" : "manual";
+    return `| \`${kind}\` | ${managed} | ${c.read ? "yes" : "no"} | ${SUPPORT[c.create]} | ${SUPPORT[c.update]} | ${SUPPORT[c.delete]} | ${c.note ?? ""} |`;
+  });
+  return ["| kind | status | read | create | update | delete | notes |", "| --- | --- | --- | --- | --- | --- | --- |", ...rows].join("\n");
+}

@@ -1,4 +1,4 @@
-import { address, deepEqual, type Resource, type SegmentSpec } from "../../src/model";
+import { address, deepEqual, toResourceName, type Resource, type SegmentSpec } from "../../src/model";
 import { ProviderError, type CallContext, type LiveObject } from "../../src/provider/types";
 import { error } from "../../src/diagnostics";
 import { fromFilterBranch, toFilterBranch, type HsBranch, type ReadNotes } from "./filters";
@@ -85,7 +85,7 @@ export const segments: KindOps<"segment"> = {
   async read(env, id, ctx) {
     const res = await orUndefined(env.client.get<{ list: HsList }>(`${BASE}/${id}`, { includeFilters: true }, ctx.signal));
     if (!res) return undefined;
-    return live(env, res.list, env.names.refs(ctx).name("segment", id) ?? res.list.name, ctx);
+    return live(env, res.list, env.names.refs(ctx).name("segment", id) ?? toResourceName(res.list.name), ctx);
   },
 
   async create(env, r, ctx) {

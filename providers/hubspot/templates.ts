@@ -1,4 +1,4 @@
-import { address, type TemplateSpec } from "../../src/model";
+import { address, toResourceName, type TemplateSpec } from "../../src/model";
 import type { LiveObject } from "../../src/provider/types";
 import { orUndefined, refuseOnErrors, type KindOps } from "./kind";
 import { compact, Issues } from "./mapping";
@@ -81,7 +81,7 @@ export function createTemplates(capExempt: (templateName: string) => boolean): K
 
     async read(env, id, ctx) {
       const e = await orUndefined(env.client.get<HsEmail>(`${BASE}/${id}`, undefined, ctx.signal));
-      return e && live(e, env.names.refs(ctx).name("template", id) ?? e.name);
+      return e && live(e, env.names.refs(ctx).name("template", id) ?? toResourceName(e.name));
     },
 
     async create(env, r, ctx) {

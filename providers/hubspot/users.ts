@@ -1,5 +1,5 @@
 import { error } from "../../src/diagnostics";
-import { address, RESOURCE_KINDS_FOR_ROLES, type RoleSpec, type UserSpec } from "../../src/model";
+import { address, RESOURCE_KINDS_FOR_ROLES, toResourceName, type RoleSpec, type UserSpec } from "../../src/model";
 import { ProviderError, type CallContext, type LiveObject } from "../../src/provider/types";
 import { orUndefined, refuseOnErrors, unsupported, type HubSpotEnv, type KindOps } from "./kind";
 import { compact, Issues, refId, refName, type Refs } from "./mapping";
@@ -69,19 +69,20 @@ function userBody(spec: UserSpec, refs: Refs, issues: Issues) {
   });
 }
 
+/** Names every role (stand-ins included) and team; returns the roles in use and all teams. */
 async function loadRolesAndTeams(env: HubSpotEnv, ctx: CallContext, users?: HsUser[]): Promise<{ roles: HsRole[]; teams: HsTeam[] }> {
   const [roles, teams] = await Promise.all([
     env.client.get<{ results: HsRole[] }>(`${BASE}/roles`, undefined, ctx.signal),
     env.client.get<{ results: HsTeam[] }>(`${BASE}/teams`, undefined, ctx.signal),
   ]);
   const used = new Set((users ?? []).map(roleIdOf));
-  const pseudo = Object.entries(PSEUDO_ROLES).filter(([id]) => used.has(id)).map(([id, name]) => ({ id, name }));
+  const pseudo = Object.entries(PSEUDO_ROLES).map(([id, name]) => ({ id, name }));
   const sortById = <T extends { id: string }>(xs: T[]) => [...xs].sort((a, b) => String(a.id).localeCompare(String(b.id), "en", { numeric: true }));
   const allRoles = sortById([...roles.results, ...pseudo]);
   const allTeams = sortById(teams.results);
   env.names.name("role", allRoles.map((r) => ({ id: String(r.id), display: r.name })), ctx);
   env.names.name("team", allTeams.map((t) => ({ id: String(t.id), display: t.name })), ctx);
-  return { roles: allRoles, teams: allTeams };
+  return { roles: allRoles.filter((r) => !isPseudoRole(String(r.id)) || used.has(String(r.id))), teams: allTeams };
 }
 
 async function allUsers(env: HubSpotEnv, ctx: CallContext): Promise<HsUser[]> {
@@ -101,7 +102,7 @@ export const users: KindOps<"user"> = {
     const u = await orUndefined(env.client.get<HsUser>(`${BASE}/${id}`, undefined, ctx.signal));
     if (!u) return undefined;
     await env.names.ensure(["role", "team"], ctx);
-    return { kind: "user", id: String(u.id), name: env.names.refs(ctx).name("user", id) ?? localPart(u.email), spec: toUserSpec(u, env.names.refs(ctx)) };
+    return { kind: "user", id: String(u.id), name: env.names.refs(ctx).name("user", id) ?? toResourceName(localPart(u.email)), spec: toUserSpec(u, env.names.refs(ctx)) };
   },
 
   async create(env, r, ctx) {

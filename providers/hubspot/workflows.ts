@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { error } from "../../src/diagnostics";
-import { address, type Resource } from "../../src/model";
+import { address, toResourceName, type Resource } from "../../src/model";
 import { ProviderError, type CallContext, type LiveObject } from "../../src/provider/types";
 import type { ReadNotes } from "./filters";
 import { fromFlow, toFlowBody, type HsFlow } from "./flows";
@@ -78,7 +78,7 @@ export function createWorkflows(opts: WorkflowOptions): KindOps<"workflow"> {
       const f = await orUndefined(env.client.get<HsFlow>(`${BASE}/${id}`, undefined, ctx.signal));
       if (!f) return undefined;
       await env.names.ensure(REFERENCED, ctx);
-      return live(env, f, env.names.refs(ctx).name("workflow", id) ?? f.name, ctx);
+      return live(env, f, env.names.refs(ctx).name("workflow", id) ?? toResourceName(f.name), ctx);
     },
 
     async create(env, r, ctx) {

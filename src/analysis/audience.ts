@@ -1,5 +1,5 @@
 import type { Condition, WorkflowSpec } from "../model";
-import type { ConditionEnv, Contact } from "./evaluate";
+import type { ConditionEnv } from "./evaluate";
 import { Normalizer, TooComplex, type Dnf, type Term } from "./dnf";
 import { solve, type SolveResult } from "./solve";
 
@@ -21,10 +21,8 @@ export function audienceCondition(w: WorkflowSpec): Condition {
   return { all: parts };
 }
 
-export type Decision =
-  | { status: "sat"; witness: Contact }
-  | { status: "unsat" }
-  | { status: "unknown"; reasons: string[] };
+/** Same shape as one conjunction's answer: a witness, a proof of emptiness, or the reasons it cannot tell. */
+export type Decision = SolveResult;
 
 /**
  * Decides satisfiability of audiences and their intersections, memoising each

@@ -35,10 +35,6 @@ export class AnalysisContext {
     return (this.byKind.get(kind) ?? new Map()) as Map<string, SpecOf[K]>;
   }
 
-  get<K extends Kind>(kind: K, name: string): SpecOf[K] | undefined {
-    return this.all(kind).get(name);
-  }
-
   get workflows(): Map<string, WorkflowSpec> {
     return this.all("workflow");
   }

@@ -197,7 +197,7 @@ export class Normalizer {
   }
 }
 
-export function eventLit(c: EventCondition): Lit {
+function eventLit(c: EventCondition): Lit {
   const { lo, hi } = countBounds(c);
   const where = c.where && c.where.length > 0 ? c.where : undefined;
   return {

@@ -18,7 +18,7 @@ export const FILTERS: Record<string, { arg: boolean }> = {
 };
 
 /** Values every platform supplies itself; no property declaration needed. */
-export const BUILTIN_FIELDS = ["unsubscribe_url", "preferences_url", "web_version_url", "company_name"] as const;
+export const BUILTIN_FIELDS = ["unsubscribe_url", "preferences_url", "web_version_url"] as const;
 
 export interface Filter { name: string; arg?: string | number; offset: number }
 export interface MergeField { offset: number; raw: string; property: string; filters: Filter[] }

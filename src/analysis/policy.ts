@@ -21,7 +21,7 @@ export const PolicySchema = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
     description: Type.Optional(Type.String()),
-    rules: Type.Optional(Type.Record(Type.String({ pattern: "^(\\*|[a-z_]+/(\\*|[a-z-]+))$" }), Level)),
+    rules: Type.Optional(Type.Record(Type.String({ pattern: "^(\\*|[a-z_]+/(\\*|[a-z0-9-]+))$" }), Level, { additionalProperties: false })),
     governance: Type.Optional(Type.Object(
       {
         require_owner: Type.Optional(Type.Array(KindName, { uniqueItems: true })),
@@ -114,16 +114,17 @@ export function loadPolicy(file: string): Result<Policy> {
     const path = e.instancePath.split("/").slice(1).map((s) => (/^[0-9]+$/.test(s) ? Number(s) : s.replace(/~1/g, "/").replace(/~0/g, "~")));
     if (e.keyword === "additionalProperties") {
       const key = String((e.params as { additionalProperty: string }).additionalProperty);
+      if (path.length === 1 && path[0] === "rules") {
+        return error("policy/bad-value", `\`${key}\` is not a rule key`, {
+          range: parsed.locator.locate([...path, key], "key"),
+          hint: "a rule key is a finding code (`merge/no-fallback`), a prefix (`merge/*`) or `*`",
+        });
+      }
       const known = Object.keys(schemaAt(path) ?? {});
       const near = closest(key, known);
       return error("policy/unknown-key", `unknown key \`${key}\` in the policy`, {
         range: parsed.locator.locate([...path, key], "key"),
         hint: near ? `did you mean \`${near}\`?` : `allowed here: ${known.join(", ")}`,
-      });
-    }
-    if (e.keyword === "propertyNames" || e.keyword === "pattern") {
-      return error("policy/bad-value", `\`${path.join(".")}\`: a rule key is a finding code (\`merge/no-fallback\`), a prefix (\`merge/*\`) or \`*\``, {
-        range: parsed.locator.locate(path, "key"),
       });
     }
     return error("policy/bad-value", `\`${path.join(".") || "policy"}\` ${e.message ?? "is not valid"}`, {

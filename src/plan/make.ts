@@ -1,5 +1,5 @@
 import { warning, type Diagnostic } from "../diagnostics";
-import { address, fingerprint, KINDS, type Kind, type Resource, type Stack } from "../model";
+import { address, canonicalJson, fingerprint, KINDS, type Kind, type Resource, type Stack } from "../model";
 import type { Capabilities, KindCapability, LiveObject, Provider } from "../provider";
 import type { State, StateResource } from "../state/types";
 import { referencesOf } from "../graph";
@@ -135,6 +135,7 @@ export function makePlan(input: PlanInput): Plan {
   addDependencies(changes, wanted, state);
   changes.sort((a, b) => kindOrder(a.kind) - kindOrder(b.kind) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
+  const liveObjects = liveFingerprints(live);
   const count = (...as: Action[]) => changes.filter((c) => as.includes(c.action)).length;
   return {
     formatVersion: 1,
@@ -156,8 +157,8 @@ export function makePlan(input: PlanInput): Plan {
       desired: fingerprint(desired),
       lineage: state.lineage,
       stateSerial: state.serial,
-      live: fingerprint(liveFingerprints(live)),
-      liveObjects: liveFingerprints(live),
+      live: fingerprint(liveObjects),
+      liveObjects,
       desiredResources: desiredFingerprints(wanted),
     },
     diagnostics,
@@ -171,8 +172,10 @@ function compare(
   s: StateResource,
   cap: KindCapability,
 ): ResourceChange {
-  const attributes = diffSpecs(l.spec, base.after);
-  const drift = diffSpecs(s.attributes, l.spec);
+  // Most resources are unchanged: one canonical text each settles that before any per-attribute walk.
+  const [cl, cd, cs] = [l.spec, base.after, s.attributes].map(canonicalJson);
+  const attributes = cl === cd ? [] : diffSpecs(l.spec, base.after);
+  const drift = cs === cl ? [] : diffSpecs(s.attributes, l.spec);
   const change: ResourceChange = { ...base, id: l.id, version: l.version, before: l.spec, action: "noop", reasons: [] };
   if (drift.length) {
     change.drift = drift;

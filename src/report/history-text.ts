@@ -65,5 +65,5 @@ export function diffText(a: HistoryVersion, b: HistoryVersion, opts: TextOptions
   }
   const head = `Desired state: version ${a.version} -> version ${b.version}`;
   if (!out.length) return `${head}\n\nNo differences.\n`;
-  return `${head}\n\n${out.join("\n")}`;
+  return `${head}\n\n${out.join("\n")}\n`;
 }

@@ -44,6 +44,7 @@ dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margi
 dt { color: var(--muted); }
 dd { margin: 0; }
 .purpose { font-size: 16px; margin: 4px 0; }
+.legend { color: var(--muted); margin: 4px 0 8px; }
 .diagram { border: 1px solid var(--line); border-radius: 6px; padding: 12px; overflow-x: auto; background: #fff; }
 pre.mermaid { margin: 0; text-align: center; }
 `;
@@ -100,6 +101,7 @@ ${tableRows.join("\n")}
 </table>
 <section id="overview">
 <h2>How it fits together</h2>
+<p class="legend">Segments are cylinders, workflows rounded boxes, templates rectangles, consent types hexagons; dotted lines filter, suppress or ask consent.</p>
 ${diagram(stackGraph(stack), "segments, workflows and templates of the stack")}
 </section>
 ${sections.join("\n")}

@@ -70,10 +70,10 @@ class Chart {
   readonly classes: Record<Mark, string[]> = { added: [], changed: [], removed: [] };
 
   /** Several texts become several lines of one box. */
-  node(id: string, text: string | string[], shape: [string, string], mark?: Mark, indent = "  "): void {
+  node(id: string, text: string | string[], shape: [string, string], mark?: Mark): void {
     if (mark) this.classes[mark].push(id);
     const lines = (Array.isArray(text) ? text : [text]).map((t) => label(t));
-    this.lines.push(`${indent}${id}${shape[0]}"${mark ? MARK_TEXT[mark] : ""}${lines.join("<br/>")}"${shape[1]}`);
+    this.lines.push(`  ${id}${shape[0]}"${mark ? MARK_TEXT[mark] : ""}${lines.join("<br/>")}"${shape[1]}`);
   }
 
   edge(from: string, to: string, text?: string, dotted = false): void {
@@ -262,32 +262,33 @@ export function stackGraph(stack: Stack): string {
   const templates = of("template");
   const subs = of("subscription_type");
   const declared = new Set(stack.resources.map((r) => `${r.kind}.${r.name}`));
-  const group = (id: string, title: string, body: () => void) => {
-    chart.lines.push(`  subgraph ${id}["${label(title)}"]`);
+  // Kinds are told apart by shape, not by subgraphs: edges from workflows back
+  // to segments (adds to / removes from) make clustered layouts unreadable.
+  const group = (title: string, body: () => void) => {
+    chart.lines.push(`  %% ${title}`);
     body();
-    chart.lines.push("  end");
   };
   if (segments.length) {
-    group("kind_segments", "Segments", () => {
-      for (const s of segments) chart.node(nodeId("seg", s.name), `${s.name} (${s.spec.type})`, ["[(", ")]"], undefined, "    ");
+    group("Segments", () => {
+      for (const s of segments) chart.node(nodeId("seg", s.name), `${s.name} (${s.spec.type})`, ["[(", ")]"]);
     });
   }
   if (workflows.length) {
-    group("kind_workflows", "Workflows", () => {
+    group("Workflows", () => {
       for (const w of workflows) {
         const status = w.spec.status === "active" ? "" : ` (${w.spec.status})`;
-        chart.node(nodeId("wf", w.name), `${w.name}${status}`, ["([", "])"], undefined, "    ");
+        chart.node(nodeId("wf", w.name), `${w.name}${status}`, ["([", "])"]);
       }
     });
   }
   if (templates.length) {
-    group("kind_templates", "Templates", () => {
-      for (const t of templates) chart.node(nodeId("tpl", t.name), `${t.name} (${t.spec.channel})`, ["[", "]"], undefined, "    ");
+    group("Templates", () => {
+      for (const t of templates) chart.node(nodeId("tpl", t.name), `${t.name} (${t.spec.channel})`, ["[", "]"]);
     });
   }
   if (subs.length) {
-    group("kind_subscriptions", "Subscription types", () => {
-      for (const s of subs) chart.node(nodeId("sub", s.name), `${s.name} (${s.spec.channel})`, ["{{", "}}"], undefined, "    ");
+    group("Subscription types", () => {
+      for (const s of subs) chart.node(nodeId("sub", s.name), `${s.name} (${s.spec.channel})`, ["{{", "}}"]);
     });
   }
   // Only draw edges to declared nodes: Mermaid would otherwise invent bare nodes outside the groups.
@@ -313,7 +314,7 @@ export function stackGraph(stack: Stack): string {
     for (const { step } of walkSteps(spec.steps)) {
       if (step.type === "send") {
         edge("workflow", w.name, "template", step.template, step.channel);
-        if (step.subscription_type) edge("workflow", w.name, "subscription_type", step.subscription_type, "consent", true);
+        if (step.subscription_type) edge("workflow", w.name, "subscription_type", step.subscription_type, "", true);
       } else if (step.type === "add_to_segment") {
         edge("workflow", w.name, "segment", step.segment, "adds to");
       } else if (step.type === "remove_from_segment") {

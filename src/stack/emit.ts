@@ -54,7 +54,7 @@ export function emitStackYaml(stack: EmitInput, opts: EmitOptions = {}): Emitted
     if (!of.length) continue;
     const key = KIND_KEYS[kind];
     const body = { [key]: Object.fromEntries(of.map((r) => [r.name, r.spec])) };
-    files.push({ path: `${key}.yaml`, text: header(`${of.length} ${key} of stack ${stack.name}`, opts) + yaml(body) });
+    files.push({ path: `${key}.yaml`, text: header(`${key} of stack ${stack.name} (${of.length})`, opts) + yaml(body) });
   }
   return files;
 }

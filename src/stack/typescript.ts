@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { tsImport } from "tsx/esm/api";
 import { error, type Diagnostic, type SourceRange } from "../diagnostics";
@@ -104,10 +105,17 @@ function loadError(e: unknown, file: string): Diagnostic {
   // esbuild: "Transform failed with 1 error:\n/path/x.ts:3:7: ERROR: Expected …" (0-based column)
   const t = /^(.+?):(\d+):(\d+): ERROR: (.*)$/m.exec(err.message);
   if (t) {
-    const col = Number(t[3]) + 1;
-    return error("MOPS003", `TypeScript syntax error: ${t[4].trim()}`, {
-      range: { file: t[1], line: Number(t[2]), col, endLine: Number(t[2]), endCol: col + 1 },
-      hint: "the stack file must compile before it can be validated",
+    const [line, col] = [Number(t[2]), Number(t[3]) + 1];
+    let text = "";
+    try {
+      text = readFileSync(t[1], "utf8").split("\n")[line - 1] ?? "";
+    } catch {
+      // the caret then covers one character
+    }
+    const word = /^[A-Za-z0-9_$]+/.exec(text.slice(col - 1))?.[0].length ?? 1;
+    return error("MOPS003", `the TypeScript stack does not compile: ${t[4].trim()}`, {
+      range: { file: t[1], line, col, endLine: line, endCol: col + word },
+      hint: "fix the file; it must compile before it can be validated",
     });
   }
   const frame = stackFrames(err.stack ?? "").find((f) => !f.file.includes("/node_modules/"));

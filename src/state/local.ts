@@ -63,7 +63,7 @@ export class LocalBackend implements StateBackend {
 
   write(state: State): Promise<State> {
     return this.exclusive(async () => {
-      const next = { ...state, stack: this.stack, environment: this.environment, serial: nextSerialForWrite(await this.files.load(), state) };
+      const next = { ...structuredClone(state), stack: this.stack, environment: this.environment, serial: nextSerialForWrite(await this.files.load(), state) };
       await this.files.write(next);
       return copy(next);
     });

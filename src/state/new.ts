@@ -13,7 +13,8 @@ export const newState = (stack: string, environment: string): State => ({
 /** `state` with one resource set (or removed when null) and the serial bumped. */
 export function withRecord(state: State, address: string, resource: StateResource | null): State {
   const resources = { ...state.resources };
-  if (resource) resources[address] = resource;
+  // A copy: the caller's object may change after this call; the recorded one must not.
+  if (resource) resources[address] = structuredClone(resource);
   else delete resources[address];
   return { ...state, serial: state.serial + 1, resources };
 }
@@ -22,5 +23,8 @@ export function withRecord(state: State, address: string, resource: StateResourc
 export const nextSerialForWrite = (current: State | undefined, given: State): number =>
   Math.max(given.serial, (current?.serial ?? 0) + 1);
 
-/** A state the caller may change without touching a backend's cache (the resource objects are shared, not copied). */
+/**
+ * A state whose resource map the caller may change without touching a backend's
+ * cache. The resource objects are shared (a deep copy per record would cost O(state)).
+ */
 export const copy = (s: State): State => ({ ...s, resources: { ...s.resources } });

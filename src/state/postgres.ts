@@ -183,7 +183,7 @@ export class PostgresBackend implements StateBackend {
     }
     const row = r.rows[0]!;
     this.cache = { lineage: row.lineage, serial: Number(row.serial), stack: this.stack, environment: this.environment, resources: row.resources };
-    return copy(this.cache);
+    return structuredClone(this.cache);
   }
 
   /**

@@ -4,6 +4,9 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { KINDS, type Resource } from "../../../src/model";
 import type { LiveObject } from "../../../src/provider/types";
+import { address } from "../../../src/model";
+import { refreshAndPlan } from "../../../src/plan";
+import type { State } from "../../../src/state/types";
 import { emitStackYaml } from "../../../src/stack/emit";
 import { loadStack } from "../../../src/stack";
 import { fakeHubSpot, type FakeHubSpot } from "../../fixtures/hubspot/fake";
@@ -42,6 +45,23 @@ describe("HubSpot import round trip", () => {
     }
     const yaml = files.map((f) => f.text).join("\n");
     expect(yaml).not.toContain(TOKEN);
-    await p.close();
+
+    // What `mops import` records, then a plan from a fresh provider: nothing to do.
+    const state: State = {
+      lineage: "l-1", serial: 1, stack: "northwind", environment: loaded.value!.stack.environment,
+      resources: Object.fromEntries(live.map((o) => [address(o.kind, o.name), {
+        address: address(o.kind, o.name), kind: o.kind, name: o.name, id: o.id, attributes: o.spec, version: o.version, origin: "imported" as const, updatedAt: "2026-11-25T00:00:00Z",
+      }])),
+    };
+    const fresh = provider();
+    const { plan } = await refreshAndPlan(fresh, loaded.value!.stack, state);
+    expect(plan.changes.filter((c) => c.action !== "noop")).toEqual([]);
+    expect(plan.summary).toMatchObject({ add: 0, change: 0, replace: 0, destroy: 0, manual: 0, drifted: 0 });
+    expect(JSON.stringify(plan)).not.toContain(TOKEN);
+
+    // Without state, every live object is adopted as it is.
+    const adopted = (await refreshAndPlan(provider(), loaded.value!.stack, { ...state, resources: {} })).plan;
+    expect(adopted.changes.every((c) => c.action === "adopt" && !c.attributes?.length)).toBe(true);
+    await Promise.all([p.close(), fresh.close()]);
   });
 });

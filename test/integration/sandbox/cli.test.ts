@@ -2,7 +2,9 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { Command } from "commander";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { register } from "../../../src/cli/sandbox";
 import { raw, tempDir } from "./helpers";
 
 const BIN = fileURLToPath(new URL("../../../bin/mops.js", import.meta.url));
@@ -39,12 +41,20 @@ describe("mops sandbox serve", () => {
     expect(out).toContain("Sandbox stopped (SIGTERM).");
   }, 30_000);
 
-  it("refuses bad faults as a user error", async () => {
-    const child = spawn(process.execPath, [BIN, "sandbox", "serve", "--memory", "--faults", '{"errorRate":5}'], { stdio: ["ignore", "pipe", "pipe"] });
-    let err = "";
-    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
-    const code = await new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
-    expect(code).toBe(1);
-    expect(err).toContain("fault `errorRate` has an invalid value 5");
-  }, 30_000);
+  it("refuses bad faults and a missing token variable as user errors", async () => {
+    const program = new Command("mops").exitOverride();
+    register(program);
+    const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    try {
+      await program.parseAsync(["node", "mops", "sandbox", "serve", "--memory", "--faults", '{"errorRate":5}']);
+      expect(process.exitCode).toBe(1);
+      await program.parseAsync(["node", "mops", "sandbox", "serve", "--memory", "--token-env", "MOPS_TEST_UNSET_VAR"]);
+    } finally {
+      err.mockRestore();
+      process.exitCode = 0;
+    }
+    const printed = err.mock.calls.map((c) => String(c[0])).join("");
+    expect(printed).toContain("fault `errorRate` has an invalid value 5");
+    expect(printed).toContain("environment variable `MOPS_TEST_UNSET_VAR` is not set");
+  });
 });

@@ -26,10 +26,15 @@ const team = (name: string) => ({ kind: "team" as const, name, spec: { descripti
 
 describe("sandbox rate limit and faults", () => {
   it("answers 429 with Retry-After past its rate, and the client waits and retries", async () => {
-    const server = await serve({ rateLimit: 4 });
+    // Latency holds every answer back until the whole burst has reached the bucket: otherwise the
+    // client would read X-RateLimit-Limit from the first answer and pace the rest of the burst.
+    const server = await serve({ rateLimit: 4, faults: { latencyMs: 300 } });
     const retries: { reason: string; waitMs: number }[] = [];
     const provider = await open(server.url, {}, retries);
     const ctx = context();
+    // Compile the validator first: its one-off second would otherwise refill the bucket mid-burst.
+    await raw(server.url, "POST", "/v1/teams", { name: "warm_up" });
+    await new Promise((r) => setTimeout(r, 500)); // the bucket refills
     const t0 = Date.now();
     const created = await Promise.all(Array.from({ length: 8 }, (_, i) => provider.create(team(`t${i}`), ctx)));
     expect(created).toHaveLength(8);

@@ -1,5 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openBackend } from "../../../src/state";
 import { PostgresBackend } from "../../../src/state/postgres";
 import { LockedError, type HistoryVersion } from "../../../src/state/types";
 import { findPostgresBin, POSTGRES_MISSING, startPostgres, type TestPostgres } from "../../helpers/postgres";
@@ -88,6 +89,17 @@ if (!bin && process.env.CI) {
       } finally {
         await Promise.all(bs.map((b) => b.close()));
       }
+    });
+
+    it("is what openBackend gives for a `postgres` state block whose url names a variable", async () => {
+      const r = await openBackend(
+        { backend: "postgres", url: "${env:MOPS_STATE_URL}" },
+        { stack: "opened", environment: "prod", baseDir: "/nonexistent", env: { MOPS_STATE_URL: server!.url } },
+      );
+      expect(r.diagnostics).toEqual([]);
+      expect(r.value?.kind).toBe("postgres");
+      expect((await r.value!.record("segment.vip", resource("vip"))).serial).toBe(1);
+      await r.value!.close();
     });
 
     it("says what is wrong in an error without the password or the URL", async () => {

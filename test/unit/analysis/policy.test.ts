@@ -42,11 +42,12 @@ describe("loadPolicy", () => {
   });
 
   it("reports mistakes with file:line:col and a suggestion", () => {
-    const p = file("bad.yaml", ["rules:", "  merge/no-fallback: strict", "governence:", "  require_owner: [workflow]", "safe_rollout:", "  max_percent: 120"].join("\n"));
+    const p = file("bad.yaml", ["rules:", "  merge/no-fallback: strict", "  Merge Rules: off", "governence:", "  require_owner: [workflow]", "safe_rollout:", "  max_percent: 120"].join("\n"));
     const ds = loadPolicy(p).diagnostics.map((d) => [d.code, d.range?.line, d.range?.col, d.hint ?? ""]);
-    expect(ds).toContainEqual(["policy/unknown-key", 3, 1, "did you mean `governance`?"]);
+    expect(ds).toContainEqual(["policy/unknown-key", 4, 1, "did you mean `governance`?"]);
     expect(ds).toContainEqual(["policy/bad-value", 2, 22, "rule levels: off | info | advisory | mandatory"]);
-    expect(ds.find((d) => d[2] === 16 && d[1] === 6)).toBeTruthy();
+    expect(ds).toContainEqual(["policy/bad-value", 3, 3, "a rule key is a finding code (`merge/no-fallback`), a prefix (`merge/*`) or `*`"]);
+    expect(ds.find((d) => d[1] === 7 && d[2] === 16)).toBeTruthy();
     expect(loadPolicy(join(dir, "missing.yaml")).diagnostics[0].code).toBe("policy/not-found");
   });
 });

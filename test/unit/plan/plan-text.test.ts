@@ -41,10 +41,10 @@ async function everyAction(): Promise<Plan> {
 describe("plan text", () => {
   it("renders every action Terraform-style", async () => {
     const plan = await everyAction();
-    expect(plan.summary).toMatchObject({ add: 1, change: 2, replace: 1, destroy: 1, manual: 1, adopt: 1, drifted: 1 });
+    expect(plan.summary).toMatchObject({ add: 1, change: 3, replace: 1, destroy: 1, manual: 1, adopt: 1, drifted: 1 });
     const text = planText(plan).replace(/(segment|template|workflow)_\d+/g, "$1_N");
     await expect(text).toMatchFileSnapshot("__snapshots__/every-action.txt");
-    expect(text).toContain("Plan: 2 to add, 2 to change, 2 to destroy. (1 to adopt, 1 manual)");
+    expect(text).toContain("Plan: 2 to add, 3 to change, 2 to destroy. (1 to adopt, 1 manual)");
   });
 
   it("says so when nothing changes, and drift text lists only drift", async () => {

@@ -154,7 +154,7 @@ describe("stackGraph", () => {
     expect(src).toContain('seg_new_subscribers -->|"enters"| wf_welcome_series');
     expect(src).toContain('seg_vip -.->|"suppresses"| wf_winback');
     expect(src).toContain('wf_winback -->|"email"| tpl_winback_offer');
-    expect(src).toContain('wf_winback -.->|"consent"| sub_newsletter');
+    expect(src).toContain("wf_winback -.-> sub_newsletter");
     expect(await parseMermaid(src)).toBe("flowchart-v2");
   });
 

@@ -126,6 +126,14 @@ describe("loadStack", () => {
     expect(r.diagnostics.map((d) => [d.code, d.range?.file.endsWith("b.yaml"), d.range?.line])).toEqual([["MOPS121", true, 1]]);
   });
 
+  it("reports a TypeScript syntax error at its line and column", async () => {
+    // Written at test time: a syntax error kept in the tree would break type-checking.
+    const dir = stackDir({ "mops.ts": 'import { defineStack } from "mops";\nexport default defineStack({\n  stack: "s",,\n});\n' });
+    const r = await loadStack(dir, {});
+    expect(r.diagnostics.map((d) => [d.code, d.range?.file, d.range?.line, d.range?.col])).toEqual([["MOPS003", join(dir, "mops.ts"), 3, 14]]);
+    expect(r.diagnostics[0].message).toMatch(/does not compile: /);
+  });
+
   it("finds the stack of the current directory", () => {
     expect(defaultStackPath(join(root, "examples/quickstart"))).toBe(join(root, "examples/quickstart"));
     expect(defaultStackPath(join(root, "examples/quickstart-ts"))).toBe(join(root, "examples/quickstart-ts"));

@@ -36,7 +36,7 @@ const CASES: [fixture: string, code: string, at: string, opts?: { environment?: 
   ["21-unknown-env-var.yaml", "MOPS219", "21-unknown-env-var.yaml:2:14"],
   ["22-unknown-environment.yaml", "MOPS220", "22-unknown-environment.yaml:2:1", { environment: "staging" }],
   ["23-ts-stack-mistake.ts", "MOPS202", "23-ts-stack-mistake.ts:7:5"],
-  ["24-ts-syntax-error.ts", "MOPS003", "24-ts-syntax-error.ts:6:1"],
+  ["24-ts-compile-error.ts", "MOPS003", "24-ts-compile-error.ts:5:7"],
   ["25-unknown-step-type.yaml", "MOPS105", "25-unknown-step-type.yaml:7:15"],
   ["26-invalid-name.yaml", "MOPS111", "26-invalid-name.yaml:3:3"],
   ["27-wait-without-duration.yaml", "MOPS216", "27-wait-without-duration.yaml:7:9"],

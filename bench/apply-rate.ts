@@ -1,0 +1,57 @@
+/**
+ * Apply throughput under a platform rate limit: N creates against a sandbox
+ * server answering 429 + Retry-After above R requests/s. The bound is N / R
+ * seconds (every create is one request); the ratio says how close apply gets.
+ * Journaling uses the real local state backend (one atomic write per operation).
+ *
+ *   npx tsx bench/apply-rate.ts [N] [R]     (default: 1000 100)
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { apply } from "../src/apply";
+import type { Resource } from "../src/model";
+import { refreshAndPlan } from "../src/plan";
+import { LocalBackend } from "../src/state";
+import { createSandboxProvider } from "../providers/sandbox";
+import { startSandboxServer } from "../providers/sandbox/server";
+
+const n = Number(process.argv[2] ?? 1000);
+const rate = Number(process.argv[3] ?? 100);
+const bound = n / rate;
+
+async function run(label: string, clientRate: number | undefined, concurrency: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "mops-bench-"));
+  const server = await startSandboxServer({ rateLimit: rate });
+  let retries = 0;
+  const provider = await createSandboxProvider({
+    config: { type: "sandbox", url: server.url, ...(clientRate ? { rate_limit: clientRate } : {}) },
+    stack: "bench", environment: "bench", baseDir: dir, env: {}, onRetry: () => retries++,
+  });
+  const backend = new LocalBackend({ dir: join(dir, ".mops"), stack: "bench", environment: "bench" });
+  try {
+    const resources: Resource[] = Array.from({ length: n }, (_, i) => ({
+      kind: "segment", name: `s${String(i).padStart(5, "0")}`, spec: { type: "dynamic", conditions: { property: "score", op: "gte", value: i } },
+    }));
+    const desired = { name: "bench", environment: "bench", environments: {}, resources };
+    const { plan, live, state } = await refreshAndPlan(provider, desired, await backend.read());
+    const before = server.stats();
+    const t0 = performance.now();
+    const r = await apply(plan, { provider, backend, desired, state, live, concurrency, meta: { actor: "bench", command: "apply" } });
+    const s = (performance.now() - t0) / 1000;
+    const after = server.stats();
+    console.log(
+      `${label.padEnd(34)} | ${r.outcome} ${r.done}/${n} | ${s.toFixed(1).padStart(5)} s | API calls ${after.total - before.total} ` +
+        `(429s: ${after.rateLimited - before.rateLimited}, client retries ${retries}) | ratio to bound ${bound.toFixed(0)} s: ${(s / bound).toFixed(2)}`,
+    );
+  } finally {
+    await provider.close();
+    await backend.close();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+console.log(`apply of ${n} creates, sandbox server limit ${rate} req/s, bound N/rate = ${bound.toFixed(1)} s`);
+await run(`client limit ${rate}/s, concurrency 8`, rate, 8);
+await run("no client limit (429 + Retry-After), c 8", undefined, 8);
