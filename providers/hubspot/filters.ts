@@ -268,11 +268,10 @@ function fromProperty(f: HsFilter): PropertyCondition | undefined {
   }
 }
 
-function fromEvent(b: HsBranch, refs: Refs): EventCondition {
+function fromEvent(b: HsBranch): EventCondition {
   const where = b.filters.map(fromProperty).filter((x): x is PropertyCondition => !!x);
   const c = b.coalescingRefineBy;
   const t = b.pruningRefineBy?.timeOffset;
-  void refs;
   return compact({
     event: String(b.eventTypeId),
     at_least: b.operator === "HAS_NOT_COMPLETED" ? undefined : c?.minOccurrences !== undefined && (c.minOccurrences !== 1 || c.maxOccurrences !== undefined) ? c.minOccurrences : undefined,
@@ -307,7 +306,7 @@ function fromFilter(f: HsFilter, refs: Refs, notes: ReadNotes): Condition | unde
 }
 
 function fromBranchPart(b: HsBranch, refs: Refs, notes: ReadNotes): Condition | undefined {
-  if (b.filterBranchType === "UNIFIED_EVENTS") return fromEvent(b, refs);
+  if (b.filterBranchType === "UNIFIED_EVENTS") return fromEvent(b);
   if (b.filterBranchType === "NOT_ANY" || b.filterBranchType === "NOT_ALL") {
     const parts = [...b.filters.map((f) => fromFilter(f, refs, notes)), ...b.filterBranches.map((x) => fromBranchPart(x, refs, notes))]
       .filter((x): x is Condition => !!x);

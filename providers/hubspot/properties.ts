@@ -80,6 +80,7 @@ function propertyBody(name: string, spec: PropertySpec) {
 export async function allProperties(env: HubSpotEnv, ctx: CallContext): Promise<HsProperty[]> {
   const all = (await env.client.getAll<HsProperty>(BASE, { archived: false }, ctx.signal)).filter((p) => !p.archived);
   env.names.setPropertyTypes(all.map((p) => [p.name, neutralType(p)]));
+  env.names.name("property", all.map((p) => ({ id: p.name, display: p.name })), ctx);
   env.names.builtinProperties.clear();
   for (const p of all) if (p.hubspotDefined) env.names.builtinProperties.add(p.name);
   return all;

@@ -22,6 +22,8 @@ const BASE = "/crm/v3/lists";
 const SEARCH_PAGE = 500;
 /** Lists fetched with their filters per `GET /crm/v3/lists/?listIds=…` call. */
 export const LIST_BATCH = 100;
+/** Loaded before a write: ids of referenced lists and subscription types, and property types for filter operations. */
+const WRITE_REFS = ["property", "segment", "subscription_type"] as const;
 
 export function toSegmentSpec(l: Pick<HsList, "processingType" | "filterBranch">, refs: Refs, notes: ReadNotes): SegmentSpec {
   if (l.processingType !== "DYNAMIC") return { type: "static" };
@@ -89,6 +91,7 @@ export const segments: KindOps<"segment"> = {
   },
 
   async create(env, r, ctx) {
+    await env.names.ensure(WRITE_REFS, ctx);
     const issues = new Issues(address("segment", r.name));
     const body = { name: r.name, objectTypeId: "0-1", ...listBody(r, env.names.refs(ctx), issues) };
     refuseOnErrors(issues);
@@ -98,6 +101,7 @@ export const segments: KindOps<"segment"> = {
   },
 
   async update(env, r, current, ctx) {
+    await env.names.ensure(WRITE_REFS, ctx);
     const issues = new Issues(address("segment", r.name));
     const body = listBody(r, env.names.refs(ctx), issues);
     refuseOnErrors(issues);

@@ -14,8 +14,8 @@ const BASE = "/automation/v4/flows";
 export const FLOW_BATCH = 100;
 /** Fields HubSpot sets; a PUT body never carries them back except `revisionId`. */
 const READ_ONLY = ["id", "createdAt", "updatedAt", "crmObjectCreationStatus", "uuid", "dataSources"] as const;
-/** Kinds a flow refers to, named before its references are read. */
-const REFERENCED = ["segment", "template", "subscription_type"] as const;
+/** Kinds a flow refers to, loaded before it is read or written (property types pick filter operations). */
+const REFERENCED = ["property", "segment", "template", "subscription_type"] as const;
 
 export interface WorkflowOptions {
   /** Bound on waiting for a new flow's `crmObjectCreationStatus` to become COMPLETE. */

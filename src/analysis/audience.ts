@@ -1,6 +1,7 @@
 import type { Condition, WorkflowSpec } from "../model";
 import type { ConditionEnv } from "./evaluate";
-import { Normalizer, TooComplex, type Dnf, type Term } from "./dnf";
+import { Normalizer, TooComplex, type Dnf } from "./dnf";
+import { quickConflict } from "./quick";
 import { solve, type SolveResult } from "./solve";
 
 /**
@@ -71,7 +72,7 @@ export class AudienceSolver {
       }
       for (const t of dnfs[i]) {
         if (++count > 20_000) { reasons.add("too many combinations to decide"); return undefined; }
-        if (picked.some((p) => disjointValues(p, t))) continue;
+        if (picked.some((p) => quickConflict(p, t))) continue;
         const r = walk(i + 1, i === 0 ? t : acc.concat(t), [...picked, t]);
         if (r) return r;
       }
@@ -81,32 +82,4 @@ export class AudienceSolver {
     if (r && r.status === "sat") return r;
     return reasons.size ? { status: "unknown", reasons: [...reasons] } : { status: "unsat" };
   }
-}
-
-/**
- * Allowed values per property from a term's `in` literals: a cheap first
- * test that settles most non-overlapping pairs (two audiences in different
- * countries) before the solver runs.
- */
-const valueSets = new WeakMap<Term, Map<string, Set<unknown>>>();
-function allowedValues(t: Term): Map<string, Set<unknown>> {
-  let m = valueSets.get(t);
-  if (m) return m;
-  m = new Map();
-  for (const l of t) {
-    if (l.k !== "in" || l.date) continue;
-    const prev = m.get(l.prop);
-    m.set(l.prop, new Set(prev ? l.values.filter((v) => prev.has(v)) : l.values));
-  }
-  valueSets.set(t, m);
-  return m;
-}
-
-function disjointValues(a: Term, b: Term): boolean {
-  const ma = allowedValues(a), mb = allowedValues(b);
-  for (const [prop, va] of ma) {
-    const vb = mb.get(prop);
-    if (vb && ![...va].some((v) => vb.has(v))) return true;
-  }
-  return false;
 }

@@ -1,4 +1,4 @@
-import { findSourceMap } from "node:module";
+import { findSourceMap, type SourceMapping } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 export interface Frame {
@@ -23,9 +23,11 @@ export function stackFrames(stack: string): Frame[] {
     const [, path, query, line, col] = m;
     const file = path.startsWith("file://") ? fileURLToPath(path) : path;
     const url = `${path.startsWith("file://") ? path : pathToFileURL(path).href}${query ?? ""}`;
-    const entry = query ? findSourceMap(url)?.findEntry(Number(line) - 1, Number(col) - 1) : undefined;
+    const entry = (query ? findSourceMap(url)?.findEntry(Number(line) - 1, Number(col) - 1) : undefined) as
+      | Partial<SourceMapping>
+      | undefined;
     out.push(
-      entry && "originalLine" in entry
+      entry?.originalLine !== undefined && entry.originalColumn !== undefined
         ? { file, line: entry.originalLine + 1, col: entry.originalColumn + 1 }
         : { file, line: Number(line), col: Number(col) },
     );

@@ -118,6 +118,9 @@ describe("HubSpot provider: every kind's list / create / update / delete", () =>
     const r: Resource = { kind: "segment", name: "campers", spec: { type: "dynamic", conditions: { property: "interests", op: "eq", value: "camping" } } };
     const created = await p.create(r, ctx);
     expect(calls(fake, "POST", /^\/crm\/v3\/lists\/$/)[0].body).toMatchObject({ name: "campers", objectTypeId: "0-1", processingType: "DYNAMIC" });
+    // `interests` is a multi-select in HubSpot, so the filter is an enumeration one.
+    expect(calls(fake, "POST", /^\/crm\/v3\/lists\/$/)[0].body.filterBranch.filterBranches[0].filters[0].operation)
+      .toEqual({ operationType: "ENUMERATION", operator: "IS_ANY_OF", values: ["camping"], includeObjectsWithNoValueSet: false });
     expect(created.spec).toEqual(p.normalize!(r).spec);
 
     const changed: Resource = { kind: "segment", name: "campers_de", spec: { type: "dynamic", conditions: { all: [{ property: "interests", op: "eq", value: "camping" }, { in_segment: "germany_austria_leads" }] } } };

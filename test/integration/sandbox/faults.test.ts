@@ -107,6 +107,8 @@ describe("sandbox rate limit and faults", () => {
     expect((await raw(server.url, "POST", "/_admin/faults", { errorRate: 2 })).body.error.message).toContain("errorRate");
     expect((await raw(server.url, "POST", "/_admin/faults", { crashAftr: 2 })).body.error.message).toContain("unknown fault");
     await expect(startSandboxServer({ env: { MOPS_SANDBOX_FAULTS: "{nope" } })).rejects.toThrow(/not valid JSON/);
+    server.setFaults({});
+    expect((await provider.create(team("y"), context())).name).toBe("y");
   });
 
   it("requires the bearer token when one is configured, and never echoes it", async () => {
