@@ -15,12 +15,13 @@ import { refreshAndPlan } from "../src/plan";
 import { LocalBackend } from "../src/state";
 import { createSandboxProvider } from "../providers/sandbox";
 import { startSandboxServer } from "../providers/sandbox/server";
+import { FakeBackend } from "../test/helpers/fakes";
 
 const n = Number(process.argv[2] ?? 1000);
 const rate = Number(process.argv[3] ?? 100);
 const bound = n / rate;
 
-async function run(label: string, clientRate: number | undefined, concurrency: number): Promise<void> {
+async function run(label: string, clientRate: number | undefined, concurrency: number, journal: "local" | "memory" = "local"): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "mops-bench-"));
   const server = await startSandboxServer({ rateLimit: rate });
   let retries = 0;
@@ -28,7 +29,7 @@ async function run(label: string, clientRate: number | undefined, concurrency: n
     config: { type: "sandbox", url: server.url, ...(clientRate ? { rate_limit: clientRate } : {}) },
     stack: "bench", environment: "bench", baseDir: dir, env: {}, onRetry: () => retries++,
   });
-  const backend = new LocalBackend({ dir: join(dir, ".mops"), stack: "bench", environment: "bench" });
+  const backend = journal === "local" ? new LocalBackend({ dir: join(dir, ".mops"), stack: "bench", environment: "bench" }) : new FakeBackend("bench", "bench");
   try {
     const resources: Resource[] = Array.from({ length: n }, (_, i) => ({
       kind: "segment", name: `s${String(i).padStart(5, "0")}`, spec: { type: "dynamic", conditions: { property: "score", op: "gte", value: i } },
@@ -55,3 +56,6 @@ async function run(label: string, clientRate: number | undefined, concurrency: n
 console.log(`apply of ${n} creates, sandbox server limit ${rate} req/s, bound N/rate = ${bound.toFixed(1)} s`);
 await run(`client limit ${rate}/s, concurrency 8`, rate, 8);
 await run("no client limit (429 + Retry-After), c 8", undefined, 8);
+// The same with state journaled in memory: what the engine and the limit cost without disk writes.
+await run(`client limit ${rate}/s, c 8, in-memory journal`, rate, 8, "memory");
+await run("no client limit, c 8, in-memory journal", undefined, 8, "memory");

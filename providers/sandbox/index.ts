@@ -55,7 +55,7 @@ export async function createSandboxProvider(opts: ProviderFactoryOptions): Promi
     const dir = config.data_dir ?? join(".mops", "sandbox", opts.environment);
     const dataDir = isAbsolute(dir) ? dir : resolve(opts.baseDir, dir);
     const acquired = await acquireEmbedded(dataDir, () =>
-      startSandboxServer({ dataDir, token, rateLimit: num(config.server_rate_limit), env: opts.env }),
+      startSandboxServer({ dataDir, token, rateLimit: num(config.server_rate_limit), env: opts.env, unref: true }),
     );
     url = acquired.server.url;
     release = acquired.release;

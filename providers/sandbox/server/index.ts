@@ -27,6 +27,8 @@ export interface SandboxServerOptions {
   faults?: Faults;
   /** MOPS_SANDBOX_FAULTS is read from here (default process.env); explicit `faults` win. */
   env?: NodeJS.ProcessEnv;
+  /** Embedded in another program: the server alone does not keep the process alive. */
+  unref?: boolean;
 }
 
 export interface SandboxStats {
@@ -109,6 +111,8 @@ export async function startSandboxServer(opts: SandboxServerOptions = {}): Promi
   server.on("connection", (s) => {
     sockets.add(s);
     s.on("close", () => sockets.delete(s));
+    // An idle keep-alive connection must not hold an embedding process open either.
+    if (opts.unref) s.unref();
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -286,6 +290,7 @@ export async function startSandboxServer(opts: SandboxServerOptions = {}): Promi
     server.once("error", reject);
     server.listen(opts.port ?? 0, "127.0.0.1", () => resolve());
   });
+  if (opts.unref) server.unref();
   const port = (server.address() as { port: number }).port;
   return {
     url: `http://127.0.0.1:${port}`,
