@@ -59,3 +59,4 @@ await run("no client limit (429 + Retry-After), c 8", undefined, 8);
 // The same with state journaled in memory: what the engine and the limit cost without disk writes.
 await run(`client limit ${rate}/s, c 8, in-memory journal`, rate, 8, "memory");
 await run("no client limit, c 8, in-memory journal", undefined, 8, "memory");
+await run("no client limit, c 32, in-memory journal", undefined, 32, "memory");

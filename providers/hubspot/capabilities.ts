@@ -39,7 +39,7 @@ export const capabilities: Capabilities = {
   },
   workflow: {
     read: true, create: "api", update: "api", delete: "api",
-    note: "Automation v4 contact flows (beta API): segment/event/manual triggers, email sends, delays, property and list steps, list branches, webhooks, goals, suppression lists; no percentage splits, holdouts, date triggers or non-email channels",
+    note: "Automation v4 contact flows (beta API): segment/event/manual triggers, email sends, delays, property and list steps, list and email-engagement branches, webhooks, goals, suppression lists; no percentage splits, holdouts, date triggers or non-email channels",
   },
 };
 

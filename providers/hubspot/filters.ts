@@ -268,7 +268,8 @@ function fromProperty(f: HsFilter): PropertyCondition | undefined {
   }
 }
 
-function fromEvent(b: HsBranch): EventCondition {
+/** A UNIFIED_EVENTS branch (a list filter, or a workflow's enrollment event) as an event condition. */
+export function fromEventBranch(b: HsBranch): EventCondition {
   const where = b.filters.map(fromProperty).filter((x): x is PropertyCondition => !!x);
   const c = b.coalescingRefineBy;
   const t = b.pruningRefineBy?.timeOffset;
@@ -306,7 +307,7 @@ function fromFilter(f: HsFilter, refs: Refs, notes: ReadNotes): Condition | unde
 }
 
 function fromBranchPart(b: HsBranch, refs: Refs, notes: ReadNotes): Condition | undefined {
-  if (b.filterBranchType === "UNIFIED_EVENTS") return fromEvent(b);
+  if (b.filterBranchType === "UNIFIED_EVENTS") return fromEventBranch(b);
   if (b.filterBranchType === "NOT_ANY" || b.filterBranchType === "NOT_ALL") {
     const parts = [...b.filters.map((f) => fromFilter(f, refs, notes)), ...b.filterBranches.map((x) => fromBranchPart(x, refs, notes))]
       .filter((x): x is Condition => !!x);

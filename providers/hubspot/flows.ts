@@ -1,5 +1,5 @@
-import { isMembership, isAll, type Condition, type Step, type WorkflowSpec } from "../../src/model";
-import { fromFilterBranch, toFilterBranch, type HsBranch, type ReadNotes } from "./filters";
+import { isMembership, isAll, type Condition, type EngagementCondition, type Step, type WorkflowSpec } from "../../src/model";
+import { fromEventBranch, fromFilterBranch, toFilterBranch, type HsBranch, type ReadNotes } from "./filters";
 import { compact, refId, refName, type Issues, type Refs } from "./mapping";
 
 /**
@@ -75,6 +75,30 @@ export interface HsFlow extends Partial<HsFlowBody> {
 }
 
 const MAX_ACTIONS = 500;
+
+/**
+ * Engagement branches test an email event on the email an earlier send step
+ * sent (HubSpot's EMAIL_EVENT filter). HubSpot has no step ids, so the send
+ * steps such a branch names read back with the id `email_<template>`.
+ */
+const EMAIL_EVENTS: Record<EngagementCondition["engagement"]["action"], string> = {
+  delivered: "RECEIVED", opened: "OPENED", clicked: "LINK_CLICKED", replied: "REPLIED", bounced: "BOUNCED", unsubscribed: "UNSUBSCRIBED",
+};
+const ENGAGEMENT_OF: Record<string, EngagementCondition["engagement"]["action"]> = Object.fromEntries(Object.entries(EMAIL_EVENTS).map(([k, v]) => [v, k as EngagementCondition["engagement"]["action"]]));
+const engagementStepId = (template: string) => `email_${template}`;
+
+/** Step id -> template, for every send step in a workflow (any depth). */
+function sendStepTemplates(steps: readonly Step[], out = new Map<string, string>()): Map<string, string> {
+  for (const s of steps) {
+    if (s.type === "send" && s.id) out.set(s.id, s.template);
+    if (s.type === "branch") {
+      sendStepTemplates(s.then, out);
+      sendStepTemplates(s.else ?? [], out);
+    }
+    if (s.type === "split") for (const p of s.paths) sendStepTemplates(p.steps, out);
+  }
+  return out;
+}
 const UNIT = { m: "MINUTES", h: "HOURS", d: "DAYS" } as const;
 const UNIT_OF: Record<string, string> = { MINUTES: "m", HOURS: "h", DAYS: "d", WEEKS: "w" };
 
@@ -86,7 +110,7 @@ const listIdValue = (id: string): number | string => (/^[0-9]+$/.test(id) ? Numb
 class ActionWriter {
   readonly actions: HsAction[] = [];
   private nextId = 1;
-  constructor(private readonly refs: Refs, private readonly issues: Issues) {}
+  constructor(private readonly refs: Refs, private readonly issues: Issues, private readonly sends: ReadonlyMap<string, string>) {}
 
   /** The steps as a chain; returns the edge into its first action (undefined for an empty chain). */
   chain(steps: readonly Step[], tail: readonly Step[] = []): HsConnection | undefined {
@@ -165,13 +189,27 @@ class ActionWriter {
     }
   }
 
+  private engagementBranch({ engagement: e }: EngagementCondition): HsBranch {
+    const template = this.sends.get(e.step);
+    if (!template) this.issues.error("unknown-step", `the branch tests engagement with step \`${e.step}\`, which is no send step of this workflow`, "give the send step an `id` and name it here");
+    const emailId = refId(this.refs, this.issues, "template", template ?? e.step);
+    const m = e.within ? /^([0-9]+)(m|h|d|w)$/.exec(e.within) : null;
+    const filter = compact({
+      filterType: "EMAIL_EVENT",
+      level: "EMAIL",
+      appId: 0,
+      emailId: /^[0-9]+$/.test(emailId) ? Number(emailId) : emailId,
+      operator: EMAIL_EVENTS[e.action],
+      pruningRefineBy: m ? { type: "RELATIVE_COMPARATIVE", comparison: "AFTER", timeOffset: { offsetDirection: "PAST", timeUnit: { m: "MINUTES", h: "HOURS", d: "DAYS", w: "WEEKS" }[m[2]]!, amount: Number(m[1]) } } : undefined,
+    });
+    return { filterBranchType: "OR", filterBranchOperator: "OR", filters: [], filterBranches: [{ filterBranchType: "AND", filterBranchOperator: "AND", filters: [filter], filterBranches: [] }] };
+  }
+
   private branch(b: Extract<Step, { type: "branch" }>, tail: readonly Step[]): string {
     const id = this.reserve();
-    if ("engagement" in b.condition) {
-      this.issues.error("unsupported-condition", "branches on email engagement are not mapped to HubSpot yet", "branch on a contact property or list membership instead");
-    }
-    const cond = "engagement" in b.condition ? undefined : (b.condition as Condition);
-    const filterBranch = toFilterBranch(cond, this.refs, this.issues);
+    const filterBranch = "engagement" in b.condition
+      ? this.engagementBranch(b.condition as EngagementCondition)
+      : toFilterBranch(b.condition as Condition, this.refs, this.issues);
     const yes = this.chain(b.then, tail);
     const no = this.chain(b.else ?? [], tail);
     this.actions[this.reserved.get(id)!] = compact({
@@ -228,7 +266,7 @@ export function toFlowBody(spec: WorkflowSpec, refs: Refs, issues: Issues): HsFl
   if (spec.suppression?.events?.length) {
     issues.error("unsupported-setting", "HubSpot contact workflows suppress by list only, not by event", "create a segment of contacts who did the event and list it under `suppression.segments`");
   }
-  const writer = new ActionWriter(refs, issues);
+  const writer = new ActionWriter(refs, issues, sendStepTemplates(spec.steps));
   const start = writer.chain(spec.steps);
   return compact({
     type: "CONTACT_FLOW",
@@ -249,6 +287,8 @@ export function toFlowBody(spec: WorkflowSpec, refs: Refs, issues: Issues): HsFl
 
 class ActionReader {
   private readonly byId: Map<string, HsAction>;
+  /** Ids engagement branches gave to send steps; `fromFlow` puts them on those steps. */
+  readonly engagedSteps = new Set<string>();
   constructor(actions: readonly HsAction[], private readonly refs: Refs, private readonly notes: ReadNotes) {
     this.byId = new Map(actions.map((a) => [String(a.actionId), a]));
   }
@@ -284,8 +324,20 @@ class ActionReader {
     const [first, ...others] = branches;
     const otherwise = others.length ? [this.listBranch(others, dflt, seen)] : this.chain(dflt, seen);
     if (!first) return otherwise[0] ?? { type: "exit" };
-    const condition = fromFilterBranch(first.filterBranch, this.refs, this.notes) ?? { all: [] };
+    const condition = this.engagement(first.filterBranch) ?? fromFilterBranch(first.filterBranch, this.refs, this.notes) ?? { all: [] };
     return compact({ type: "branch" as const, condition, then: this.chain(first.connection, seen), else: otherwise.length ? otherwise : undefined });
+  }
+
+  /** A branch whose only filter is an email event reads as an engagement condition. */
+  private engagement(b: HsBranch | undefined): EngagementCondition | undefined {
+    const f = b?.filterBranches.length === 1 && b.filters.length === 0 ? b.filterBranches[0] : undefined;
+    const only = f && f.filterBranches.length === 0 && f.filters.length === 1 ? f.filters[0] : undefined;
+    if (!only || only.filterType !== "EMAIL_EVENT" || !ENGAGEMENT_OF[String(only.operator)]) return undefined;
+    const step = engagementStepId(refName(this.refs, "template", String(only.emailId)));
+    this.engagedSteps.add(step);
+    const t = (only.pruningRefineBy as HsBranch["pruningRefineBy"])?.timeOffset;
+    const unit = t ? UNIT_OF[t.timeUnit] ?? "d" : undefined;
+    return { engagement: compact({ step, action: ENGAGEMENT_OF[String(only.operator)], within: t ? `${t.amount}${unit}` : undefined }) };
   }
 
   private step(a: HsAction): Step {
@@ -344,10 +396,10 @@ function trigger(e: HsEnrollment | undefined, refs: Refs, notes: ReadNotes): Pic
   if (e?.type === "EVENT_BASED") {
     const [first, ...more] = e.eventFilterBranches ?? [];
     if (more.length) notes.unknown.push(`${more.length + 1} enrollment events (Mops reads the first)`);
-    const ev = first ? fromFilterBranch({ filterBranchType: "OR", filters: [], filterBranches: [{ filterBranchType: "AND", filters: [], filterBranches: [first] }] }, refs, notes) : undefined;
-    const where = ev && "event" in ev ? (ev as { where?: never }).where : undefined;
+    const ev = first ? fromEventBranch(first) : undefined;
+    if (!first) notes.unknown.push("event enrollment without an event");
     return compact({
-      trigger: compact({ type: "event" as const, event: ev && "event" in ev ? String(ev.event) : "unknown", where }),
+      trigger: compact({ type: "event" as const, event: ev?.event ?? "unknown", where: ev?.where }),
       entry_filter: fromFilterBranch(e.refinementCriteria, refs, notes),
     });
   }
@@ -355,10 +407,24 @@ function trigger(e: HsEnrollment | undefined, refs: Refs, notes: ReadNotes): Pic
   return { trigger: { type: "manual" } };
 }
 
+/** Step ids are unique in a workflow: the first send of each engaged email (reading order) carries it. */
+function withSendIds(steps: readonly Step[], ids: ReadonlySet<string>, given = new Set<string>()): Step[] {
+  return steps.map((s): Step => {
+    const id = s.type === "send" ? engagementStepId(s.template) : undefined;
+    if (id && ids.has(id) && !given.has(id)) {
+      given.add(id);
+      return { id, ...s };
+    }
+    if (s.type === "branch") return compact({ ...s, then: withSendIds(s.then, ids, given), else: s.else && withSendIds(s.else, ids, given) });
+    return s;
+  });
+}
+
 /** A live flow as a neutral workflow; `notes.unknown` lists what could not be represented. */
 export function fromFlow(flow: Partial<HsFlowBody>, refs: Refs, notes: ReadNotes): WorkflowSpec {
   const reader = new ActionReader(flow.actions ?? [], refs, notes);
-  const steps = flow.startActionId ? reader.chain({ edgeType: "STANDARD", nextActionId: String(flow.startActionId) }) : [];
+  const read = flow.startActionId ? reader.chain({ edgeType: "STANDARD", nextActionId: String(flow.startActionId) }) : [];
+  const steps = reader.engagedSteps.size ? withSendIds(read, reader.engagedSteps) : read;
   const suppress = (flow.suppressionListIds ?? []).map((id) => refName(refs, "segment", String(id)));
   return compact({
     status: flow.isEnabled ? ("active" as const) : ("paused" as const),

@@ -25,8 +25,9 @@ export interface KindOps<K extends Kind> {
 
 /** Mapping problems that make a write wrong are refused before any request is sent. */
 export function refuseOnErrors(issues: Issues): void {
-  const first = issues.list.find((d) => d.severity === "error");
-  if (first) throw new ProviderError(first.detail || issues.list.length === 1 ? first : { ...first, detail: { all: issues.list.map((d) => d.message) } });
+  const errors = issues.list.filter((d) => d.severity === "error");
+  if (errors.length === 1) throw new ProviderError(errors[0]);
+  if (errors.length > 1) throw new ProviderError({ ...errors[0], detail: { ...errors[0].detail, all: errors.map((d) => d.message) } });
 }
 
 /** A GET that answers 404 means "gone", not failure. */

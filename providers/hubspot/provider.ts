@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../../src/diagnostics";
+import { error, type Diagnostic } from "../../src/diagnostics";
 import { address, type Kind, type ProviderConfig, type Resource, type Step } from "../../src/model";
 import { ProviderError, type CallContext, type Provider } from "../../src/provider/types";
 import { capabilities } from "./capabilities";
@@ -12,7 +12,6 @@ import { subscriptionTypes } from "./subscriptions";
 import { createTemplates } from "./templates";
 import { loadRoleAndTeamNames, roles, teams, users } from "./users";
 import { createWorkflows } from "./workflows";
-import { error } from "../../src/diagnostics";
 
 export interface HubSpotProviderOptions {
   config: ProviderConfig;

@@ -40,10 +40,18 @@ async function acquireEmbedded(dataDir: string, start: () => Promise<SandboxServ
   };
 }
 
-const num = (v: unknown): number | undefined => (typeof v === "number" ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === "number" && v > 0 ? v : undefined);
+
+/** Provider settings only the sandbox knows (a provider config allows extra keys); anything else is ignored. */
+interface SandboxSettings {
+  /** Requests per second the embedded server allows before 429. */
+  server_rate_limit?: unknown;
+  max_retries?: unknown;
+  backoff_ms?: unknown;
+}
 
 export async function createSandboxProvider(opts: ProviderFactoryOptions): Promise<Provider> {
-  const { config } = opts;
+  const config: ProviderFactoryOptions["config"] & SandboxSettings = opts.config;
   const token = config.token === undefined ? undefined : resolveSecret(config.token, opts.env, opts.baseDir, "sandbox");
   let url = config.url;
   let release = async () => {};
@@ -65,7 +73,7 @@ export async function createSandboxProvider(opts: ProviderFactoryOptions): Promi
     token,
     // Against its own embedded server the client keeps under the server's limit instead of bouncing off it.
     requestsPerSecond: config.rate_limit ?? (config.url === undefined ? num(config.server_rate_limit) : undefined),
-    maxRetries: num(config.max_retries),
+    maxRetries: typeof config.max_retries === "number" && config.max_retries >= 0 ? config.max_retries : undefined,
     backoffMs: num(config.backoff_ms),
     onRetry: opts.onRetry,
   });

@@ -33,6 +33,7 @@ export type Decision = SolveResult;
 export class AudienceSolver {
   readonly normalizer: Normalizer;
   private memo = new Map<string, Dnf | TooComplex>();
+  private pairs = new Map<string, Decision>();
 
   constructor(readonly env: ConditionEnv) {
     this.normalizer = new Normalizer(env, (t) => solve(t, env).status === "unsat");
@@ -44,6 +45,17 @@ export class AudienceSolver {
     if (!d) {
       d = this.normalize(audienceCondition(w));
       this.memo.set(name, d);
+    }
+    return d;
+  }
+
+  /** Can the two workflows enrol one contact? Memoised: conflicts and every cap ask. */
+  overlap(a: string, wa: WorkflowSpec, b: string, wb: WorkflowSpec): Decision {
+    const key = a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
+    let d = this.pairs.get(key);
+    if (!d) {
+      d = this.intersect(this.audience(a, wa), this.audience(b, wb));
+      this.pairs.set(key, d);
     }
     return d;
   }

@@ -43,7 +43,7 @@ export { evaluate, type Contact, type ConditionEnv, type EventOccurrence } from 
 export { AudienceSolver, audienceCondition, type Decision } from "./audience";
 export { parseMergeFields, FILTERS, BUILTIN_FIELDS, type MergeField, type MergeProblem } from "./merge-fields";
 export {
-  loadPolicy, loadCustomRules, runCustomRules, applyPolicy, levelOf, isProtected, policyFrom, PolicySchema, DEFAULT_POLICY,
+  loadPolicy, loadStackPolicy, loadCustomRules, runCustomRules, applyPolicy, levelOf, isProtected, policyFrom, PolicySchema, DEFAULT_POLICY,
   type Policy, type PolicyFile, type CustomRule, type Level,
 } from "./policy";
 export { requiredApprovals, checkApprovals, approversFromGitHubEvent, type RequiredApproval } from "./approvals";

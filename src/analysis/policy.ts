@@ -1,10 +1,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import Ajv from "ajv";
 import { Type, type Static } from "@sinclair/typebox";
 import { error, type Diagnostic, type Result, type Severity } from "../diagnostics";
 import { KINDS, type Stack } from "../model";
+import type { LoadedStack } from "../stack/types";
 import { parseYamlFile } from "../stack/yaml-file";
 import { closest } from "../stack/suggest";
 
@@ -211,6 +212,18 @@ export async function loadCustomRules(dir: string): Promise<Result<CustomRule[]>
     }
   }
   return { value, diagnostics };
+}
+
+/**
+ * Everything `analyze` needs besides the stack, for a loaded stack: its
+ * policy file (or the defaults) and the custom rules in its policy folder.
+ */
+export async function loadStackPolicy(loaded: Pick<LoadedStack, "baseDir" | "policyFile">):
+  Promise<Result<{ policy: Policy; customRules: CustomRule[] }>> {
+  const p = loaded.policyFile ? loadPolicy(loaded.policyFile) : { value: DEFAULT_POLICY, diagnostics: [] };
+  if (!p.value) return { diagnostics: p.diagnostics };
+  const rules = await loadCustomRules(resolve(loaded.baseDir, p.value.custom_rules));
+  return { value: { policy: p.value, customRules: rules.value ?? [] }, diagnostics: [...p.diagnostics, ...rules.diagnostics] };
 }
 
 /** Run custom rules; a rule that throws becomes a finding about that rule. */

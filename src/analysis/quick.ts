@@ -14,7 +14,8 @@ interface Summary {
   inSets: Map<string, Set<unknown>>;
   notIn: Map<string, Set<unknown>>;
   ranges: Map<string, Interval>;
-  counts: Map<string, { lo: number; hi: number }>;
+  /** Per event (and property filter): count bounds per window. */
+  counts: Map<string, Map<number, { lo: number; hi: number }>>;
 }
 
 const summaries = new WeakMap<Term, Summary>();
@@ -42,9 +43,11 @@ function add(s: Summary, l: Lit): void {
   switch (l.k) {
     case "flag": s.flags.set(`${l.kind}:${l.key}`, l.yes); return;
     case "count": {
-      const key = `${l.event}\u0000${l.whereKey}\u0000${l.windowMs}`;
-      const b = s.counts.get(key) ?? { lo: 0, hi: Infinity };
-      s.counts.set(key, { lo: Math.max(b.lo, l.lo), hi: Math.min(b.hi, l.hi) });
+      const key = `${l.event}\u0000${l.whereKey}`;
+      let windows = s.counts.get(key);
+      if (!windows) s.counts.set(key, (windows = new Map()));
+      const b = windows.get(l.windowMs) ?? { lo: 0, hi: Infinity };
+      windows.set(l.windowMs, { lo: Math.max(b.lo, l.lo), hi: Math.min(b.hi, l.hi) });
       return;
     }
     case "exists":
@@ -76,9 +79,15 @@ function oneWay(a: Summary, b: Summary): boolean {
     const other = b.ranges.get(k);
     if (other && empty(narrow(other, iv))) return true;
   }
-  for (const [k, c] of a.counts) {
-    const d = b.counts.get(k);
-    if (d && Math.max(c.lo, d.lo) > Math.min(c.hi, d.hi)) return true;
+  // A count in a window can never exceed the count in the same or a longer window.
+  for (const [k, wa] of a.counts) {
+    const wb = b.counts.get(k);
+    if (!wb) continue;
+    for (const [winA, c] of wa) {
+      for (const [winB, d] of wb) {
+        if (winA === winB ? Math.max(c.lo, d.lo) > Math.min(c.hi, d.hi) : winA < winB && c.lo > d.hi) return true;
+      }
+    }
   }
   return false;
 }

@@ -39,7 +39,8 @@ export async function runApply(opts: RunOptions): Promise<RunResult> {
   const lock = await backend.lock(opts.meta.command, opts.meta.actor);
   try {
     const state = await backend.read();
-    const world = await refreshAndPlan(provider, desired, state, { events, signal: opts.signal, rollbackOf: opts.meta.rollbackOf });
+    // The signal is a soft stop for the walk; reads before it are short and finish.
+    const world = await refreshAndPlan(provider, desired, state, { events, rollbackOf: opts.meta.rollbackOf });
     let plan = world.plan;
     if (opts.savedPlan) {
       const stale = checkSavedPlan(opts.savedPlan, { desired, state, live: world.live, provider });
@@ -49,6 +50,7 @@ export async function runApply(opts: RunOptions): Promise<RunResult> {
     const needsSync = plan.changes.some((c) => c.action === "noop" && c.drift?.length);
     if (!hasChanges(plan) && !needsSync && opts.meta.command === "apply") return { plan, diagnostics: [] };
     if (hasChanges(plan) && opts.confirm && !(await opts.confirm(plan))) return { plan, diagnostics: [], cancelled: true };
+    if (opts.signal?.aborted) return { plan, diagnostics: [], cancelled: true };
     const applied = await apply(plan, {
       provider, backend, desired, meta: opts.meta, events, concurrency: opts.concurrency, signal: opts.signal,
       state, live: world.live,

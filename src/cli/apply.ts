@@ -38,6 +38,7 @@ export async function executeApply(ctx: StackContext, o: ExecuteOptions): Promis
   const commit = gitCommit(baseDir);
   // Apply progress is the command's output; refresh lines ride along.
   const p = progress(process.stdout);
+  ctx.listen(p.sink);
   const counts = { create: 0, update: 0, adopt: 0, delete: 0, replace: 0 } as Record<string, number>;
   const sink = (e: EngineEvent) => {
     if (e.type === "op-done") counts[e.action] = (counts[e.action] ?? 0) + 1;

@@ -4,6 +4,7 @@ import { createInterface } from "node:readline/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { error, hasErrors, type Diagnostic } from "../diagnostics";
 import type { Stack } from "../model";
+import { nullSink, type EventSink } from "../apply/events";
 import { createProvider, ProviderError, type Provider } from "../provider";
 import { loadStack, type LoadedStack } from "../stack";
 import { LockedError, openBackend, type StateBackend } from "../state";
@@ -16,6 +17,8 @@ export interface StackContext {
   backend: StateBackend;
   /** Present when the command asked for it. */
   provider?: Provider;
+  /** Where the provider's retries (429, 5xx) are reported: the command's progress display. */
+  listen(sink: EventSink): void;
   close(): Promise<void>;
 }
 
@@ -68,11 +71,13 @@ export async function openStack(path: string, opts: StackOptions, need: { provid
     return undefined;
   }
   const backend = be.value;
+  let retries: EventSink = nullSink;
   let provider: Provider | undefined;
   if (need.provider) {
     try {
       if (envCfg) await registerProvider(envCfg.provider.type);
-      const pr = envCfg ? await createProvider({ config: envCfg.provider, ...where }) : { diagnostics: [error("cli/no-environment", `environment \`${stack.environment}\` is not declared`)] };
+      const onRetry = (i: { attempt: number; waitMs: number; reason: string }) => retries({ type: "retry", ...i });
+      const pr = envCfg ? await createProvider({ config: envCfg.provider, ...where, onRetry }) : { diagnostics: [error("cli/no-environment", `environment \`${stack.environment}\` is not declared`)] };
       reportDiagnostics(pr.diagnostics, loaded);
       provider = pr.value;
     } catch (e) {
@@ -87,6 +92,9 @@ export async function openStack(path: string, opts: StackOptions, need: { provid
   }
   return {
     loaded, stack, backend, provider,
+    listen: (sink) => {
+      retries = sink;
+    },
     close: async () => {
       await provider?.close();
       await backend.close();
@@ -121,12 +129,17 @@ export function engineAction<A extends unknown[]>(action: (...args: A) => Promis
 
 export const isInteractive = (): boolean => !!process.stdin.isTTY && !!process.stdout.isTTY;
 
-/** Terraform's confirmation: only the word `yes` goes ahead. */
+/** Terraform's confirmation: only the word `yes` goes ahead; Ctrl-C at the prompt is a no. */
 export async function confirm(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const ac = new AbortController();
+  rl.on("SIGINT", () => ac.abort());
   try {
-    const answer = await rl.question(`\n${question}\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: `);
+    const answer = await rl.question(`\n${question}\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: `, { signal: ac.signal });
     return answer.trim() === "yes";
+  } catch (e) {
+    if ((e as Error).name === "AbortError") return false;
+    throw e;
   } finally {
     rl.close();
   }

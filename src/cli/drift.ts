@@ -17,6 +17,7 @@ export function register(program: Command): void {
       if (!ctx) return;
       try {
         const p = progress();
+        ctx.listen(p.sink);
         const { plan } = await refreshAndPlan(ctx.provider!, ctx.stack, await ctx.backend.read(), { events: p.sink });
         p.done();
         process.stdout.write(driftText(plan, { color: colorEnabled(process.stdout) }));

@@ -38,6 +38,7 @@ export async function runImport(path: string, opts: { env?: string; out?: string
     const state = await backend.read();
     const kinds = KINDS.filter((k) => provider!.capabilities[k]?.read);
     const p = progress();
+    ctx.listen(p.sink);
     const { live } = await refresh(provider!, kinds, { state, events: p.sink });
     p.done();
 

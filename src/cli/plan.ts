@@ -34,6 +34,7 @@ export async function runPlan(path: string, opts: PlanOptions): Promise<Plan | u
   if (!ctx) return undefined;
   try {
     const p = progress();
+    ctx.listen(p.sink);
     const { plan } = await refreshAndPlan(ctx.provider!, ctx.stack, await ctx.backend.read(), { events: p.sink });
     p.done();
     // Analysis findings join plan.diagnostics here once the analysis pass is wired in.

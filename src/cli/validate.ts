@@ -36,7 +36,8 @@ async function run(path: string | undefined, opts: Opts): Promise<void> {
     printDiagnostics(r.diagnostics, (f) => r.value?.sources.text(f));
   } else {
     const s = r.value.stack;
-    process.stdout.write(`stack \`${s.name}\` (environment ${s.environment}): ${s.resources.length} resources, no problems\n`);
+    const n = s.resources.length;
+    process.stdout.write(`stack \`${s.name}\` (environment ${s.environment}): ${n} resource${n === 1 ? "" : "s"}, no problems\n`);
   }
   if (failed) process.exitCode = 1;
 }

@@ -18,6 +18,8 @@ export function stackFileSchema(): TSchema {
       { $schema: Type.Optional(Type.String()), ...StackHeader, stack: Type.Optional(StackHeader.stack), ...kindMaps },
       {
         additionalProperties: false,
+        // `x-…` keys hold YAML anchors to reuse (`<<: *defaults`), as in docker-compose files.
+        patternProperties: { "^x-": {} },
         $id: "https://mops.dev/schema/stack.json",
         title: "Mops stack file",
         description: "Marketing operations as code: one file of a Mops stack.",

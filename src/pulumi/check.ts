@@ -1,5 +1,5 @@
 import Ajv from "ajv";
-import { KIND_KEYS, ProviderConfig, type Kind } from "../model";
+import { KIND_KEYS, Name, ProviderConfig, type Kind } from "../model";
 import { providerTypes } from "../provider/registry";
 import { schemaIssues } from "../stack/schema-check";
 import type { SpecPath } from "../stack/types";
@@ -11,6 +11,7 @@ export interface CheckFailure {
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validateConfig = ajv.compile(ProviderConfig);
+const validName = ajv.compile(Name);
 
 /**
  * Schema failures of one resource's inputs, with Pulumi-style property paths
@@ -22,27 +23,23 @@ export function checkInputs(kind: Kind, inputs: Record<string, unknown>): CheckF
   const { provider, name, spec } = inputs;
   if (!validateConfig(provider)) {
     for (const e of validateConfig.errors ?? []) {
-      failures.push({ property: `provider${e.instancePath.replace(/\//g, ".")}`, reason: `${e.message ?? "invalid"}${tokenHint(e.instancePath)}` });
+      const property = `provider${e.instancePath.replace(/\//g, ".")}`;
+      // A union (the token reference) fails once per branch: one line per property is enough.
+      if (failures.some((f) => f.property === property)) continue;
+      const reason = property === "provider.token" ? "must be a reference such as ${env:HUBSPOT_TOKEN}, {env: NAME} or {file: PATH}, never the token itself" : (e.message ?? "invalid");
+      failures.push({ property, reason });
     }
   } else if (!providerTypes().includes((provider as ProviderConfig).type)) {
     failures.push({ property: "provider.type", reason: `unknown provider type \`${(provider as ProviderConfig).type}\`; use one of: ${providerTypes().join(", ")}` });
   }
-  if (typeof name !== "string") {
-    failures.push({ property: "name", reason: "expected text" });
-    return failures;
-  }
-  // The stack-file checker validates a name as a key of its kind's map and a spec as its value.
-  const issues = schemaIssues({ stack: "pulumi", [KIND_KEYS[kind]]: { [name]: spec } });
+  if (!validName(name)) failures.push({ property: "name", reason: `expected a lower_snake_case name (a-z, 0-9, _; at most 100), got ${JSON.stringify(name)}` });
+  // The stack-file checker validates a spec as a value of its kind's map: the same messages as `mops validate`.
+  const issues = schemaIssues({ stack: "pulumi", [KIND_KEYS[kind]]: { resource: spec ?? null } });
   for (const i of issues) {
-    const rest = i.path.slice(2);
-    const property = i.path.length < 2 ? "spec" : rest.length === 0 && i.target === "key" ? "name" : propertyPath(["spec", ...rest]);
-    failures.push({ property, reason: i.hint ? `${i.message} (${i.hint})` : i.message });
+    failures.push({ property: propertyPath(["spec", ...i.path.slice(2)]), reason: i.hint ? `${i.message} (${i.hint})` : i.message });
   }
   return failures;
 }
-
-const tokenHint = (path: string) =>
-  path.startsWith("/token") ? ": give a reference such as ${env:HUBSPOT_TOKEN}, never the token itself" : "";
 
 function propertyPath(path: SpecPath): string {
   return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");

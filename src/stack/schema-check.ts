@@ -42,7 +42,11 @@ let branchSeq = 0;
 export function schemaIssues(data: unknown): SchemaIssue[] {
   validateFile ??= ajv.compile(fileSchema);
   if (validateFile(data)) return [];
-  return dedupe(fromErrors(validateFile.errors ?? [], []));
+  const issues = dedupe(fromErrors(validateFile.errors ?? [], []));
+  // Never let an invalid file through silently, whatever the explanation missed.
+  if (issues.length > 0) return issues;
+  const e = validateFile.errors?.[0];
+  return [{ code: "MOPS199", message: e?.message ?? "does not match the schema", path: toPath(e?.instancePath ?? ""), target: "value" }];
 }
 
 function validatorFor(schema: Schema): ValidateFunction {
@@ -191,9 +195,10 @@ function notAllowed(allowed: unknown[], data: unknown, path: SpecPath, descripti
   const words = allowed.map(String);
   const near = typeof data === "string" ? closest(data, words) : undefined;
   const list = `allowed: ${words.join(", ")}`;
+  const field = [...path].reverse().find((p): p is string => typeof p === "string");
   return {
     code: "MOPS105",
-    message: `${quote(data)} is not allowed here${description && /^[a-z ]+:/.test(description) ? ` (${description.split(":")[0].trim()})` : ""}`,
+    message: `${quote(data)} is not an allowed ${field ? `\`${field}\`` : "value"}${description && /^[a-z ]+:/.test(description) ? ` for ${description.split(":")[0].trim()}` : ""}`,
     hint: near ? `did you mean \`${near}\`? ${list}` : list,
     path,
     target: "value",
@@ -209,7 +214,7 @@ function leaf(e: ErrorObject, path: SpecPath): SchemaIssue {
     case "additionalProperties": {
       const key = String(p.additionalProperty);
       const keyPath = [...path, key];
-      if (ps.patternProperties) {
+      if (ps.patternProperties && path.length > 0) {
         return {
           code: "MOPS111",
           message: `${quote(key)} is not a valid name`,

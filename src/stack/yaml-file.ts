@@ -14,7 +14,7 @@ export interface ParsedFile {
 /** Parse one YAML stack file, keeping every value's position. */
 export function parseYamlFile(file: string, text: string): ParsedFile {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
   const range = (start: number, end: number): SourceRange => {
     const a = lines.linePos(start);
     const b = lines.linePos(Math.max(start, end));

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -22,7 +22,10 @@ export interface Run {
 }
 
 /** `mops …` as a user runs it: a subprocess, no TTY, no colour. */
-export function mops(args: string[], opts: { cwd: string; env?: Record<string, string> }): Promise<Run> {
+export function mops(
+  args: string[],
+  opts: { cwd: string; env?: Record<string, string>; onStdout?: (soFar: string, child: ChildProcess) => void },
+): Promise<Run> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: opts.cwd,
@@ -30,7 +33,10 @@ export function mops(args: string[], opts: { cwd: string; env?: Record<string, s
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "", stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
+    child.stdout.on("data", (d) => {
+      stdout += d;
+      opts.onStdout?.(stdout, child);
+    });
     child.stderr.on("data", (d) => (stderr += d));
     child.on("error", fail);
     child.on("close", (code, signal) => done({ code, signal, stdout, stderr }));

@@ -46,7 +46,7 @@ function heaviestOverlap(ctx: AnalysisContext, items: Contribution[]): { total: 
   if (items.length > 24) return { total: sum, members: items };
   const ws = items.map((i) => [i.workflow, ctx.workflows.get(i.workflow)!] as const);
   const meets = items.map((_, a) => items.map((_, b) =>
-    a === b || ctx.solver.intersect(ctx.solver.audience(...ws[a]), ctx.solver.audience(...ws[b])).status !== "unsat"));
+    a === b || ctx.solver.overlap(...ws[a], ...ws[b]).status !== "unsat"));
   let best = 0;
   let members: number[] = [];
   const grow = (chosen: number[], from: number, weight: number, rest: number) => {

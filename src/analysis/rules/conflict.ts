@@ -1,6 +1,6 @@
 import type { Diagnostic } from "../../diagnostics";
 import { CHANNELS, type WorkflowSpec } from "../../model";
-import type { AnalysisContext, Rule } from "../context";
+import type { Rule } from "../context";
 import { marketingChannels } from "../steps";
 import { describeWitness, maskedWitness } from "../witness";
 
@@ -24,7 +24,7 @@ export const conflicts: Rule = (ctx) => {
       const shared = a.mask & b.mask;
       if (!shared) continue;
       if (a.w.priority !== undefined && b.w.priority !== undefined && a.w.priority !== b.w.priority) continue;
-      const d = ctx.solver.intersect(ctx.solver.audience(a.name, a.w), ctx.solver.audience(b.name, b.w));
+      const d = ctx.solver.overlap(a.name, a.w, b.name, b.w);
       if (d.status === "unsat") continue;
       const channels = CHANNELS.filter((_, k) => shared & (1 << k));
       const pair = `\`workflow.${a.name}\` and \`workflow.${b.name}\``;

@@ -7,7 +7,7 @@ import { backendOf, liveSnapshot, mops, tempStack } from "../../helpers/cli";
  * persisted write: the platform has objects the state has not journaled.
  * The next apply must converge: no duplicates, state = live, history intact.
  */
-describe("crash safety", () => {
+describe("crash safety", { timeout: 300_000 }, () => {
   it.each([1, 3, 7])("an apply killed after %i platform writes converges on the next apply", async (n) => {
     const dir = tempStack();
     try {

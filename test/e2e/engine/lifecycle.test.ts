@@ -7,7 +7,7 @@ import { backendOf, editStack, liveSnapshot, mops, tempStack, withPlatform } fro
  * sandbox: apply, no-op plan, edit, remove, drift, history, rollback.
  * The steps build on each other, so they run in order in one test file.
  */
-describe("mops engine end to end", () => {
+describe("mops engine end to end", { timeout: 240_000 }, () => {
   let dir: string;
   let v1: Record<string, unknown>;
   beforeAll(() => {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backendOf, editStack, liveSnapshot, mops, tempStack, withPlatform } from "../../helpers/cli";
 
-describe("saved plans and the lock", () => {
+describe("saved plans and the lock", { timeout: 240_000 }, () => {
   let dir: string;
   beforeAll(async () => {
     dir = tempStack();

@@ -31,7 +31,7 @@ describe("HubSpot client: limits, retries and errors", () => {
   it("sends the bearer token and follows paging.next.after over several pages", async () => {
     const p = provider();
     const flows = await p.list("workflow", ctx);
-    expect(flows).toHaveLength(9);
+    expect(flows).toHaveLength(10);
     const listing = fake.log.filter(isFlowsListing);
     expect(listing.map((r) => r.query.after ?? null)).toEqual([null, "3", "6", "9"]);
     expect(fake.log.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
@@ -41,7 +41,7 @@ describe("HubSpot client: limits, retries and errors", () => {
     fake.inject(isFlowsListing, { ...hsError(429, "RATE_LIMITS", "You have reached your ten_secondly_rolling limit.", { errorType: "RATE_LIMIT", policyName: "TEN_SECONDLY_ROLLING" }), headers: { "retry-after": "0.2" } });
     const p = provider();
     const t0 = Date.now();
-    expect(await p.list("workflow", ctx)).toHaveLength(9);
+    expect(await p.list("workflow", ctx)).toHaveLength(10);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(190);
     expect(fake.log.filter(isFlowsListing)).toHaveLength(5);
   });
@@ -50,7 +50,7 @@ describe("HubSpot client: limits, retries and errors", () => {
     const limited = hsError(429, "RATE_LIMITS", "You have reached your ten_secondly_rolling limit.", { policyName: "TEN_SECONDLY_ROLLING" });
     fake.inject(isFlowsListing, limited, limited);
     const p = provider();
-    expect(await p.list("workflow", ctx)).toHaveLength(9);
+    expect(await p.list("workflow", ctx)).toHaveLength(10);
     expect(fake.log.filter(isFlowsListing)).toHaveLength(6);
   });
 
@@ -68,7 +68,7 @@ describe("HubSpot client: limits, retries and errors", () => {
   it("retries a 5xx, then succeeds", async () => {
     fake.inject(isFlowsListing, hsError(502, "INTERNAL_ERROR", "Bad gateway"), hsError(503, "INTERNAL_ERROR", "Service unavailable"));
     const p = provider();
-    expect(await p.list("workflow", ctx)).toHaveLength(9);
+    expect(await p.list("workflow", ctx)).toHaveLength(10);
     expect(fake.log.filter(isFlowsListing)).toHaveLength(6);
   });
 
@@ -102,10 +102,10 @@ describe("HubSpot client: limits, retries and errors", () => {
     });
     const p = provider();
     const t0 = Date.now();
-    for (let i = 0; i < 4; i++) await p.list("subscription_type", ctx);
-    // 10 per second after the first answer: three more calls take at least ~300 ms.
-    expect(calls).toBe(4);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+    for (let i = 0; i < 6; i++) await p.list("subscription_type", ctx);
+    // 10 per second once the first answer is in: the later calls are spaced 100 ms apart.
+    expect(calls).toBe(6);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(380);
   });
 
   it("never lets the token into errors, diagnostics or logs", async () => {

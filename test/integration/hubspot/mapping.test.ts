@@ -101,6 +101,26 @@ describe("HubSpot workflow mapping", () => {
     expect(fromFlow(toFlowBody(spec, identityRefs, new Issues("w")), identityRefs, notes)).toEqual(spec);
   });
 
+  it("branches on email engagement with HubSpot's EMAIL_EVENT filter, naming the send step by its template", async () => {
+    const r = wf({
+      steps: [
+        { id: "first", type: "send", channel: "email", template: "welcome" },
+        { type: "wait", duration: "2d" },
+        { type: "branch", condition: { engagement: { step: "first", action: "opened", within: "2d" } }, then: [{ type: "send", channel: "email", template: "next" }], else: [{ type: "send", channel: "email", template: "welcome" }] },
+      ],
+    });
+    const body = toFlowBody(r.spec, identityRefs, new Issues("w"));
+    expect(body.actions[2].listBranches![0].filterBranch.filterBranches[0].filters).toEqual([
+      { filterType: "EMAIL_EVENT", level: "EMAIL", appId: 0, emailId: "welcome", operator: "OPENED", pruningRefineBy: { type: "RELATIVE_COMPARATIVE", comparison: "AFTER", timeOffset: { offsetDirection: "PAST", timeUnit: "DAYS", amount: 2 } } },
+    ]);
+    const n = norm(r);
+    expect(n.spec.steps[0]).toEqual({ id: "email_welcome", type: "send", channel: "email", template: "welcome" });
+    expect(n.spec.steps[2]).toMatchObject({ condition: { engagement: { step: "email_welcome", action: "opened", within: "2d" } } });
+    expect(norm(n).spec).toEqual(n.spec);
+    const bad = wf({ steps: [{ type: "branch", condition: { engagement: { step: "nope", action: "clicked" } }, then: [] }] });
+    expect((await p.check!([bad], { refs: { idOf: () => undefined, nameOf: () => undefined } })).map((d) => d.code)).toEqual(["hubspot/unknown-step"]);
+  });
+
   it("maps a segment trigger with an `any` entry filter through HubSpot's OR-of-AND criteria and back", () => {
     const r = wf({ entry_filter: { any: [{ property: "country", op: "eq", value: "Germany" }, { property: "country", op: "eq", value: "Austria" }] } });
     const body = toFlowBody(r.spec, identityRefs, new Issues("w"));

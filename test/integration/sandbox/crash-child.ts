@@ -1,7 +1,6 @@
 // Run by the crash test as `node --import tsx crash-child.ts <baseDir>`: an embedded sandbox
 // with MOPS_SANDBOX_FAULTS from the environment, creating teams one by one until it dies.
 import { createSandboxProvider } from "../../../providers/sandbox";
-import type { LiveObject } from "../../../src/provider/types";
 
 const provider = await createSandboxProvider({
   config: { type: "sandbox" },
@@ -11,9 +10,8 @@ const provider = await createSandboxProvider({
   env: process.env,
 });
 const refs = { idOf: () => undefined, nameOf: () => undefined };
-const done: LiveObject[] = [];
 for (let i = 0; i < 10; i++) {
-  done.push(await provider.create({ kind: "team", name: `team_${i}`, spec: {} }, { refs }));
+  await provider.create({ kind: "team", name: `team_${i}`, spec: {} }, { refs });
   process.stdout.write(`created team_${i}\n`);
 }
 await provider.close();

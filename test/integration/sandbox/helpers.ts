@@ -34,7 +34,7 @@ export function tempDir(): { dir: string; cleanup: () => void } {
 /** A provider on an already running server (`url`), as a stack naming a URL gets. */
 export function providerAt(url: string, extra: Record<string, unknown> = {}, onRetry?: (i: { attempt: number; waitMs: number; reason: string }) => void): Promise<Provider> {
   return createSandboxProvider({
-    config: { type: "sandbox", url, backoff_ms: 1, ...extra },
+    config: { type: "sandbox", url, ...{ backoff_ms: 1, ...extra } },
     stack: "test",
     environment: "test",
     baseDir: tmpdir(),

@@ -111,7 +111,7 @@ describe("overlap decision", () => {
     );
     const workflow = fc.record({
       trigger, entry_filter: cond,
-      suppression: fc.constantFrom(undefined, { segments: ["big"] }, { events: [{ event: "order", at_least: 1, within: "1d" }] }),
+      suppression: fc.constantFrom<WorkflowSpec["suppression"]>(undefined, { segments: ["big"] }, { events: [{ event: "order", at_least: 1, within: "1d" }] }),
     }).map(({ suppression, ...w }): WorkflowSpec => ({
       status: "active", ...w, ...(suppression ? { suppression } : {}),
       steps: [{ type: "send", channel: "email", template: "t", subscription_type: "news" }],

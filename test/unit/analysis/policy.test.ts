@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  analyze, applyPolicy, approversFromGitHubEvent, checkApprovals, DEFAULT_POLICY, levelOf, loadCustomRules, loadPolicy, policyFrom,
+  analyze, applyPolicy, approversFromGitHubEvent, checkApprovals, DEFAULT_POLICY, levelOf, loadCustomRules, loadPolicy, loadStackPolicy, policyFrom,
   requiredApprovals,
 } from "../../../src/analysis";
 import type { Diagnostic } from "../../../src/diagnostics";
@@ -138,5 +138,16 @@ describe("custom rules", () => {
     const off = analyze(stack, { customRules: r.value, policy: policyFrom({ rules: { "custom/*": "off" } }) });
     expect(off.filter((d) => d.code.startsWith("custom/"))).toEqual([]);
     expect((await loadCustomRules(join(rules, "nope"))).value).toEqual([]);
+  });
+
+  it("loadStackPolicy finds the policy file and the rules folder it names", async () => {
+    const stackDir = mkdtempSync(join(tmpdir(), "mops-stackpol-"));
+    writeFileSync(join(stackDir, "policy.yaml"), `custom_rules: ${rules}\nrules:\n  custom/*: mandatory\n`);
+    const r = await loadStackPolicy({ baseDir: stackDir, policyFile: join(stackDir, "policy.yaml") });
+    expect(r.value!.customRules.map((x) => x.code)).toEqual(["custom/a-fn", "custom/no-webhooks"]);
+    expect(r.value!.policy.rules).toEqual({ "custom/*": "mandatory" });
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["policy/bad-custom-rule"]);
+    const defaults = await loadStackPolicy({ baseDir: stackDir });
+    expect(defaults).toEqual({ value: { policy: DEFAULT_POLICY, customRules: [] }, diagnostics: [] });
   });
 });

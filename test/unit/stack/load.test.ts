@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { stackFileSchema } from "../../../src/model";
 import { defaultStackPath, loadStack, validateStack } from "../../../src/stack";
 
 const root = resolve(__dirname, "../../..");
@@ -52,6 +53,17 @@ describe("loadStack", () => {
     const prod = [await loadStack(join(root, "examples/quickstart"), { env: {}, environment: "production" }), await loadStack(join(root, "examples/quickstart-ts"), { env: {}, environment: "production" })];
     expect(prod[1].value!.stack).toEqual(prod[0].value!.stack);
     expect(prod[0].value!.stack.environment).toBe("production");
+  });
+
+  it("the quickstart's editor schema is the current one (regenerate: mops schema -o examples/quickstart/mops.schema.json)", () => {
+    expect(JSON.parse(readFileSync(join(root, "examples/quickstart/mops.schema.json"), "utf8"))).toEqual(JSON.parse(JSON.stringify(stackFileSchema())));
+  });
+
+  it("accepts YAML anchors kept under x- keys and merge keys", async () => {
+    const dir = stackDir({ "s.yaml": "stack: s\nx-wf: &wf\n  status: active\n  trigger: { type: manual }\nworkflows:\n  a:\n    <<: *wf\n    steps: [{ type: exit }]\n" });
+    const r = await loadStack(dir, {});
+    expect(r.diagnostics).toEqual([]);
+    expect(r.value!.stack.resources[0].spec).toEqual({ status: "active", trigger: { type: "manual" }, steps: [{ type: "exit" }] });
   });
 
   it("merges a directory of files, keeps the policy file apart, sorts resources by kind then name", async () => {

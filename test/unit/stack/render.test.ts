@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { colorEnabled } from "../../../src/cli/render";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { colorEnabled, guard } from "../../../src/cli/render";
 import { error, warning, type Diagnostic } from "../../../src/diagnostics";
 import { renderDiagnostic, renderDiagnostics, summarize } from "../../../src/report/diagnostics";
 
@@ -55,5 +55,24 @@ describe("colour in the CLI", () => {
     expect(colorEnabled({ isTTY: false })).toBe(false);
     process.env.NO_COLOR = "1";
     expect(colorEnabled({ isTTY: true })).toBe(false);
+  });
+});
+
+describe("guard", () => {
+  it("turns an exception into one 'internal error' line and exit code 1", async () => {
+    const writes: string[] = [];
+    const spy = vi.spyOn(process.stderr, "write").mockImplementation((s) => (writes.push(String(s)), true));
+    const saved = process.exitCode;
+    try {
+      await guard(() => {
+        throw new Error("boom\n    at somewhere (x.ts:1:1)");
+      })();
+      expect(process.exitCode).toBe(1);
+    } finally {
+      spy.mockRestore();
+      process.exitCode = saved;
+    }
+    expect(writes.join("")).toMatch(/^internal error: boom\n/);
+    expect(writes.join("")).not.toContain("x.ts:1:1");
   });
 });
