@@ -1,11 +1,13 @@
-import { toResourceName, type Kind, type PropertySpec } from "../../src/model";
+import { uniqueResourceNames, type Kind, type PropertySpec } from "../../src/model";
 import type { CallContext } from "../../src/provider/types";
 import type { Refs } from "./mapping";
 
 /**
  * Platform id <-> resource name, per kind, for the objects this provider has
- * seen. The engine's resolver (from state) wins; for objects it does not know
- * (an import, a reference to an unmanaged list) names come from display names.
+ * seen, named from their display names. References inside specs ask the
+ * engine's resolver (state) first, so a renamed resource keeps its name; a
+ * listed object's own name is not asked for, since the engine counts every
+ * unanswered question as a reference it must list again for.
  */
 export class NameCache {
   private readonly byKind = new Map<Kind, { byId: Map<string, string>; byName: Map<string, string> }>();
@@ -17,18 +19,8 @@ export class NameCache {
   constructor(private readonly loaders: Partial<Record<Kind, (ctx: CallContext) => Promise<unknown>>> = {}) {}
 
   /** Names for live objects of one kind, stable for a stable input order (sort by id first). */
-  name(kind: Kind, items: readonly { id: string; display: string }[], ctx: CallContext): string[] {
-    const taken = new Set<string>();
-    const known = items.map((it) => ctx.refs.nameOf(kind, it.id));
-    known.forEach((n) => n && taken.add(n));
-    const names = items.map((it, i) => {
-      if (known[i]) return known[i]!;
-      const base = toResourceName(it.display);
-      let n = base;
-      for (let k = 2; taken.has(n); k++) n = `${base.slice(0, 95)}_${k}`;
-      taken.add(n);
-      return n;
-    });
+  name(kind: Kind, items: readonly { id: string; display: string }[]): string[] {
+    const names = uniqueResourceNames(items.map((it) => it.display));
     const byId = new Map(items.map((it, i) => [it.id, names[i]]));
     this.byKind.set(kind, { byId, byName: new Map(items.map((it, i) => [names[i], it.id])) });
     return names;

@@ -27,7 +27,7 @@ async function run(path: string | undefined, opts: Opts): Promise<void> {
     const s = r.value?.stack;
     const out = {
       valid: !failed,
-      ...(s ? { stack: s.name, environment: s.environment, resources: s.resources.length } : {}),
+      ...(s ? { stack: s.name, environments: opts.env ? [s.environment] : Object.keys(s.environments), resources: s.resources.length } : {}),
       summary: summarize(r.diagnostics),
       diagnostics: diagnosticsJson(r.diagnostics),
     };
@@ -37,7 +37,9 @@ async function run(path: string | undefined, opts: Opts): Promise<void> {
   } else {
     const s = r.value.stack;
     const n = s.resources.length;
-    process.stdout.write(`stack \`${s.name}\` (environment ${s.environment}): ${n} resource${n === 1 ? "" : "s"}, no problems\n`);
+    // Without --env every environment was resolved and checked: say so.
+    const envs = opts.env ? [s.environment] : Object.keys(s.environments);
+    process.stdout.write(`stack \`${s.name}\`: ${n} resource${n === 1 ? "" : "s"}, environment${envs.length === 1 ? "" : "s"} ${envs.join(", ")}: no problems\n`);
   }
   if (failed) process.exitCode = 1;
 }

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { address, canonicalJson, type Kind, type Resource } from "../model";
 import type { LiveObject, Provider } from "../provider/types";
-import { checkInputs } from "./check";
+import { checkInputs, type CheckFailure } from "./check";
 import { contextFor, ensureRegistered, platformCall, platformFor } from "./platform";
 import type { MopsInputs, MopsOutputs } from "./types";
 
@@ -12,14 +12,22 @@ import type { MopsInputs, MopsOutputs } from "./types";
  */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-type DynamicProvider<K extends Kind> = pulumi.dynamic.ResourceProvider<MopsInputs<K>, MopsOutputs<K>>;
+/** Pulumi's `dynamic.ResourceProvider`, with every function present and the results Mops always gives. */
+export interface MopsResourceProvider<K extends Kind> extends pulumi.dynamic.ResourceProvider<MopsInputs<K>, MopsOutputs<K>> {
+  check(olds: MopsInputs<K>, news: MopsInputs<K>): Promise<{ inputs: MopsInputs<K>; failures?: CheckFailure[] }>;
+  diff(id: string, olds: MopsOutputs<K>, news: MopsInputs<K>): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }>;
+  create(inputs: MopsInputs<K>): Promise<{ id: string; outs: MopsOutputs<K> }>;
+  read(id: string, props?: MopsOutputs<K>): Promise<{ id?: string; props?: MopsOutputs<K> }>;
+  update(id: string, olds: MopsOutputs<K>, news: MopsInputs<K>): Promise<{ outs: MopsOutputs<K> }>;
+  delete(id: string, props: MopsOutputs<K>): Promise<void>;
+}
 
 /**
  * The Pulumi dynamic provider for one kind, backed by the same adapter
  * (`createProvider`) as `mops plan` / `mops apply`: Pulumi's engine keeps the
  * state, Mops' adapters talk to the platform.
  */
-export function resourceProvider<K extends Kind>(kind: K): DynamicProvider<K> {
+export function resourceProvider<K extends Kind>(kind: K): MopsResourceProvider<K> {
   const resourceOf = (i: MopsInputs<K>): Resource => ({ kind, name: i.name, spec: i.spec }) as Resource;
 
   const outputsOf = (inputs: MopsInputs<K>, live: LiveObject): MopsOutputs<K> => {
@@ -46,7 +54,7 @@ export function resourceProvider<K extends Kind>(kind: K): DynamicProvider<K> {
     },
 
     async diff(_id, olds, news) {
-      if (holdsUnknown(news)) return { changes: true };
+      if (holdsUnknown(news)) return { changes: true, replaces: [], deleteBeforeReplace: false };
       const provider = await platformFor(news.provider);
       const desired = provider.normalize?.(resourceOf(news)) ?? resourceOf(news);
       const changed = changedKeys(olds.spec as Record<string, unknown>, desired.spec as Record<string, unknown>).map((k) => `spec.${k}`);

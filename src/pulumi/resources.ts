@@ -20,12 +20,12 @@ function serialisableProvider(kind: Kind): pulumi.dynamic.ResourceProvider {
     return (await load(IMPLEMENTATION)).resourceProvider(kind);
   };
   return {
-    check: async (olds, news) => (await impl()).check!(olds, news),
-    diff: async (id, olds, news) => (await impl()).diff!(id, olds, news),
+    check: async (olds, news) => (await impl()).check(olds, news),
+    diff: async (id, olds, news) => (await impl()).diff(id, olds, news),
     create: async (inputs) => (await impl()).create(inputs),
-    read: async (id, props) => (await impl()).read!(id, props),
-    update: async (id, olds, news) => (await impl()).update!(id, olds, news),
-    delete: async (id, props) => (await impl()).delete!(id, props),
+    read: async (id, props) => (await impl()).read(id, props),
+    update: async (id, olds, news) => (await impl()).update(id, olds, news),
+    delete: async (id, props) => (await impl()).delete(id, props),
   };
 }
 

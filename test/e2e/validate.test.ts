@@ -48,7 +48,7 @@ describe("mops validate (subprocess)", () => {
     expect(init.code).toBe(0);
     expect(readFileSync(join(dir, "mops.yaml"), "utf8")).toMatch(/^# yaml-language-server: \$schema=\.\/mops\.schema\.json\n[\s\S]*^stack: acme_shop$/m);
     const v = await mops(["validate"], dir);
-    expect(v).toMatchObject({ code: 0, out: "stack `acme_shop` (environment sandbox): 16 resources, no problems\n" });
+    expect(v).toMatchObject({ code: 0, out: "stack `acme_shop`: 16 resources, environments sandbox, production: no problems\n" });
     expect((await mops(["init", dir])).code).toBe(1);
     const schema = JSON.parse(readFileSync(join(dir, "mops.schema.json"), "utf8"));
     expect(schema.$id).toBe("https://mops.dev/schema/stack.json");

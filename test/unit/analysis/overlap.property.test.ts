@@ -134,4 +134,38 @@ describe("overlap decision", () => {
     }), { numRuns: 60 });
     expect(witnesses).toBeGreaterThan(10);
   });
+
+  it("decides dates (relative and absolute) exactly, and text patterns exactly or says it cannot", () => {
+    const dateEnv: ConditionEnv = { properties: new Map([["d", { type: "date" }], ["s", { type: "string" }]]), segments: new Map(), now: NOW };
+    const iso = (days: number) => new Date(NOW + days * 86_400_000).toISOString();
+    const dateLeaf = fc.oneof(
+      fc.record({ property: fc.constant("d"), op: fc.constantFrom("within", "before", "after"), value: fc.constantFrom("1d", "7d", "30d") }),
+      fc.record({ property: fc.constant("d"), op: fc.constantFrom("gt", "lt", "gte", "lte", "eq", "neq", "before", "after"), value: fc.integer({ min: -31, max: 3 }).map(iso) }),
+      fc.record({ property: fc.constant("d"), op: fc.constantFrom("exists", "not_exists") }),
+      fc.record({ property: fc.constant("s"), op: fc.constantFrom("contains", "starts_with", "eq"), value: fc.constantFrom("ab", "a", "b", "ba") }),
+    ) as fc.Arbitrary<Condition>;
+    const dateCond = fc.letrec<{ c: Condition }>((tie) => ({
+      c: fc.oneof({ depthSize: "small" }, dateLeaf, fc.array(tie("c"), { minLength: 1, maxLength: 3 }).map((all) => ({ all })),
+        fc.array(tie("c"), { minLength: 1, maxLength: 2 }).map((any) => ({ any })), tie("c").map((not) => ({ not }))),
+    })).c;
+    const people: Contact[] = [];
+    for (const s of [undefined, "a", "b", "ab", "ba", "aba", "bab", "abx", "x", "bax", "xab", "xba"]) {
+      for (let half = -70; half <= 10; half++) for (const d of [undefined, iso(half / 2)]) {
+        const properties: Contact["properties"] = {};
+        if (d !== undefined) properties.d = d;
+        if (s !== undefined) properties.s = s;
+        people.push({ properties, events: [], consents: [], segments: [] });
+      }
+    }
+    fc.assert(fc.property(dateCond, dateCond, (a, b) => {
+      const solver = new AudienceSolver(dateEnv);
+      const r = solver.intersect(solver.normalize(a), solver.normalize(b));
+      if (r.status === "unknown") return;
+      expect(r.status === "sat").toBe(people.some((x) => evaluate(a, x, dateEnv) && evaluate(b, x, dateEnv)));
+      if (r.status === "sat") {
+        expect(evaluate(a, r.witness, dateEnv)).toBe(true);
+        expect(evaluate(b, r.witness, dateEnv)).toBe(true);
+      }
+    }), { numRuns: 300 });
+  });
 });

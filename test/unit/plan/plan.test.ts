@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkSavedPlan, diffSpecs, makePlan, refreshAndPlan } from "../../../src/plan";
+import { checkSavedPlan, diffSpecs, refreshAndPlan, type Plan, type ResourceChange } from "../../../src/plan";
+import type { Resource } from "../../../src/model";
 import type { State } from "../../../src/state/types";
 import { FakeBackend, FakeProvider, seg, stackOf, tpl, wf } from "../../helpers/fakes";
 
@@ -11,7 +12,7 @@ const managed = (p: FakeProvider, state: State, kind: "segment" | "template" | "
   return o;
 };
 
-const byAddr = (plan: { changes: { address: string }[] }) => Object.fromEntries(plan.changes.map((c) => [c.address, c]));
+const byAddr = (plan: Plan): Record<string, ResourceChange> => Object.fromEntries(plan.changes.map((c) => [c.address, c]));
 
 describe("diffSpecs", () => {
   it("gives JSON paths per attribute", () => {
@@ -84,7 +85,7 @@ describe("makePlan", () => {
     const c = byAddr(plan);
     expect(c["segment.gone"]).toMatchObject({ action: "create", reasons: ["deleted outside Mops"] });
     expect(c["template.t"]).toMatchObject({ action: "adopt", id: orphan.id });
-    expect(c["template.t"].attributes).toEqual([{ path: "body", before: "old", after: tpl("t").spec.body }]);
+    expect(c["template.t"].attributes).toEqual([{ path: "body", before: "old", after: (tpl("t").spec as { body: string }).body }]);
     expect(plan.summary).toMatchObject({ add: 1, adopt: 1, change: 1 });
   });
 
@@ -109,7 +110,7 @@ describe("makePlan", () => {
     const p = new FakeProvider();
     const b = new FakeBackend();
     managed(p, b.state, "segment", "s", { ...seg("s").spec, owner: "platform-default" });
-    const norm = Object.assign(p, { normalize: (r: never) => ({ ...(r as object), spec: { ...(r as { spec: object }).spec, owner: "platform-default" } }) });
+    const norm = Object.assign(p, { normalize: (r: Resource) => ({ ...r, spec: { ...r.spec, owner: "platform-default" } }) as Resource });
     const { plan } = await refreshAndPlan(norm, stackOf([seg("s")]), await b.read());
     expect(plan.changes[0].action).toBe("noop");
   });

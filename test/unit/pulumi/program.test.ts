@@ -49,7 +49,7 @@ interface RegisterRequest {
 }
 
 const urnOf = (r: pulumi.Resource) => new Promise<string>((resolve) => r.urn.apply(resolve));
-const settled = async (rs: pulumi.Resource[]) => Promise.all(rs.map((r) => new Promise((resolve) => r.id.apply(resolve))));
+const settled = async (rs: pulumi.CustomResource[]) => Promise.all(rs.map((r) => new Promise((resolve) => r.id.apply(resolve))));
 
 describe("a Pulumi program under mocks", () => {
   it("registers one resource per declaration, typed by kind, with its inputs", async () => {

@@ -35,28 +35,28 @@ const inputs = <K extends Kind>(name: string, spec: MopsInputs<K>["spec"], provi
 
 describe("check", () => {
   it("reports schema errors of the spec by property path, and accepts a valid spec", async () => {
-    const bad = await segments.check!({} as MopsInputs<"segment">, inputs("vip", { type: "dynamc", colour: 1 } as never));
+    const bad = await segments.check({} as MopsInputs<"segment">, inputs("vip", { type: "dynamc", colour: 1 } as never));
     expect(bad.failures).toEqual([
       { property: "spec.colour", reason: expect.stringContaining("unknown key `colour`") },
       { property: "spec.type", reason: expect.stringContaining("did you mean `dynamic`?") },
     ]);
-    const good = await segments.check!({} as MopsInputs<"segment">, inputs("vip", { type: "dynamic" }));
+    const good = await segments.check({} as MopsInputs<"segment">, inputs("vip", { type: "dynamic" }));
     expect(good.failures).toBeUndefined();
     expect(good.inputs).toEqual(inputs("vip", { type: "dynamic" }));
   });
 
   it("refuses a token value where a reference belongs, a bad name and an unknown platform", async () => {
-    const r = await segments.check!({} as MopsInputs<"segment">, inputs("Vip-Customers", { type: "static" }, { type: "nowhere", token: TOKEN } as never));
+    const r = await segments.check({} as MopsInputs<"segment">, inputs("Vip-Customers", { type: "static" }, { type: "nowhere", token: TOKEN } as never));
     expect(r.failures?.map((f) => f.property)).toEqual(["provider.token", "name"]);
     expect(r.failures?.[0]!.reason).toMatch(/never the token itself/);
     expect(JSON.stringify(r.failures)).not.toContain(TOKEN);
-    const unknownType = await segments.check!({} as MopsInputs<"segment">, inputs("vip", { type: "static" }, { type: "nowhere" }));
+    const unknownType = await segments.check({} as MopsInputs<"segment">, inputs("vip", { type: "static" }, { type: "nowhere" }));
     expect(unknownType.failures).toEqual([{ property: "provider.type", reason: expect.stringContaining("use one of:") }]);
   });
 
   it("leaves values Pulumi has not computed yet (preview) for later", async () => {
     expect(UNKNOWN).toBe(unknownValue);
-    const r = await segments.check!({} as MopsInputs<"segment">, inputs("vip", { type: unknownValue } as never));
+    const r = await segments.check({} as MopsInputs<"segment">, inputs("vip", { type: unknownValue } as never));
     expect(r.failures).toBeUndefined();
   });
 });
@@ -72,26 +72,26 @@ describe("create, read, diff, update, delete against the sandbox", () => {
     expect(id).toMatch(/\S/);
     expect(created).toMatchObject({ name: "vip", provider: sandbox, spec: { type: "dynamic", description: "Best customers" } });
     expect(created.version).toBeDefined();
-    const read = await segments.read!(id, created);
+    const read = await segments.read(id, created);
     expect(read).toEqual({ id, props: created });
     // The token is referenced by name only; its value appears in nothing Pulumi stores.
     expect(JSON.stringify([created, read])).not.toContain(TOKEN);
   });
 
   it("diff: no change for an equal spec, a change for an edited one", async () => {
-    const same = await segments.diff!(id, created, inputs("vip", { conditions: { property: "lifetime_value", op: "gte", value: 500 }, description: "Best customers", type: "dynamic" }));
+    const same = await segments.diff(id, created, inputs("vip", { conditions: { property: "lifetime_value", op: "gte", value: 500 }, description: "Best customers", type: "dynamic" }));
     expect(same.changes).toBe(false);
-    const edited = await segments.diff!(id, created, inputs("vip", { ...created.spec, description: "Top 5%" }));
+    const edited = await segments.diff(id, created, inputs("vip", { ...created.spec, description: "Top 5%" }));
     expect(edited).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
   });
 
   it("updates in place, and the platform holds the new spec", async () => {
-    const r = await segments.update!(id, created, inputs("vip", { ...created.spec, description: "Top 5%" }));
-    expect(r.outs?.spec.description).toBe("Top 5%");
-    expect(r.outs?.version).not.toBe(created.version);
-    const read = await segments.read!(id, created);
+    const r = await segments.update(id, created, inputs("vip", { ...created.spec, description: "Top 5%" }));
+    expect(r.outs.spec.description).toBe("Top 5%");
+    expect(r.outs.version).not.toBe(created.version);
+    const read = await segments.read(id, created);
     expect(read.props?.spec.description).toBe("Top 5%");
-    created = r.outs!;
+    created = r.outs;
   });
 
   it("refresh reports drift made outside Pulumi", async () => {
@@ -100,9 +100,9 @@ describe("create, read, diff, update, delete against the sandbox", () => {
     const live = (await direct.read("segment", id, { refs: { idOf: () => undefined, nameOf: () => undefined } }))!;
     await direct.update({ kind: "segment", name: "vip", spec: { ...live.spec, description: "edited in the UI" } as never }, live, { refs: { idOf: () => undefined, nameOf: () => undefined } });
     await direct.close();
-    const read = await segments.read!(id, created);
+    const read = await segments.read(id, created);
     expect(read.props?.spec.description).toBe("edited in the UI");
-    const diff = await segments.diff!(id, read.props!, inputs("vip", created.spec));
+    const diff = await segments.diff(id, read.props!, inputs("vip", created.spec));
     expect(diff.changes).toBe(true);
   });
 
@@ -113,21 +113,21 @@ describe("create, read, diff, update, delete against the sandbox", () => {
     const spec: MopsInputs<"workflow">["spec"] = { status: "draft", trigger: { type: "segment_entry", segment: "vip" }, steps: [{ type: "send", channel: "email", template: "welcome" }] };
     const w = await workflows.create(inputs("welcome_flow", spec));
     expect(w.outs.spec).toEqual(spec);
-    expect((await workflows.read!(w.id, w.outs)).props?.spec).toEqual(spec);
-    expect((await workflows.diff!(w.id, w.outs, inputs("welcome_flow", spec))).changes).toBe(false);
+    expect((await workflows.read(w.id, w.outs)).props?.spec).toEqual(spec);
+    expect((await workflows.diff(w.id, w.outs, inputs("welcome_flow", spec))).changes).toBe(false);
 
     // The platform refuses to delete what is in use: Pulumi shows the platform's words.
-    await expect(templates.delete!(t.id, t.outs)).rejects.toThrow(/is used by .*\[sandbox\/in_use\]/);
-    await workflows.delete!(w.id, w.outs);
-    await templates.delete!(t.id, t.outs);
+    await expect(templates.delete(t.id, t.outs)).rejects.toThrow(/is used by .*\[sandbox\/in_use\]/);
+    await workflows.delete(w.id, w.outs);
+    await templates.delete(t.id, t.outs);
 
     const dangling = inputs<"workflow">("orphan", { ...spec, steps: [{ type: "send", channel: "email", template: "missing" }] });
     await expect(workflows.create(dangling)).rejects.toThrow(/^workflow\.orphan: `steps\[0\]\.template` refers to template\.missing.*\[sandbox\/unresolved-reference\]/);
   });
 
   it("deletes; a read afterwards tells Pulumi the object is gone", async () => {
-    await segments.delete!(id, created);
-    expect(await segments.read!(id, created)).toEqual({});
+    await segments.delete(id, created);
+    expect(await segments.read(id, created)).toEqual({});
   });
 });
 
@@ -135,16 +135,16 @@ describe("replace", () => {
   it("replaces (delete first) for attributes the platform cannot change in place, and for another platform", async () => {
     const provider: ProviderConfig = { type: "sandbox_replace", data_dir: "platform", token: "${env:SANDBOX_TOKEN}" };
     const r = await segments.create(inputs("club", { type: "dynamic", conditions: { property: "tier", op: "eq", value: "gold" } }, provider));
-    const toStatic = await segments.diff!(r.id, r.outs, inputs("club", { type: "static" }, provider));
+    const toStatic = await segments.diff(r.id, r.outs, inputs("club", { type: "static" }, provider));
     expect(toStatic).toEqual({ changes: true, replaces: ["spec.type"], deleteBeforeReplace: true });
-    const describedOnly = await segments.diff!(r.id, r.outs, inputs("club", { ...r.outs.spec, description: "Gold tier" }, provider));
+    const describedOnly = await segments.diff(r.id, r.outs, inputs("club", { ...r.outs.spec, description: "Gold tier" }, provider));
     expect(describedOnly.replaces).toEqual([]);
-    const moved = await segments.diff!(r.id, r.outs, inputs("club", r.outs.spec, { ...provider, data_dir: "elsewhere" }));
+    const moved = await segments.diff(r.id, r.outs, inputs("club", r.outs.spec, { ...provider, data_dir: "elsewhere" }));
     expect(moved).toEqual({ changes: true, replaces: ["provider"], deleteBeforeReplace: true });
 
     // Why delete comes first: the platform keeps names unique.
     await expect(segments.create(inputs("club", { type: "static" }, provider))).rejects.toThrow(/\[sandbox\/duplicate_name\]/);
-    await segments.delete!(r.id, r.outs);
+    await segments.delete(r.id, r.outs);
     const again = await segments.create(inputs("club", { type: "static" }, provider));
     expect(again.id).not.toBe(r.id);
     expect(again.outs.spec).toEqual({ type: "static" });
