@@ -76,6 +76,7 @@ const journeys = [
     status: "active",
     owner: "lifecycle",
     purpose: "Turn new subscribers into first-time buyers.",
+    priority: 10,
     trigger: { type: "segment_entry", segment: "new_subscribers" },
     suppression: { segments: ["recent_buyers"] },
     steps: [
@@ -96,6 +97,7 @@ const journeys = [
     status: "active",
     owner: "ana@example.com",
     purpose: "Thank our best customers and keep them buying.",
+    priority: 20,
     trigger: { type: "segment_entry", segment: "vip" },
     entry_filter: { consent: "newsletter" },
     steps: [

@@ -4,10 +4,8 @@ import type { Refs } from "./mapping";
 
 /**
  * Platform id <-> resource name, per kind, for the objects this provider has
- * seen, named from their display names. References inside specs ask the
- * engine's resolver (state) first, so a renamed resource keeps its name; a
- * listed object's own name is not asked for, since the engine counts every
- * unanswered question as a reference it must list again for.
+ * seen. The engine's resolver (state) wins, so a resource keeps its name when
+ * its HubSpot display name changes; other objects are named from display names.
  */
 export class NameCache {
   private readonly byKind = new Map<Kind, { byId: Map<string, string>; byName: Map<string, string> }>();
@@ -19,8 +17,18 @@ export class NameCache {
   constructor(private readonly loaders: Partial<Record<Kind, (ctx: CallContext) => Promise<unknown>>> = {}) {}
 
   /** Names for live objects of one kind, stable for a stable input order (sort by id first). */
-  name(kind: Kind, items: readonly { id: string; display: string }[]): string[] {
-    const names = uniqueResourceNames(items.map((it) => it.display));
+  name(kind: Kind, items: readonly { id: string; display: string }[], ctx: CallContext): string[] {
+    const slugs = uniqueResourceNames(items.map((it) => it.display));
+    // Asking by name first: the engine takes an unanswered `nameOf` for a reference it must list again for.
+    const known = items.map((it, i) => (ctx.refs.idOf(kind, slugs[i]) === it.id ? slugs[i] : ctx.refs.nameOf(kind, it.id)));
+    const taken = new Set(known.filter((n): n is string => n !== undefined));
+    const names = items.map((_, i) => {
+      if (known[i] !== undefined) return known[i]!;
+      let n = slugs[i];
+      for (let k = 2; taken.has(n); k++) n = `${slugs[i].slice(0, 95)}_${k}`;
+      taken.add(n);
+      return n;
+    });
     const byId = new Map(items.map((it, i) => [it.id, names[i]]));
     this.byKind.set(kind, { byId, byName: new Map(items.map((it, i) => [names[i], it.id])) });
     return names;

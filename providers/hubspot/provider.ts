@@ -7,10 +7,10 @@ import { frequencyCaps } from "./frequency-caps";
 import { unsupported, type HubSpotEnv, type KindOps } from "./kind";
 import { NameCache } from "./names";
 import { properties } from "./properties";
-import { segments } from "./segments";
+import { listSize, segments } from "./segments";
 import { subscriptionTypes } from "./subscriptions";
 import { createTemplates } from "./templates";
-import { loadRoleAndTeamNames, roles, teams, users } from "./users";
+import { loadRoles, loadTeams, roles, teams, users } from "./users";
 import { createWorkflows } from "./workflows";
 
 export interface HubSpotProviderOptions {
@@ -55,8 +55,8 @@ export function createHubSpotProvider(opts: HubSpotProviderOptions): Provider {
     segment: (ctx) => ops.segment.list(env, ctx),
     template: (ctx) => ops.template.list(env, ctx),
     subscription_type: (ctx) => ops.subscription_type.list(env, ctx),
-    role: (ctx) => loadRoleAndTeamNames(env, ctx),
-    team: (ctx) => loadRoleAndTeamNames(env, ctx),
+    role: (ctx) => loadRoles(env, ctx),
+    team: (ctx) => loadTeams(env, ctx),
   });
   const env: HubSpotEnv = { client, names };
   const kindOps = <K extends Kind>(k: K) => ops[k] as unknown as KindOps<Kind>;
@@ -96,6 +96,7 @@ export function createHubSpotProvider(opts: HubSpotProviderOptions): Provider {
       return o.delete ? o.delete(env, id, ctx) : unsupported(kind, "delete", capabilities[kind]?.note ?? "");
     },
     normalize: (r) => kindOps(r.kind).normalize(r),
+    segmentSize: (id, ctx) => listSize(env, id, ctx),
     async check(resources, ctx) {
       const byName = new Map(resources.map((r) => [address(r.kind, r.name), r]));
       capExempt = new Set(

@@ -76,6 +76,12 @@ export async function listAllLists(env: HubSpotEnv, ctx: CallContext): Promise<H
     .sort((a, b) => Number(a.listId) - Number(b.listId) || String(a.listId).localeCompare(String(b.listId)));
 }
 
+/** HubSpot keeps a size on every list: the audience a workflow on it would reach. */
+export async function listSize(env: HubSpotEnv, id: string, ctx: CallContext): Promise<number | undefined> {
+  const res = await orUndefined(env.client.get<{ list: HsList & { size?: number } }>(`${BASE}/${id}`, undefined, ctx.signal));
+  return typeof res?.list.size === "number" ? res.list.size : undefined;
+}
+
 export const segments: KindOps<"segment"> = {
   async list(env, ctx) {
     const lists = await listAllLists(env, ctx);

@@ -69,20 +69,21 @@ function userBody(spec: UserSpec, refs: Refs, issues: Issues) {
   });
 }
 
-/** Names every role (stand-ins included) and team; returns the roles in use and all teams. */
-async function loadRolesAndTeams(env: HubSpotEnv, ctx: CallContext, users?: HsUser[]): Promise<{ roles: HsRole[]; teams: HsTeam[] }> {
-  const [roles, teams] = await Promise.all([
-    env.client.get<{ results: HsRole[] }>(`${BASE}/roles`, undefined, ctx.signal),
-    env.client.get<{ results: HsTeam[] }>(`${BASE}/teams`, undefined, ctx.signal),
-  ]);
-  const used = new Set((users ?? []).map(roleIdOf));
-  const pseudo = Object.entries(PSEUDO_ROLES).map(([id, name]) => ({ id, name }));
-  const sortById = <T extends { id: string }>(xs: T[]) => [...xs].sort((a, b) => String(a.id).localeCompare(String(b.id), "en", { numeric: true }));
-  const allRoles = sortById([...roles.results, ...pseudo]);
-  const allTeams = sortById(teams.results);
-  env.names.name("role", allRoles.map((r) => ({ id: String(r.id), display: r.name })), ctx);
-  env.names.name("team", allTeams.map((t) => ({ id: String(t.id), display: t.name })), ctx);
-  return { roles: allRoles.filter((r) => !isPseudoRole(String(r.id)) || used.has(String(r.id))), teams: allTeams };
+const byId = <T extends { id: string }>(xs: T[]) => [...xs].sort((a, b) => String(a.id).localeCompare(String(b.id), "en", { numeric: true }));
+
+/** Names every role, stand-ins included; returns them all. */
+export async function loadRoles(env: HubSpotEnv, ctx: CallContext): Promise<HsRole[]> {
+  const res = await env.client.get<{ results: HsRole[] }>(`${BASE}/roles`, undefined, ctx.signal);
+  const all = byId([...res.results, ...Object.entries(PSEUDO_ROLES).map(([id, name]) => ({ id, name }))]);
+  env.names.name("role", all.map((r) => ({ id: String(r.id), display: r.name })), ctx);
+  return all;
+}
+
+export async function loadTeams(env: HubSpotEnv, ctx: CallContext): Promise<HsTeam[]> {
+  const res = await env.client.get<{ results: HsTeam[] }>(`${BASE}/teams`, undefined, ctx.signal);
+  const all = byId(res.results);
+  env.names.name("team", all.map((t) => ({ id: String(t.id), display: t.name })), ctx);
+  return all;
 }
 
 async function allUsers(env: HubSpotEnv, ctx: CallContext): Promise<HsUser[]> {
@@ -93,7 +94,7 @@ async function allUsers(env: HubSpotEnv, ctx: CallContext): Promise<HsUser[]> {
 export const users: KindOps<"user"> = {
   async list(env, ctx) {
     const all = await allUsers(env, ctx);
-    await loadRolesAndTeams(env, ctx, all);
+    await env.names.ensure(["role", "team"], ctx);
     const names = env.names.name("user", all.map((u) => ({ id: String(u.id), display: localPart(u.email) })), ctx);
     return all.map((u, i) => ({ kind: "user", id: String(u.id), name: names[i], spec: toUserSpec(u, env.names.refs(ctx)) }));
   },
@@ -142,8 +143,8 @@ export const users: KindOps<"user"> = {
 
 export const roles: KindOps<"role"> = {
   async list(env, ctx) {
-    const all = await allUsers(env, ctx);
-    const { roles } = await loadRolesAndTeams(env, ctx, all);
+    const [all, used] = await Promise.all([loadRoles(env, ctx), allUsers(env, ctx).then((us) => new Set(us.map(roleIdOf)))]);
+    const roles = all.filter((r) => !isPseudoRole(String(r.id)) || used.has(String(r.id)));
     const refs = env.names.refs(ctx);
     return roles.map((r): LiveObject<"role"> => ({ kind: "role", id: String(r.id), name: refs.name("role", String(r.id))!, spec: ROLE_SPEC }));
   },
@@ -158,7 +159,7 @@ export const roles: KindOps<"role"> = {
 
 export const teams: KindOps<"team"> = {
   async list(env, ctx) {
-    const { teams } = await loadRolesAndTeams(env, ctx);
+    const teams = await loadTeams(env, ctx);
     const refs = env.names.refs(ctx);
     return teams.map((t): LiveObject<"team"> => ({ kind: "team", id: String(t.id), name: refs.name("team", String(t.id))!, spec: {} }));
   },
@@ -171,5 +172,3 @@ export const teams: KindOps<"team"> = {
   // HubSpot teams carry a name and members only; description and email live in the stack.
   normalize: (r) => ({ ...r, spec: {} }),
 };
-
-export const loadRoleAndTeamNames = (env: HubSpotEnv, ctx: CallContext) => loadRolesAndTeams(env, ctx);

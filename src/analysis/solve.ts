@@ -116,7 +116,7 @@ export function solveProperty(lits: PropLit[], spec: PropertySpec | undefined, n
       .map((v) => numericView(v, date || ranges.some((r) => r.date), now))
       .filter((n): n is number => n !== undefined);
     for (const n of numericCandidates(iv, excluded)) {
-      const x = date ? new Date(now + Math.round(n * DAY_MS)).toISOString() : n;
+      const x = date ? new Date(now + Math.round(n * DAY_MS)).toISOString().slice(0, 10) : n;
       if (check(x)) return { ok: true, exact: true, value: x };
     }
     // Reals are dense: failing every candidate is proof, unless strings or rounding were in play.

@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../diagnostics";
+import { hasErrors, type Diagnostic } from "../diagnostics";
 import type { Stack } from "../model";
 import type { Provider } from "../provider";
 import type { StateBackend } from "../state/types";
@@ -16,14 +16,17 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Apply exactly this reviewed plan, if the world has not moved since it was made. */
   savedPlan?: Plan;
+  /** Findings to carry in a fresh plan (analysis, policy); an error among them blocks the apply. */
+  findings?: Diagnostic[];
   /** Shown the plan before anything changes; false cancels. Absent: approved. */
   confirm?: (plan: Plan) => Promise<boolean>;
 }
 
 export interface RunResult {
   plan?: Plan;
-  /** Why nothing was applied (stale saved plan). */
+  /** Why nothing was applied: the saved plan is stale, or the plan has errors (provider checks, analysis). */
   diagnostics: Diagnostic[];
+  blocked?: "stale" | "errors";
   cancelled?: boolean;
   applied?: ApplyResult;
 }
@@ -42,11 +45,13 @@ export async function runApply(opts: RunOptions): Promise<RunResult> {
     // The signal is a soft stop for the walk; reads before it are short and finish.
     const world = await refreshAndPlan(provider, desired, state, { events, rollbackOf: opts.meta.rollbackOf });
     let plan = world.plan;
+    plan.diagnostics.push(...(opts.findings ?? []));
     if (opts.savedPlan) {
       const stale = checkSavedPlan(opts.savedPlan, { desired, state, live: world.live, provider });
-      if (stale.length) return { plan: opts.savedPlan, diagnostics: stale };
+      if (stale.length) return { plan: opts.savedPlan, diagnostics: stale, blocked: "stale" };
       plan = opts.savedPlan;
     }
+    if (hasErrors(plan.diagnostics)) return { plan, diagnostics: plan.diagnostics, blocked: "errors" };
     const needsSync = plan.changes.some((c) => c.action === "noop" && c.drift?.length);
     if (!hasChanges(plan) && !needsSync && opts.meta.command === "apply") return { plan, diagnostics: [] };
     if (hasChanges(plan) && opts.confirm && !(await opts.confirm(plan))) return { plan, diagnostics: [], cancelled: true };

@@ -59,6 +59,7 @@ export async function executeApply(ctx: StackContext, o: ExecuteOptions): Promis
       concurrency: o.concurrency ?? ctx.stack.environments[ctx.stack.environment]?.provider.concurrency ?? 8,
       meta: { actor, ...(commit ? { gitCommit: commit } : {}), command: o.command, rollbackOf: o.rollbackOf, approvers: o.approvers },
       savedPlan: o.savedPlan,
+      // The analysis pass plugs in here (`findings`), as in `runPlan`: errors then block the apply.
       confirm: async (plan) => {
         p.done();
         reportDiagnostics(plan.diagnostics, ctx.loaded);
@@ -68,9 +69,9 @@ export async function executeApply(ctx: StackContext, o: ExecuteOptions): Promis
       },
     });
     p.done();
-    if (r.diagnostics.length) {
+    if (r.blocked) {
       reportDiagnostics(r.diagnostics, ctx.loaded);
-      process.stderr.write("The saved plan is stale: nothing was changed.\n");
+      process.stderr.write(r.blocked === "stale" ? "The saved plan is stale: nothing was changed.\n" : "The plan has errors: nothing was changed.\n");
       process.exitCode = 1;
       return;
     }

@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { Option, type Command } from "commander";
+import { hasErrors } from "../diagnostics";
 import { hasChanges, refreshAndPlan, type Plan } from "../plan";
 import type { Stack } from "../model";
 import { planMarkdown } from "../report/markdown";
@@ -37,9 +38,13 @@ export async function runPlan(path: string, opts: PlanOptions): Promise<Plan | u
     ctx.listen(p.sink);
     const { plan } = await refreshAndPlan(ctx.provider!, ctx.stack, await ctx.backend.read(), { events: p.sink });
     p.done();
-    // Analysis findings join plan.diagnostics here once the analysis pass is wired in.
+    // The analysis pass plugs in here: push its findings onto plan.diagnostics (errors make plan exit 1 and block apply).
     reportDiagnostics(plan.diagnostics, ctx.loaded);
     process.stdout.write(render(plan, opts, ctx.stack));
+    if (hasErrors(plan.diagnostics)) {
+      process.exitCode = 1;
+      return plan;
+    }
     if (opts.out) {
       await writeFile(resolve(opts.out), planJson(plan));
       process.stderr.write(`\nSaved the plan to ${opts.out}. Apply exactly this plan with: mops apply ${opts.out}\n`);

@@ -22,7 +22,8 @@ export async function refreshAndPlan(
   opts: { events?: EventSink; signal?: AbortSignal; rollbackOf?: number } = {},
 ): Promise<PlannedWorld> {
   const kinds = kindsToRefresh(provider.capabilities, desired, state);
-  const { live, requests } = await refresh(provider, kinds, { state, events: opts.events, signal: opts.signal });
+  const { live, refs, requests } = await refresh(provider, kinds, { state, events: opts.events, signal: opts.signal });
   const plan = makePlan({ desired, state, live, provider, refreshed: kinds, rollbackOf: opts.rollbackOf });
+  if (provider.check) plan.diagnostics.push(...(await provider.check(desired.resources, { refs, signal: opts.signal })));
   return { plan, live, state, requests };
 }

@@ -57,8 +57,10 @@ export function summarize(ds: readonly Diagnostic[]): string {
   const part = (n: number, w: string) => `${n} ${w}${n === 1 ? "" : "s"}`;
   const e = count("error");
   const w = count("warning");
-  if (e === 0 && w === 0) return "no problems";
-  return [e > 0 ? part(e, "error") : undefined, w > 0 ? part(w, "warning") : undefined].filter(Boolean).join(", ");
+  const i = count("info");
+  const notes = i > 0 ? part(i, "note") : undefined;
+  if (e === 0 && w === 0) return ["no problems", notes].filter(Boolean).join(", ");
+  return [e > 0 ? part(e, "error") : undefined, w > 0 ? part(w, "warning") : undefined, notes].filter(Boolean).join(", ");
 }
 
 /** Every diagnostic, a blank line between, then the summary line. */

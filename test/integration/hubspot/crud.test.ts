@@ -114,6 +114,8 @@ describe("HubSpot provider: every kind's list / create / update / delete", () =>
     expect(lists.map((l) => l.name)).toContain("germany_austria_leads");
     expect(lists.find((l) => l.name === "webinar_attendees_2026")!.spec).toEqual({ type: "static" });
     expect(calls(fake, "POST", /lists\/search/).map((r) => r.body.offset)).toEqual([0, 4, 8]);
+    expect(await p.segmentSize!(lists.find((l) => l.name === "vip_customers")!.id, ctx)).toBe(1830);
+    expect(await p.segmentSize!("999999", ctx)).toBeUndefined();
 
     const r: Resource = { kind: "segment", name: "campers", spec: { type: "dynamic", conditions: { property: "interests", op: "eq", value: "camping" } } };
     const created = await p.create(r, ctx);

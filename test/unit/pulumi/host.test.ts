@@ -1,10 +1,10 @@
-import * as pulumi from "@pulumi/pulumi";
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, expect, it } from "vitest";
+import { recordRegistrations, settled } from "./mocks";
 
 /**
  * What Pulumi's dynamic-provider host does with a resource's `__provider`:
@@ -37,12 +37,10 @@ const p = m.exports.handler();
 `;
 
 it("the serialised provider runs in a separate host process", async () => {
-  let text = "";
-  await pulumi.runtime.setMocks({ newResource: (a) => ((text = a.inputs.__provider), { id: "x", state: a.inputs }), call: (a) => a.inputs }, "p", "s", false);
+  const registered = await recordRegistrations("p", "s");
   const { Segment } = await import("../../../src/pulumi");
-  const s = new Segment("vip", { provider: { type: "sandbox" }, spec: { type: "static" } });
-  await new Promise((r) => s.id.apply(r));
-  writeFileSync(join(dir, "provider.js"), text);
+  await settled([new Segment("vip", { provider: { type: "sandbox" }, spec: { type: "static" } })]);
+  writeFileSync(join(dir, "provider.js"), registered[0]!.inputs.__provider as string);
   writeFileSync(join(dir, "host.cjs"), HOST);
 
   const { stdout } = await promisify(execFile)(process.execPath, ["--import", TSX, "host.cjs"], { cwd: dir, env: { ...process.env, NODE_OPTIONS: "" }, timeout: 60_000 });

@@ -3,53 +3,20 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "../../../src/model";
 import { loadStack } from "../../../src/stack";
+import { recordRegistrations, resolved, SECRET_SIG, settled, type Registration } from "./mocks";
 
 /**
  * Pulumi programs run under `pulumi.runtime.setMocks`: no engine, no CRUD
  * (mocks stand in for the provider), but the real registration path, so the
  * inputs, secrets and dependencies Pulumi would receive can be asserted.
  */
-interface Registration {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-  dependencies: string[];
-  secret: boolean;
-}
-const registrations: Registration[] = [];
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-
+let registrations: Registration[];
 beforeAll(async () => {
-  await pulumi.runtime.setMocks(
-    { newResource: (a) => ({ id: `${a.name}_id`, state: a.inputs }), call: (a) => a.inputs },
-    "shop", "dev", false,
-  );
-  // The mocks' newResource does not see dependencies: read them off the request the SDK sends.
-  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, cb: unknown): Promise<void> };
-  const original = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req, cb) => {
-    const object = req.getObject().toJavaScript() as Record<string, unknown>;
-    const provider = object.provider as Record<string, unknown> | undefined;
-    registrations.push({
-      type: req.getType(),
-      name: req.getName(),
-      inputs: object,
-      dependencies: req.getDependenciesList(),
-      secret: provider?.[SECRET_SIG] !== undefined,
-    });
-    return original(req, cb);
-  };
+  registrations = await recordRegistrations("shop", "dev");
 });
 
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getObject(): { toJavaScript(): unknown };
-  getDependenciesList(): string[];
-}
-
-const urnOf = (r: pulumi.Resource) => new Promise<string>((resolve) => r.urn.apply(resolve));
-const settled = async (rs: pulumi.CustomResource[]) => Promise.all(rs.map((r) => new Promise((resolve) => r.id.apply(resolve))));
+const urnOf = (r: pulumi.Resource) => resolved(r.urn);
+const secret = (r: Registration) => (r.inputs.provider as Record<string, unknown>)[SECRET_SIG] !== undefined;
 
 describe("a Pulumi program under mocks", () => {
   it("registers one resource per declaration, typed by kind, with its inputs", async () => {
@@ -66,8 +33,8 @@ describe("a Pulumi program under mocks", () => {
       { dependsOn: [vip, thanks] },
     );
     await settled([vip, thanks, flow]);
-    expect(await new Promise((r) => flow.name.apply(r))).toBe("vip_welcome");
-    expect(await new Promise((r) => vip.spec.apply(r))).toEqual({ type: "dynamic", conditions: { property: "lifetime_value", op: "gte", value: 500 } });
+    expect(await resolved(flow.name)).toBe("vip_welcome");
+    expect(await resolved(vip.spec)).toEqual({ type: "dynamic", conditions: { property: "lifetime_value", op: "gte", value: 500 } });
 
     const reg = registrations.find((r) => r.name === "vip-welcome")!;
     expect(reg.type).toBe("pulumi-nodejs:dynamic/mops:Workflow");
@@ -83,8 +50,8 @@ describe("a Pulumi program under mocks", () => {
     const s = new mops.Segment("locked", { provider: { type: "hubspot", token: "${env:HUBSPOT_TOKEN}" }, spec: { type: "static" } });
     const open = new mops.Segment("open", { provider: { type: "sandbox" }, spec: { type: "static" } });
     await settled([s, open]);
-    expect(registrations.find((r) => r.name === "locked")!.secret).toBe(true);
-    expect(registrations.find((r) => r.name === "open")!.secret).toBe(false);
+    expect(secret(registrations.find((r) => r.name === "locked")!)).toBe(true);
+    expect(secret(registrations.find((r) => r.name === "open")!)).toBe(false);
   });
 
   it("turns a loaded stack into resources that depend on what their specs refer to", async () => {
