@@ -21,8 +21,8 @@ function fileText(file: string): string | undefined {
 }
 
 /** Diagnostics as compilers print them, with the summary line, to stdout. */
-export function printDiagnostics(ds: readonly Diagnostic[], source: (file: string) => string | undefined = fileText): void {
-  process.stdout.write(renderDiagnostics(ds, { color: colorEnabled(), source: (f) => source(f) ?? fileText(f) }));
+export function printDiagnostics(ds: readonly Diagnostic[], source: (file: string) => string | undefined = fileText, summary = true): void {
+  process.stdout.write(renderDiagnostics(ds, { color: colorEnabled(), source: (f) => source(f) ?? fileText(f), summary }));
 }
 
 /** Diagnostics for machines: file paths as shown to the user, everything else as is. */

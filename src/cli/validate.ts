@@ -37,7 +37,7 @@ async function run(path: string | undefined, opts: Opts): Promise<void> {
     printDiagnostics(r.diagnostics, (f) => r.value?.sources.text(f));
   } else {
     // Notes (how a cap is enforced on this platform, …) are news, not problems.
-    if (r.diagnostics.length > 0) printDiagnostics(r.diagnostics, (f) => r.value?.sources.text(f));
+    if (r.diagnostics.length > 0) printDiagnostics(r.diagnostics, (f) => r.value?.sources.text(f), false);
     const s = r.value.stack;
     const n = s.resources.length;
     // Without --env every environment was resolved and checked: say so.

@@ -9,6 +9,8 @@ export interface RenderOptions {
   cwd?: string;
   /** The text of a file, to show the offending line; undefined when unknown. */
   source?: (file: string) => string | undefined;
+  /** End with the "2 errors, 1 warning" line (default); off when the caller says it another way. */
+  summary?: boolean;
 }
 
 export { displayPath };
@@ -68,5 +70,5 @@ export function renderDiagnostics(ds: readonly Diagnostic[], opts: RenderOptions
   const c = pc.createColors(opts.color ?? false);
   const body = ds.map((d) => renderDiagnostic(d, opts));
   const colour = ds.some((d) => d.severity === "error") ? c.red : ds.length > 0 ? c.yellow : c.green;
-  return [...body, colour(c.bold(summarize(ds)))].join("\n\n") + "\n";
+  return [...body, ...(opts.summary === false ? [] : [colour(c.bold(summarize(ds)))])].join("\n\n") + "\n";
 }
