@@ -178,7 +178,8 @@ class ActionWriter {
         return single(ACTION_TYPES.removeFromList, { listId: refId(this.refs, this.issues, "segment", s.segment) });
       case "webhook":
         if (s.url.startsWith(UNSUPPORTED_URL)) {
-          this.issues.error("unsupported-action", `the step stands for a HubSpot action Mops cannot write (${s.url.slice(UNSUPPORTED_URL.length)})`, "edit this workflow in HubSpot, or replace the step");
+          // A warning: the imported workflow plans fine while unchanged; writing it is refused (workflows.ts).
+          this.issues.warn("unsupported-action", `the step stands for a HubSpot action Mops cannot write (${s.url.slice(UNSUPPORTED_URL.length)}); Mops will not change this workflow`, "edit this workflow in HubSpot, or replace the step");
         }
         return { type: "WEBHOOK", method: s.method ?? "POST", webhookUrl: s.url, queryParams: [] };
       case "split":

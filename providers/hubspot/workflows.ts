@@ -41,6 +41,12 @@ export async function listAllFlows(env: HubSpotEnv, ctx: CallContext): Promise<H
   return out.filter(isContactWorkflow).sort((a, b) => Number(a.id) - Number(b.id) || String(a.id).localeCompare(String(b.id)));
 }
 
+/** Never write a stand-in for an action Mops could not read: HubSpot would get a webhook instead. */
+function refuseStandIns(issues: Issues): void {
+  const standIn = issues.list.find((d) => d.code === "hubspot/unsupported-action");
+  if (standIn) throw new ProviderError({ ...standIn, severity: "error" });
+}
+
 function conflict(name: string, why: string): ProviderError {
   return new ProviderError(
     error("hubspot/revision-conflict", `workflow.${name}: ${why}`, {
@@ -86,6 +92,7 @@ export function createWorkflows(opts: WorkflowOptions): KindOps<"workflow"> {
       await env.names.ensure(REFERENCED, ctx);
       const body = toFlowBody(r.spec, env.names.refs(ctx), issues);
       refuseOnErrors(issues);
+      refuseStandIns(issues);
       // HubSpot's spec marks these required on create; sending its defaults keeps older API versions happy.
       const created = await env.client.post<HsFlow>(BASE, { name: r.name, timeWindows: [], blockedDates: [], customProperties: {}, canEnrollFromSalesforce: false, ...body }, ctx.signal);
       env.names.add("workflow", String(created.id), r.name);
@@ -98,6 +105,7 @@ export function createWorkflows(opts: WorkflowOptions): KindOps<"workflow"> {
       await env.names.ensure(REFERENCED, ctx);
       const body = toFlowBody(r.spec, env.names.refs(ctx), issues);
       refuseOnErrors(issues);
+      refuseStandIns(issues);
       const now = await current(env, prior.id, ctx);
       if (prior.version !== undefined && now.revisionId !== undefined && String(now.revisionId) !== prior.version) {
         throw conflict(r.name, `it is at revision ${now.revisionId} in HubSpot, the plan was made against revision ${prior.version}`);

@@ -1,7 +1,8 @@
+import { log } from "@pulumi/pulumi";
 import { existsSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Diagnostic } from "../diagnostics";
-import { canonicalJson, type Kind, type ProviderConfig, type Resource } from "../model";
+import { canonicalJson, parseAddress, type Kind, type ProviderConfig, type Resource } from "../model";
 import { referencesOf } from "../graph/refs";
 import { MutableRefs } from "../plan/resolver";
 import { createProvider, providerTypes } from "../provider/registry";
@@ -42,7 +43,11 @@ export function platformFor(config: ProviderConfig): Promise<Provider> {
   const key = canonicalJson(config);
   let p = open.get(key);
   if (!p) {
-    p = ensureRegistered(config.type).then(() => createProvider({ config, stack: "pulumi", environment: "pulumi", baseDir: environment.baseDir, env: environment.env })).then((r) => {
+    // Pulumi shows a provider's log lines with the deployment: the bridge's way of reporting engine events.
+    const onRetry = ({ attempt, waitMs, reason }: { attempt: number; waitMs: number; reason: string }) =>
+      void log.warn(`mops: ${config.type}: ${reason}; retry ${attempt} in ${waitMs} ms`);
+    const opts = { config, stack: "pulumi", environment: "pulumi", baseDir: environment.baseDir, env: environment.env, onRetry };
+    p = ensureRegistered(config.type).then(() => platformCall(() => createProvider(opts))).then((r) => {
       if (!r.value) throw bridgeError(r.diagnostics[0]!);
       return r.value;
     });
@@ -67,7 +72,7 @@ export async function closePlatforms(): Promise<void> {
  */
 export async function contextFor(provider: Provider, resources: readonly Resource[]): Promise<CallContext> {
   const kinds = new Set<Kind>();
-  for (const r of resources) for (const a of referencesOf(r)) kinds.add(a.slice(0, a.indexOf(".")) as Kind);
+  for (const r of resources) for (const a of referencesOf(r)) kinds.add(parseAddress(a)!.kind);
   const bare: CallContext = { refs: new MutableRefs() };
   const listable = [...kinds].filter((k) => provider.capabilities[k]?.read !== false);
   const live = (await Promise.all(listable.map((k) => provider.list(k, bare)))).flat();

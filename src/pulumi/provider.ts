@@ -1,16 +1,10 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { address, canonicalJson, type Kind, type Resource } from "../model";
 import type { LiveObject, Provider } from "../provider/types";
 import { checkInputs, type CheckFailure } from "./check";
 import { contextFor, ensureRegistered, platformCall, platformFor } from "./platform";
 import type { MopsInputs, MopsOutputs } from "./types";
-
-/**
- * Pulumi's placeholder for a value not computed yet (`runtime.unknownValue`).
- * Spelled out because importing it loads Pulumi's gRPC runtime into the host
- * process, doubling its start-up for one string.
- */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** Pulumi's `dynamic.ResourceProvider`, with every function present and the results Mops always gives. */
 export interface MopsResourceProvider<K extends Kind> extends pulumi.dynamic.ResourceProvider<MopsInputs<K>, MopsOutputs<K>> {
@@ -81,7 +75,8 @@ export function resourceProvider<K extends Kind>(kind: K): MopsResourceProvider<
     },
 
     async read(id, props) {
-      if (!props) throw new Error(`${kind} ${id}: cannot read without its provider configuration; import it with \`mops import\` instead`);
+      // Pulumi passes the stored outputs; without them (an import by id) the platform to read from is unknown.
+      if (!props) throw new Error(`${kind} ${id}: reading needs the resource's \`provider\` from Pulumi state; importing by id alone is not supported`);
       const provider = await platformFor(props.provider);
       const live = await platformCall(async () => provider.read(kind, id, await contextFor(provider, [resourceOf(props)])));
       // No id tells Pulumi the object is gone (deleted outside Pulumi): refresh drops it, `up` recreates it.
@@ -116,7 +111,7 @@ function changedKeys(olds: Record<string, unknown> | undefined, news: Record<str
 }
 
 function holdsUnknown(v: unknown): boolean {
-  if (v === UNKNOWN) return true;
+  if (v === unknownValue) return true;
   if (Array.isArray(v)) return v.some(holdsUnknown);
   if (v && typeof v === "object") return Object.values(v).some(holdsUnknown);
   return false;

@@ -22,6 +22,9 @@ describe("mops engine end to end", { timeout: 240_000 }, () => {
     expect(r.stderr).toContain("apply needs a confirmation, and there is no terminal to ask on");
     expect(r.stderr).toContain("--auto-approve");
     expect(r.stderr).not.toMatch(/\n\s+at /);
+    const missing = await run("plan", "--detailed-exitcode", "no-such-stack");
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("no stack at `no-such-stack`");
   });
 
   it("plans the quickstart with --detailed-exitcode 2, applies it, then plans nothing (exit 0)", async () => {

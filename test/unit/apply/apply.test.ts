@@ -156,6 +156,21 @@ describe("runApply", () => {
     expect(ok.applied?.version?.plan).toEqual(saved);
   });
 
+  it("applies nothing when the plan carries an error (a finding or a provider check)", async () => {
+    const p = new FakeProvider();
+    const b = new FakeBackend();
+    const desired = stackOf([seg("s")]);
+    const finding = { code: "analysis/conflict", severity: "error" as const, message: "two workflows email the same contact" };
+    const r = await runApply({ provider: p, backend: b, desired, meta, findings: [finding] });
+    expect(r).toMatchObject({ blocked: "errors", diagnostics: [finding] });
+    const checked = Object.assign(p, { check: async () => [{ ...finding, code: "fake/check", message: "role missing" }] });
+    const r2 = await runApply({ provider: checked, backend: b, desired, meta });
+    expect(r2.blocked).toBe("errors");
+    expect(r2.diagnostics.map((d) => d.message)).toEqual(["role missing"]);
+    expect(p.objects.size).toBe(0);
+    expect(b.versions).toEqual([]);
+  });
+
   it("cancels when not confirmed", async () => {
     const p = new FakeProvider();
     const b = new FakeBackend();

@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as pulumi from "@pulumi/pulumi";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createSandboxProvider } from "../../../providers/sandbox";
 import type { Kind, ProviderConfig } from "../../../src/model";
 import { closePlatforms, resourceProvider, setBridgeEnvironment, type MopsInputs, type MopsOutputs } from "../../../src/pulumi";
 import { registerProvider } from "../../../src/provider/registry";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
-import { UNKNOWN } from "../../../src/pulumi/provider";
 
 /**
  * The dynamic provider's functions, called as Pulumi's host calls them,
@@ -55,7 +55,6 @@ describe("check", () => {
   });
 
   it("leaves values Pulumi has not computed yet (preview) for later", async () => {
-    expect(UNKNOWN).toBe(unknownValue);
     const r = await segments.check({} as MopsInputs<"segment">, inputs("vip", { type: unknownValue } as never));
     expect(r.failures).toBeUndefined();
   });
@@ -148,5 +147,23 @@ describe("replace", () => {
     const again = await segments.create(inputs("club", { type: "static" }, provider));
     expect(again.id).not.toBe(r.id);
     expect(again.outs.spec).toEqual({ type: "static" });
+  });
+});
+
+describe("retries", () => {
+  it("logs the platform's retries to Pulumi and still succeeds", async () => {
+    const warn = vi.spyOn(pulumi.log, "warn").mockResolvedValue();
+    // Half the requests answered 503 (seeded, so the run repeats): the adapter retries, the bridge reports it.
+    setBridgeEnvironment({ baseDir: dir, env: { MOPS_SANDBOX_FAULTS: '{"errorRate":0.5,"seed":3}' } });
+    try {
+      const sandboxOnly = { backoff_ms: 1, max_retries: 20 };
+      const flaky: ProviderConfig = { type: "sandbox", data_dir: "flaky", ...sandboxOnly };
+      const r = await segments.create(inputs("flaky_vip", { type: "static" }, flaky));
+      expect((await segments.read(r.id, r.outs)).props).toEqual(r.outs);
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^mops: sandbox: server error \(503\); retry 1 in \d+ ms$/));
+    } finally {
+      warn.mockRestore();
+      setBridgeEnvironment({ baseDir: dir, env: { SANDBOX_TOKEN: TOKEN } });
+    }
   });
 });

@@ -1,0 +1,25 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { mops } from "../../helpers/cli";
+
+describe("mops quickstart", { timeout: 120_000 }, () => {
+  it("plans and applies the example on the embedded sandbox and shows the history", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "mops-qs-")), "work");
+    try {
+      const r = await mops(["quickstart", "--dir", dir], { cwd: tmpdir() });
+      expect(r.stderr.replace(/Read \d+ live objects in \d+ requests \(\d+ ms\)\.\n/g, "")).toBe("");
+      expect(r.code).toBe(0);
+      const plan = r.stdout.indexOf("Plan: 16 to add, 0 to change, 0 to destroy.");
+      const applied = r.stdout.indexOf("Apply complete! Resources: 16 added, 0 changed, 0 destroyed.");
+      const history = r.stdout.search(/^1\s+\S+\s+tester@example.com\s+apply\s+complete/m);
+      expect(plan).toBeGreaterThan(0);
+      expect(applied).toBeGreaterThan(plan);
+      expect(history).toBeGreaterThan(applied);
+      expect((await mops(["plan", "--detailed-exitcode"], { cwd: dir })).code).toBe(0);
+    } finally {
+      rmSync(join(dir, ".."), { recursive: true, force: true });
+    }
+  });
+});
