@@ -129,8 +129,8 @@ export async function apply(plan: Plan, opts: ApplyOptions): Promise<ApplyResult
           break;
         }
         case "delete": {
-          // "already deleted outside Mops" plans carry the id too; a platform 404 is its own refusal.
-          if (!c.reasons.includes("already deleted outside Mops")) await provider.delete(c.kind, c.id!, ctx);
+          // Without an id the object is already gone from the platform: only state forgets it.
+          if (c.id) await provider.delete(c.kind, c.id, ctx);
           refs.forget(c.kind, c.name);
           await record(address, null);
           break;

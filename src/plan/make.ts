@@ -2,7 +2,7 @@ import { warning, type Diagnostic } from "../diagnostics";
 import { address, canonicalJson, fingerprint, KINDS, type Kind, type Resource, type Stack } from "../model";
 import type { Capabilities, KindCapability, LiveObject, Provider } from "../provider";
 import type { State, StateResource } from "../state/types";
-import { referencesOf } from "../graph";
+import { dependencyGraph, referencesOf, reverse, topoOrder } from "../graph";
 import { diffSpecs, topAttribute } from "./diff";
 import type { Action, Plan, ResourceChange } from "./types";
 
@@ -123,7 +123,9 @@ export function makePlan(input: PlanInput): Plan {
     const l = liveOf(s);
     const base = { address: s.address, kind: s.kind, name: s.name, id: s.id, before: l?.spec ?? s.attributes };
     if (!l) {
-      changes.push({ ...base, action: "delete", reasons: ["no longer in the stack", "already deleted outside Mops"] });
+      // No id: there is nothing left on the platform to delete, only the state entry.
+      const { id: _gone, ...rest } = base;
+      changes.push({ ...rest, action: "delete", reasons: ["no longer in the stack", "already deleted outside Mops"] });
     } else if (cap?.delete === "api") {
       changes.push({ ...base, version: l.version, action: "delete", reasons: ["no longer in the stack"] });
     } else {
@@ -132,7 +134,7 @@ export function makePlan(input: PlanInput): Plan {
   }
 
   forceUpdatesOfReplacedDependents(changes, wanted);
-  addDependencies(changes, wanted, state);
+  diagnostics.push(...addDependencies(changes, wanted, state));
   changes.sort((a, b) => kindOrder(a.kind) - kindOrder(b.kind) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
   const liveObjects = liveFingerprints(live);
@@ -217,26 +219,22 @@ function forceUpdatesOfReplacedDependents(changes: ResourceChange[], wanted: rea
 
 /**
  * Forward edges from the desired references (a segment before the workflow
- * that uses it); delete edges from the last-applied references (a workflow
- * stops using a segment, or goes, before that segment is deleted).
+ * that uses it); delete edges from the last-applied references, reversed (a
+ * workflow stops using a segment, or goes, before that segment is deleted).
+ * A cycle among the operations is an error diagnostic: nothing could go first.
  */
-function addDependencies(changes: ResourceChange[], wanted: readonly Resource[], state: State): void {
+function addDependencies(changes: ResourceChange[], wanted: readonly Resource[], state: State): Diagnostic[] {
   const executed = new Map(changes.filter((c) => EXECUTED.has(c.action)).map((c) => [c.address, c]));
   const deps = new Map<string, Set<string>>([...executed.keys()].map((a) => [a, new Set<string>()]));
-  for (const r of wanted) {
-    const a = address(r.kind, r.name);
+  for (const [a, refs] of dependencyGraph(wanted)) {
     if (!executed.has(a)) continue;
-    for (const d of referencesOf(r)) {
-      const dc = executed.get(d);
-      if (dc && dc.action !== "delete") deps.get(a)!.add(d);
-    }
+    for (const d of refs) if (executed.has(d) && executed.get(d)!.action !== "delete") deps.get(a)!.add(d);
   }
-  for (const s of Object.values(state.resources)) {
-    const c = executed.get(s.address);
-    if (!c || c.action === "create") continue;
-    for (const d of referencesOf({ kind: s.kind, name: s.name, spec: s.attributes } as Resource)) {
-      if (executed.get(d)?.action === "delete") deps.get(d)!.add(s.address);
-    }
+  const applied = Object.values(state.resources).map((s) => ({ kind: s.kind, name: s.name, spec: s.attributes }) as Resource);
+  for (const [d, users] of reverse(dependencyGraph(applied))) {
+    if (executed.get(d)?.action !== "delete") continue;
+    for (const u of users) if (executed.has(u) && executed.get(u)!.action !== "create") deps.get(d)!.add(u);
   }
   for (const [a, ds] of deps) if (ds.size) executed.get(a)!.dependsOn = [...ds].sort();
+  return topoOrder([...deps.keys()], deps).diagnostics;
 }

@@ -60,6 +60,19 @@ describe("apply", () => {
     expect(Object.keys(b.state.resources)).toEqual(["template.t"]);
   });
 
+  it("forgets a removed resource that was already deleted outside Mops without calling the platform", async () => {
+    const p = new FakeProvider();
+    const b = new FakeBackend();
+    await planAndApply(p, b, stackOf([seg("s"), tpl("t")]));
+    p.objects.delete(b.state.resources["segment.s"].id);
+    p.calls = [];
+    const { r, plan } = await planAndApply(p, b, stackOf([tpl("t")]));
+    expect(plan.changes.find((c) => c.address === "segment.s")).toMatchObject({ action: "delete", reasons: ["no longer in the stack", "already deleted outside Mops"] });
+    expect(r.outcome).toBe("complete");
+    expect(p.calls.filter((c) => !c.startsWith("list"))).toEqual([]);
+    expect(Object.keys(b.state.resources)).toEqual(["template.t"]);
+  });
+
   it("adopts a live object left by a killed apply instead of duplicating it", async () => {
     const p = new FakeProvider();
     const b = new FakeBackend();

@@ -106,6 +106,26 @@ describe("makePlan", () => {
     expect(c["workflow.w"].dependsOn).toEqual(["segment.s"]);
   });
 
+  it("records the audience of the segments a change touches, where the platform reports sizes", async () => {
+    const p = new FakeProvider();
+    const b = new FakeBackend();
+    const vip = managed(p, b.state, "segment", "vip", seg("vip").spec);
+    managed(p, b.state, "segment", "quiet", seg("quiet").spec);
+    managed(p, b.state, "template", "t", tpl("t").spec);
+    const sized = Object.assign(p, { segmentSize: async (id: string) => (id === vip.id ? 1234 : 5) });
+    const desired = stackOf([seg("vip"), seg("quiet"), tpl("t"), wf("w", "vip", "t")]);
+    const { plan } = await refreshAndPlan(sized, desired, await b.read());
+    expect(plan.audience).toEqual({ "segment.vip": 1234 });
+  });
+
+  it("reports a dependency cycle among the operations as an error", async () => {
+    const p = new FakeProvider();
+    const b = new FakeBackend();
+    const desired = stackOf([seg("a", { conditions: { in_segment: "b" } }), seg("b", { conditions: { in_segment: "a" } })]);
+    const { plan } = await refreshAndPlan(p, desired, await b.read());
+    expect(plan.diagnostics).toEqual([expect.objectContaining({ code: "graph/cycle", severity: "error", message: "dependency cycle: segment.a -> segment.b -> segment.a" })]);
+  });
+
   it("uses the provider's normalize so platform defaults are no diff", async () => {
     const p = new FakeProvider();
     const b = new FakeBackend();

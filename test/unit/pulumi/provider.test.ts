@@ -20,6 +20,10 @@ let sandbox: ProviderConfig;
 // The sandbox with HubSpot's habit of not changing a segment's type in place.
 registerProvider("sandbox_replace", async (o) => ({ ...(await createSandboxProvider(o)), capabilities: { segment: { read: true, create: "api", update: "api", delete: "api", replaceOn: ["type"] } } }));
 
+// A platform whose API cannot write frequency caps (HubSpot's habit).
+const CAP_NOTE = "no API: set it in Settings > Marketing > Email";
+registerProvider("sandbox_capless", async (o) => ({ ...(await createSandboxProvider(o)), capabilities: { frequency_cap: { read: false, create: "manual", update: "manual", delete: "manual", note: CAP_NOTE } } }));
+
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "mops-pulumi-"));
   setBridgeEnvironment({ baseDir: dir, env: { SANDBOX_TOKEN: TOKEN } });
@@ -147,6 +151,16 @@ describe("replace", () => {
     const again = await segments.create(inputs("club", { type: "static" }, provider));
     expect(again.id).not.toBe(r.id);
     expect(again.outs.spec).toEqual({ type: "static" });
+  });
+});
+
+describe("capabilities", () => {
+  it("refuses to write a kind the platform's API cannot, with the adapter's note", async () => {
+    const caps = resourceProvider("frequency_cap");
+    const provider: ProviderConfig = { type: "sandbox_capless", data_dir: "platform", token: "${env:SANDBOX_TOKEN}" };
+    await expect(caps.create(inputs("weekly", { max: 3, period: "7d", channels: ["email"] }, provider))).rejects.toThrow(
+      `frequency_cap.weekly: sandbox cannot create a frequency_cap through its API: ${CAP_NOTE}`,
+    );
   });
 });
 
