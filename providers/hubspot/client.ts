@@ -1,8 +1,6 @@
-import { readFileSync } from "node:fs";
-import { isAbsolute, join } from "node:path";
 import { error, type Diagnostic } from "../../src/diagnostics";
-import type { ProviderConfig, SecretRef } from "../../src/model";
-import { createHttpClient, paginate, parseRetryAfter, type HttpClient, type HttpFailure, type RetryDecision } from "../../src/provider/http";
+import type { ProviderConfig } from "../../src/model";
+import { createHttpClient, paginate, parseRetryAfter, resolveSecret, type HttpClient, type HttpFailure, type RetryDecision } from "../../src/provider/http";
 import { ProviderError } from "../../src/provider/types";
 
 /**
@@ -87,22 +85,6 @@ export function hubspotClassifyRetry(f: HttpFailure): RetryDecision | undefined 
   return undefined;
 }
 
-/** `${env:NAME}`, `{ env }` or `{ file }`; the value is only ever held in memory. */
-export function resolveSecret(ref: SecretRef | undefined, env: NodeJS.ProcessEnv, baseDir: string): string | undefined {
-  if (ref === undefined) return undefined;
-  if (typeof ref === "string") {
-    const m = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(ref);
-    return m ? env[m[1]] : undefined;
-  }
-  if ("env" in ref) return env[ref.env];
-  const path = isAbsolute(ref.file) ? ref.file : join(baseDir, ref.file);
-  try {
-    return readFileSync(path, "utf8").trim();
-  } catch {
-    return undefined;
-  }
-}
-
 export interface HubSpotClient extends HttpClient {
   /** Every item of a cursor-paginated GET (`paging.next.after`). */
   getAll<T>(path: string, params?: Record<string, string | number | boolean | undefined>, signal?: AbortSignal): Promise<T[]>;
@@ -119,7 +101,7 @@ export interface HubSpotClientOptions {
 }
 
 export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClient {
-  const token = resolveSecret(opts.config.token, opts.env, opts.baseDir);
+  const token = opts.config.token === undefined ? undefined : resolveSecret(opts.config.token, opts.env, opts.baseDir, "hubspot");
   if (!token) {
     const where = typeof opts.config.token === "string" ? opts.config.token : JSON.stringify(opts.config.token ?? "token");
     throw new ProviderError(

@@ -51,7 +51,9 @@ export async function executeApply(ctx: StackContext, o: ExecuteOptions): Promis
     ac.abort();
     process.stderr.write("\nInterrupted: no new operations start; running ones finish and are recorded. Press Ctrl-C again to quit at once.\n");
   };
+  // A CI runner cancelling a job sends SIGTERM: the same orderly stop.
   process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigint);
   const color = colorEnabled(process.stdout);
   try {
     const r = await runApply({
@@ -96,8 +98,11 @@ export async function executeApply(ctx: StackContext, o: ExecuteOptions): Promis
       process.exitCode = 1;
     }
     if (a.version) process.stdout.write(`Recorded version ${a.version.version} (${a.version.outcome}).\n`);
+    const manual = r.plan?.summary.manual ?? 0;
+    if (manual) process.stdout.write(`${manual} change${manual === 1 ? "" : "s"} the platform's API cannot make: see \`! manual\` above.\n`);
   } finally {
     process.off("SIGINT", onSigint);
+    process.off("SIGTERM", onSigint);
   }
 }
 

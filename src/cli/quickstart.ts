@@ -20,7 +20,7 @@ const EXAMPLE = fileURLToPath(new URL("../../examples/quickstart", import.meta.u
 export async function runQuickstart(opts: { dir?: string }): Promise<void> {
   const c = pc.createColors(colorEnabled(process.stdout));
   const dir = opts.dir ? resolve(opts.dir) : mkdtempSync(join(tmpdir(), "mops-quickstart-"));
-  if (!existsSync(dir) || readdirSync(dir).filter((f) => !f.startsWith(".")).length === 0) cpSync(EXAMPLE, dir, { recursive: true });
+  if (!existsSync(dir) || readdirSync(dir).filter((f) => !f.startsWith(".")).length === 0) cpSync(EXAMPLE, dir, { recursive: true, filter: (src) => !/[\\/]\.mops$/.test(src) });
   const step = (n: number, title: string, cmd: string) =>
     process.stdout.write(`\n${c.bold(c.cyan(`── ${n}. ${title}`))} ${c.dim(`($ mops ${cmd})`)}\n\n`);
 

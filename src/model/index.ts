@@ -5,3 +5,4 @@ export * from "./stack";
 export * from "./schema";
 export * from "./canonical";
 export * from "./names";
+export * from "./secrets";

@@ -1,10 +1,8 @@
 import axios, { type AxiosInstance, type AxiosResponse, type Method } from "axios";
 import Bottleneck from "bottleneck";
 import pRetry, { AbortError } from "p-retry";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { error, type Diagnostic } from "../diagnostics";
-import type { SecretRef } from "../model";
+import { readSecret, type SecretRef } from "../model";
 import { ProviderError } from "./types";
 
 /**
@@ -326,28 +324,11 @@ export async function paginate<T>(fetchPage: (cursor: string | undefined) => Pro
 }
 
 /**
- * Reads a token (`${env:NAME}`, `{env}`, `{file}`) at the moment a provider is
- * built; the reference, never the value, is what stacks, state and plans hold.
- * Throws ProviderError when it cannot be read, naming only the variable or file.
+ * Reads a provider token at the moment a provider is built; throws
+ * ProviderError (naming only the variable or file) when it cannot be read.
  */
 export function resolveSecret(ref: SecretRef, env: NodeJS.ProcessEnv, baseDir: string, provider: string): string {
-  const envName = typeof ref === "string" ? /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(ref)?.[1] : "env" in ref ? ref.env : undefined;
-  if (envName !== undefined) {
-    const v = env[envName];
-    if (v) return v;
-    throw new ProviderError(
-      error("provider/token-missing", `${provider}: environment variable \`${envName}\` (the provider token) is not set`, {
-        hint: `export ${envName}=… before running mops`,
-      }),
-    );
-  }
-  if (typeof ref === "object" && "file" in ref) {
-    const file = resolve(baseDir, ref.file);
-    try {
-      return readFileSync(file, "utf8").trim();
-    } catch {
-      throw new ProviderError(error("provider/token-missing", `${provider}: cannot read the token file ${file}`));
-    }
-  }
-  throw new ProviderError(error("provider/token-invalid", `${provider}: the token must be \${env:NAME}, {env: NAME} or {file: PATH}`));
+  const r = readSecret(ref, env, baseDir, `${provider} token`);
+  if (r.value === undefined) throw new ProviderError(r.diagnostics[0]!);
+  return r.value;
 }

@@ -1,7 +1,6 @@
-import { readFileSync } from "node:fs";
-import { isAbsolute, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { error, type Result, type SourceRange } from "../diagnostics";
-import type { SecretRef, StateConfig } from "../model";
+import { readSecret, secretEnvName, type SecretRef, type StateConfig } from "../model";
 import { LocalBackend } from "./local";
 import { PostgresBackend } from "./postgres";
 import type { StateBackend } from "./types";
@@ -57,25 +56,9 @@ export async function openBackend(cfg: StateConfig | undefined, ctx: BackendCont
 
 /** A connection string from `${env:NAME}`, `{ env }` or `{ file }`; a plain string is taken as the value itself. */
 function resolveSecret(ref: SecretRef, ctx: BackendContext): Result<string> {
-  const name = typeof ref === "string" ? /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(ref)?.[1] : "env" in ref ? ref.env : undefined;
-  if (typeof ref === "string" && name === undefined) return { value: ref, diagnostics: [] };
-  if (name !== undefined) {
-    const value = ctx.env[name];
-    if (value) return { value, diagnostics: [] };
-    return fail(
-      "state/missing-env",
-      `the state url names the environment variable ${name}, which is not set`,
-      ctx,
-      `export ${name}=postgres://user:password@host:5432/database`,
-    );
-  }
-  const file = (ref as { file: string }).file;
-  const path = isAbsolute(file) ? file : resolve(ctx.baseDir, file);
-  try {
-    return { value: readFileSync(path, "utf8").trim(), diagnostics: [] };
-  } catch (e) {
-    return fail("state/missing-file", `cannot read the state url from ${path}: ${(e as Error).message}`, ctx, "create the file with the connection string");
-  }
+  if (typeof ref === "string" && secretEnvName(ref) === undefined) return { value: ref, diagnostics: [] };
+  const r = readSecret(ref, ctx.env, ctx.baseDir, "the postgres state url");
+  return { ...r, diagnostics: r.diagnostics.map((d) => ({ ...d, ...(ctx.range ? { range: ctx.range } : {}) })) };
 }
 
 const fail = <T>(code: string, message: string, ctx: BackendContext, hint: string): Result<T> => ({

@@ -124,6 +124,6 @@ describe("HubSpot client: limits, retries and errors", () => {
   });
 
   it("refuses to start without a token, naming where it looked", async () => {
-    expect(() => createHubSpotProvider({ config: { type: "hubspot", token: "${env:HUBSPOT_TOKEN}" }, env: {}, baseDir: "/tmp" })).toThrow(/\$\{env:HUBSPOT_TOKEN\} gave none/);
+    expect(() => createHubSpotProvider({ config: { type: "hubspot", token: "${env:HUBSPOT_TOKEN}" }, env: {}, baseDir: "/tmp" })).toThrow(/environment variable `HUBSPOT_TOKEN` is not set/);
   });
 });

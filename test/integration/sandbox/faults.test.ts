@@ -115,7 +115,7 @@ describe("sandbox rate limit and faults", () => {
     const server = await serve({ token: "sekret-123" });
     expect((await raw(server.url, "GET", "/v1/teams")).status).toBe(401);
     const wrong = await open(server.url, { token: "${env:NOPE}" }).catch((e: unknown) => e);
-    expect((wrong as ProviderError).diagnostic.code).toBe("provider/token-missing");
+    expect((wrong as ProviderError).diagnostic.code).toBe("secret/missing-env");
     const p = await createSandboxProvider({
       config: { type: "sandbox", url: server.url, token: "${env:SANDBOX_TOKEN}" },
       stack: "s", environment: "e", baseDir: "/tmp", env: { SANDBOX_TOKEN: "sekret-123" },

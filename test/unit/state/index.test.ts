@@ -21,10 +21,10 @@ describe("openBackend", () => {
     const r = await openBackend({ backend: "postgres", url: "${env:MOPS_STATE_URL}" }, { ...ctx, range });
     expect(r.value).toBeUndefined();
     expect(r.diagnostics).toEqual([
-      expect.objectContaining({ code: "state/missing-env", severity: "error", range, message: expect.stringContaining("MOPS_STATE_URL"), hint: expect.any(String) }),
+      expect.objectContaining({ code: "secret/missing-env", severity: "error", range, message: expect.stringContaining("MOPS_STATE_URL"), hint: expect.any(String) }),
     ]);
     const obj = await openBackend({ backend: "postgres", url: { env: "PGURL" } }, ctx);
-    expect(obj.diagnostics[0]?.code).toBe("state/missing-env");
+    expect(obj.diagnostics[0]?.code).toBe("secret/missing-env");
     const none = await openBackend({ backend: "postgres" }, ctx);
     expect(none.diagnostics[0]?.code).toBe("state/postgres-url");
   });
@@ -39,7 +39,7 @@ describe("openBackend", () => {
       expect(r.diagnostics[0]).toMatchObject({ code: "state/postgres-unreachable", severity: "error" });
       expect(JSON.stringify(r.diagnostics)).not.toContain("hunter2");
       const missing = await openBackend({ backend: "postgres", url: { file: "nope" } }, { ...ctx, baseDir: dir });
-      expect(missing.diagnostics[0]?.code).toBe("state/missing-file");
+      expect(missing.diagnostics[0]?.code).toBe("secret/unreadable-file");
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
