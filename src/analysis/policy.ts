@@ -77,7 +77,8 @@ export const DEFAULT_POLICY: Policy = {
   rules: {},
   governance: { require_owner: ["workflow"], require_purpose: ["workflow"] },
   protected_environments: [],
-  approvals: [],
+  // With no policy file, a protected environment still needs the owner's approval: that is what protection means.
+  approvals: [{ owners: true }],
   custom_rules: "policy",
 };
 
@@ -90,7 +91,7 @@ export function policyFrom(p: PolicyFile, file?: string): Policy {
       require_purpose: p.governance?.require_purpose ?? DEFAULT_POLICY.governance.require_purpose,
     },
     protected_environments: p.protected_environments ?? [],
-    approvals: p.approvals ?? [],
+    approvals: p.approvals ?? DEFAULT_POLICY.approvals,
     safe_rollout: p.safe_rollout,
     custom_rules: p.custom_rules ?? "policy",
   };

@@ -18,6 +18,8 @@ export interface RunOptions {
   savedPlan?: Plan;
   /** Findings to carry in a fresh plan (analysis, policy); an error among them blocks the apply. */
   findings?: Diagnostic[];
+  /** Checks of the plan about to be applied (owners' approvals); an error blocks the apply. */
+  gate?: (plan: Plan) => Diagnostic[];
   /** Shown the plan before anything changes; false cancels. Absent: approved. */
   confirm?: (plan: Plan) => Promise<boolean>;
 }
@@ -26,7 +28,7 @@ export interface RunResult {
   plan?: Plan;
   /** Why nothing was applied: the saved plan is stale, or the plan has errors (provider checks, analysis). */
   diagnostics: Diagnostic[];
-  blocked?: "stale" | "errors";
+  blocked?: "stale" | "errors" | "approval";
   cancelled?: boolean;
   applied?: ApplyResult;
 }
@@ -52,6 +54,8 @@ export async function runApply(opts: RunOptions): Promise<RunResult> {
       plan = opts.savedPlan;
     }
     if (hasErrors(plan.diagnostics)) return { plan, diagnostics: plan.diagnostics, blocked: "errors" };
+    const gated = hasChanges(plan) ? (opts.gate?.(plan) ?? []) : [];
+    if (hasErrors(gated)) return { plan, diagnostics: gated, blocked: "approval" };
     const needsSync = plan.changes.some((c) => c.action === "noop" && c.drift?.length);
     if (!hasChanges(plan) && !needsSync && opts.meta.command === "apply") return { plan, diagnostics: [] };
     if (hasChanges(plan) && opts.confirm && !(await opts.confirm(plan))) return { plan, diagnostics: [], cancelled: true };

@@ -9,6 +9,7 @@ import { planText } from "../report/plan-text";
 import { colorEnabled } from "./render";
 import { confirm, engineAction, fail, intOption, isInteractive, openStack, reportDiagnostics, type StackContext } from "./context";
 import { progress } from "./progress";
+import { analyzeLoaded, approvalGate, collectApprovers, lastApplied } from "./check";
 
 export interface ExecuteOptions {
   desired: Stack;
@@ -61,7 +62,9 @@ export async function executeApply(ctx: StackContext, o: ExecuteOptions): Promis
       concurrency: o.concurrency ?? ctx.stack.environments[ctx.stack.environment]?.provider.concurrency ?? 8,
       meta: { actor, ...(commit ? { gitCommit: commit } : {}), command: o.command, rollbackOf: o.rollbackOf, approvers: o.approvers },
       savedPlan: o.savedPlan,
-      // The analysis pass plugs in here (`findings`), as in `runPlan`: errors then block the apply.
+      // A rollback restores what was applied before: its checks ran then.
+      findings: o.command === "apply" ? await analyzeLoaded(ctx.loaded, await lastApplied(ctx.backend)) : [],
+      gate: await approvalGate(ctx.loaded, o.desired, o.approvers ?? []),
       confirm: async (plan) => {
         p.done();
         reportDiagnostics(plan.diagnostics, ctx.loaded);
@@ -73,7 +76,8 @@ export async function executeApply(ctx: StackContext, o: ExecuteOptions): Promis
     p.done();
     if (r.blocked) {
       reportDiagnostics(r.diagnostics, ctx.loaded);
-      process.stderr.write(r.blocked === "stale" ? "The saved plan is stale: nothing was changed.\n" : "The plan has errors: nothing was changed.\n");
+      const why = { stale: "The saved plan is stale", errors: "The plan has errors", approval: "Owners' approval is missing" }[r.blocked];
+      process.stderr.write(`${why}: nothing was changed.\n`);
       process.exitCode = 1;
       return;
     }
@@ -129,7 +133,7 @@ export async function runApplyCommand(target: string, opts: ApplyCliOptions): Pr
   try {
     await executeApply(ctx, {
       desired: ctx.stack, command: "apply", savedPlan: saved, autoApprove: opts.autoApprove, concurrency: opts.concurrency,
-      approvers: opts.approvedBy?.split(",").map((s) => s.trim()).filter(Boolean),
+      approvers: collectApprovers(opts.approvedBy?.split(",").map((s) => s.trim()).filter(Boolean)),
     });
   } finally {
     await ctx.close();

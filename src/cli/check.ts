@@ -1,6 +1,9 @@
 import type { Diagnostic, Result } from "../diagnostics";
 import { hasErrors } from "../diagnostics";
-import { analyze, loadStackPolicy } from "../analysis";
+import { existsSync, readFileSync } from "node:fs";
+import { analyze, approversFromGitHubEvent, checkApprovals, loadStackPolicy, requiredApprovals } from "../analysis";
+import type { Plan } from "../plan/types";
+import type { StateBackend } from "../state/types";
 import type { Stack } from "../model";
 import { canonicalJson } from "../model";
 import { loadStack, validateStack } from "../stack";
@@ -44,4 +47,40 @@ export async function checkStack(path: string, opts: LoadOptions): Promise<Resul
     }
   }
   return { value: r.value, diagnostics: [...r.diagnostics, ...findings] };
+}
+
+/** The desired stack of the newest recorded version: what is live, as far as Mops knows. */
+export async function lastApplied(backend: StateBackend): Promise<Stack | undefined> {
+  const versions = await backend.listVersions();
+  return versions.at(-1)?.desired;
+}
+
+/**
+ * Who approved this change: `--approved-by`, plus the approving reviews of
+ * the pull request when running in GitHub Actions (GITHUB_EVENT_PATH).
+ */
+export function collectApprovers(flag: string[] | undefined, env: NodeJS.ProcessEnv = process.env): string[] {
+  const out = new Set(flag ?? []);
+  const eventPath = env.GITHUB_EVENT_PATH;
+  if (eventPath && existsSync(eventPath)) {
+    try {
+      for (const a of approversFromGitHubEvent(JSON.parse(readFileSync(eventPath, "utf8")))) out.add(a);
+    } catch {
+      // An unreadable event file gives no approvers; the gate then says whose approval is missing.
+    }
+  }
+  return [...out].sort();
+}
+
+/**
+ * The owners' approval gate for a protected environment: one error per
+ * owner whose approval is missing for a change to what they own.
+ */
+export async function approvalGate(loaded: LoadedStack, desired: Stack, approvers: string[]): Promise<(plan: Plan) => Diagnostic[]> {
+  const pol = await loadStackPolicy(loaded);
+  const policy = pol.value?.policy;
+  return (plan) => {
+    if (!policy) return pol.diagnostics;
+    return checkApprovals(requiredApprovals(plan, desired, policy, desired.environment), approvers);
+  };
 }

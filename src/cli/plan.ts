@@ -10,6 +10,7 @@ import { driftedChanges, driftText, planText } from "../report/plan-text";
 import { colorEnabled } from "./render";
 import { engineAction, openStack, reportDiagnostics } from "./context";
 import { progress } from "./progress";
+import { analyzeLoaded, lastApplied } from "./check";
 
 export interface PlanOptions {
   env?: string;
@@ -38,7 +39,7 @@ export async function runPlan(path: string, opts: PlanOptions): Promise<Plan | u
     ctx.listen(p.sink);
     const { plan } = await refreshAndPlan(ctx.provider!, ctx.stack, await ctx.backend.read(), { events: p.sink });
     p.done();
-    // The analysis pass plugs in here: push its findings onto plan.diagnostics (errors make plan exit 1 and block apply).
+    plan.diagnostics.push(...(await analyzeLoaded(ctx.loaded, await lastApplied(ctx.backend))));
     reportDiagnostics(plan.diagnostics, ctx.loaded);
     process.stdout.write(render(plan, opts, ctx.stack));
     if (hasErrors(plan.diagnostics)) {
