@@ -4,11 +4,13 @@ import type { SpecPath } from "./types";
 const REF = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /**
- * Secrets stay references (`${env:HUBSPOT_TOKEN}`) in the model, state, plans
- * and history; only a provider, when constructed, reads them.
+ * Provider and state settings stay references (`${env:HUBSPOT_TOKEN}`) in the
+ * model, state, plans and history: any of them may carry a credential (a
+ * token, an API key, a URL with a password). The provider registry and the
+ * state backend read them when they connect.
  */
 const isSecretPath = (p: SpecPath): boolean =>
-  p.length === 4 && p[0] === "environments" && ((p[2] === "provider" && p[3] === "token") || (p[2] === "state" && p[3] === "url"));
+  p.length >= 4 && p[0] === "environments" && (p[2] === "provider" || p[2] === "state");
 
 /** Replace `${env:NAME}` in every string of a stack file, except secret fields. */
 export function resolveEnvVars(data: unknown, env: NodeJS.ProcessEnv): { value: unknown; issues: SchemaIssue[] } {

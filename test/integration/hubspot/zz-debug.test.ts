@@ -1,0 +1,26 @@
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { it, vi } from "vitest";
+import { runImport } from "../../../src/cli/import";
+import { runPlan } from "../../../src/cli/plan";
+import { BASE_URL, fakeHubSpot } from "../../fixtures/hubspot/fake";
+import { offline, TOKEN } from "./helpers";
+it("debug", async () => {
+  offline();
+  const fake = fakeHubSpot({ token: TOKEN, pageSize: 4 });
+  const dir = mkdtempSync(join(tmpdir(), "mops-hs-dbg-"));
+  vi.stubEnv("HUBSPOT_TOKEN", TOKEN);
+  writeFileSync(join(dir, "mops.yaml"), ["stack: northwind","environments:","  prod:","    provider:","      type: hubspot",`      url: ${BASE_URL}`,"      token: ${env:HUBSPOT_TOKEN}","      rate_limit: 10000",""].join("\n"));
+  const out: string[] = [];
+  vi.spyOn(process.stdout, "write").mockImplementation((s) => (out.push(String(s)), true));
+  vi.spyOn(process.stderr, "write").mockImplementation((s) => (out.push(String(s)), true));
+  await runImport(dir, { out: join(dir, "imported") });
+  const plan = await runPlan(dir, { format: "json" });
+  vi.restoreAllMocks();
+  writeFileSync("/tmp/hsdbg/diags.json", JSON.stringify(plan!.diagnostics.map((d) => ({ c: d.code, s: d.severity, m: d.message })), null, 1));
+  writeFileSync("/tmp/hsdbg/changes.json", JSON.stringify(plan!.changes.filter((c) => c.action !== "noop"), null, 1));
+  for (const f of readdirSync(join(dir, "imported"))) writeFileSync("/tmp/hsdbg/" + f, readFileSync(join(dir, "imported", f)));
+  fake.stop();
+  process.exitCode = undefined;
+});
