@@ -1,7 +1,8 @@
 import { address, toResourceName, type TemplateSpec } from "../../src/model";
 import type { LiveObject } from "../../src/provider/types";
 import { orUndefined, refuseOnErrors, type KindOps } from "./kind";
-import { compact, Issues } from "./mapping";
+import { fromHubL, toHubL } from "./hubl";
+import { compact, Issues, refId, type Refs } from "./mapping";
 
 /**
  * Templates <-> Marketing Emails v3. The body is the email's main rich-text
@@ -20,6 +21,8 @@ export interface HsEmail {
     [k: string]: unknown;
   };
   to?: { limitSendFrequency?: boolean; [k: string]: unknown };
+  /** The subscription type the email is sent under: HubSpot keeps it here, not on the workflow's send action. */
+  subscriptionDetails?: { subscriptionId?: string | number; [k: string]: unknown };
   archived?: boolean;
   state?: string;
   [k: string]: unknown;
@@ -33,12 +36,13 @@ export const NO_BODY = "<!-- this HubSpot email has no rich-text module; its con
 
 export function toTemplateSpec(e: HsEmail): TemplateSpec {
   const w = e.content?.widgets ?? {};
+  const text = (s: string | undefined) => (s ? fromHubL(s) : undefined);
   return compact({
     channel: "email" as const,
-    subject: e.subject || undefined,
-    preheader: w[PREVIEW]?.body?.value || undefined,
+    subject: text(e.subject),
+    preheader: text(w[PREVIEW]?.body?.value),
     from_name: e.from?.fromName || undefined,
-    body: w[BODY]?.body?.html || e.content?.plainTextVersion || NO_BODY,
+    body: text(w[BODY]?.body?.html || e.content?.plainTextVersion) ?? NO_BODY,
   });
 }
 
@@ -49,10 +53,10 @@ export function toTemplateSpec(e: HsEmail): TemplateSpec {
  */
 function emailBody(spec: TemplateSpec, prior: HsEmail | undefined, limitSendFrequency: boolean) {
   const widgets = { ...(prior?.content?.widgets ?? {}) };
-  widgets[BODY] = { ...widgets[BODY], body: { ...widgets[BODY]?.body, html: spec.body } };
-  if (spec.preheader !== undefined) widgets[PREVIEW] = { ...widgets[PREVIEW], body: { ...widgets[PREVIEW]?.body, value: spec.preheader } };
+  widgets[BODY] = { ...widgets[BODY], body: { ...widgets[BODY]?.body, html: toHubL(spec.body) } };
+  if (spec.preheader !== undefined) widgets[PREVIEW] = { ...widgets[PREVIEW], body: { ...widgets[PREVIEW]?.body, value: toHubL(spec.preheader) } };
   return compact({
-    subject: spec.subject,
+    subject: spec.subject === undefined ? undefined : toHubL(spec.subject),
     from: { ...prior?.from, fromName: spec.from_name },
     content: { ...prior?.content, widgets },
     to: { ...prior?.to, limitSendFrequency },

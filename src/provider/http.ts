@@ -105,12 +105,26 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   return Number.isNaN(t) ? undefined : Math.max(0, t - now);
 }
 
-/** 429 and 5xx and network errors are worth another try; everything else is the caller's problem. */
+/**
+ * 429 and 5xx and network errors are worth another try; everything else is
+ * the caller's problem. A POST creates: when its answer is lost (timeout,
+ * reset, 500/502/504) the object may exist already, and sending it again
+ * would make a duplicate. It is retried only when the platform certainly did
+ * nothing (connection refused, 429, 503); otherwise the operation fails, and
+ * the next plan adopts the object by name if it was made.
+ */
 export function defaultClassifyRetry(f: HttpFailure): RetryDecision {
   const retryAfter = parseRetryAfter(f.headers["retry-after"]);
-  if (f.status === undefined) return { retry: true, reason: `network error ${f.code ?? "unknown"}` };
+  const creates = f.method.toUpperCase() === "POST";
+  if (f.status === undefined) {
+    const retry = !creates || f.code === "ECONNREFUSED";
+    return { retry, reason: `network error ${f.code ?? "unknown"}${retry ? "" : " (not retried: the create may have happened)"}` };
+  }
   if (f.status === 429) return { retry: true, waitMs: retryAfter, reason: "rate limited (429)" };
-  if (f.status >= 500) return { retry: true, waitMs: retryAfter, reason: `server error (${f.status})` };
+  if (f.status >= 500) {
+    const retry = !creates || f.status === 503;
+    return { retry, waitMs: retryAfter, reason: `server error (${f.status})${retry ? "" : " (not retried: the create may have happened)"}` };
+  }
   return { retry: false, reason: `HTTP ${f.status}` };
 }
 

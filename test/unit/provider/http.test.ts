@@ -85,17 +85,34 @@ describe("createHttpClient", () => {
 
   it("retries 5xx and network errors with exponential backoff", async () => {
     nock(BASE)
-      .post("/w", { a: 1 }).reply(503, "busy")
-      .post("/w", { a: 1 }).replyWithError(netError("ECONNRESET"))
-      .post("/w", { a: 1 }).reply(201, { id: "w_1" });
+      .put("/w/1", { a: 1 }).reply(503, "busy")
+      .put("/w/1", { a: 1 }).replyWithError(netError("ECONNRESET"))
+      .put("/w/1", { a: 1 }).reply(200, { id: "w_1" });
     const retries: RetryInfo[] = [];
     const c = client({ onRetry: (r) => retries.push(r) });
-    await expect(c.post("/w", { a: 1 })).resolves.toEqual({ id: "w_1" });
+    await expect(c.put("/w/1", { a: 1 })).resolves.toEqual({ id: "w_1" });
     // backoff 5 ms doubled per retry, equal jitter at random()=0.5: 3.75 -> 4, 7.5 -> 8
     expect(retries.map((r) => [r.reason, r.waitMs])).toEqual([
       ["server error (503)", 4],
       ["network error ECONNRESET", 8],
     ]);
+  });
+
+  it("never sends a create twice when its answer was lost: only refused connections, 429 and 503 are retried", async () => {
+    nock(BASE)
+      .post("/w", { a: 1 }).replyWithError(netError("ECONNREFUSED"))
+      .post("/w", { a: 1 }).reply(503, "busy")
+      .post("/w", { a: 1 }).reply(201, { id: "w_1" });
+    const c = client();
+    await expect(c.post("/w", { a: 1 })).resolves.toEqual({ id: "w_1" });
+    for (const lost of [() => nock(BASE).post("/w").replyWithError(netError("ECONNRESET")), () => nock(BASE).post("/w").reply(502, "gateway")]) {
+      lost();
+      const second = nock(BASE).post("/w").reply(201, { id: "w_2" });
+      const e = await rejection(c.post("/w", { a: 1 }));
+      expect(e).toBeInstanceOf(ProviderError);
+      expect(second.isDone()).toBe(false);
+      nock.cleanAll();
+    }
   });
 
   it("gives up after maxRetries with a retryable ProviderError", async () => {
