@@ -1,4 +1,4 @@
-import { warning, type Diagnostic } from "../diagnostics";
+import { error, warning, type Diagnostic } from "../diagnostics";
 import { address, canonicalJson, fingerprint, KINDS, type Kind, type Resource, type Stack } from "../model";
 import type { Capabilities, KindCapability, LiveObject, Provider } from "../provider";
 import type { State, StateResource } from "../state/types";
@@ -133,7 +133,7 @@ export function makePlan(input: PlanInput): Plan {
     }
   }
 
-  forceUpdatesOfReplacedDependents(changes, wanted);
+  diagnostics.push(...forceUpdatesOfReplacedDependents(changes, wanted));
   diagnostics.push(...addDependencies(changes, wanted, state));
   changes.sort((a, b) => kindOrder(a.kind) - kindOrder(b.kind) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
@@ -200,21 +200,32 @@ function compare(
   return change;
 }
 
-/** A replaced object gets a new id: whatever refers to it must be rewritten even if its spec is unchanged. */
-function forceUpdatesOfReplacedDependents(changes: ResourceChange[], wanted: readonly Resource[]): void {
+/**
+ * A replaced object gets a new id: whatever refers to it must be rewritten
+ * even if its spec is unchanged. And its old self is deleted first (names are
+ * unique on a platform), which a platform refuses while something still uses
+ * it: such a replace is an error that says how to do it in two applies.
+ */
+function forceUpdatesOfReplacedDependents(changes: ResourceChange[], wanted: readonly Resource[]): Diagnostic[] {
   const replaced = new Set(changes.filter((c) => c.action === "replace").map((c) => c.address));
-  if (!replaced.size) return;
+  if (!replaced.size) return [];
   const byAddr = new Map(changes.map((c) => [c.address, c]));
+  const users = new Map<string, string[]>();
   for (const r of wanted) {
-    const c = byAddr.get(address(r.kind, r.name));
-    if (!c || c.action !== "noop") continue;
-    const hit = referencesOf(r).filter((a) => replaced.has(a));
-    if (hit.length) {
-      c.action = "update";
-      c.attributes = [];
-      c.reasons.push(`refers to ${hit.join(", ")}, which is replaced (new platform id)`);
-    }
+    const addr = address(r.kind, r.name);
+    const c = byAddr.get(addr);
+    const hit = referencesOf(r).filter((a) => replaced.has(a) && a !== addr);
+    if (!c || !hit.length || c.action === "replace" || c.action === "create") continue;
+    for (const a of hit) users.set(a, [...(users.get(a) ?? []), addr]);
+    if (c.action !== "noop") continue;
+    c.action = "update";
+    c.attributes = [];
+    c.reasons.push(`refers to ${hit.join(", ")}, which is replaced (new platform id)`);
   }
+  return [...users].map(([a, by]) => error("plan/replace-in-use", `${a} must be replaced (deleted, then created again), but ${by.join(", ")} still use${by.length === 1 ? "s" : ""} it`, {
+    address: a,
+    hint: `apply in two steps: first stop using ${a} in ${by.join(", ")} (or remove them), apply; then make the change to ${a} and restore the references`,
+  }));
 }
 
 /**

@@ -104,6 +104,9 @@ describe("makePlan", () => {
     expect(c["template.t"]).toMatchObject({ action: "manual", manual: "edit templates in Studio" });
     expect(c["workflow.w"].action).toBe("update");
     expect(c["workflow.w"].dependsOn).toEqual(["segment.s"]);
+    // The old segment is deleted first, which the platform refuses while workflow.w uses it: say so before apply.
+    expect(plan.diagnostics).toContainEqual(expect.objectContaining({ code: "plan/replace-in-use", severity: "error", address: "segment.s" }));
+    expect(plan.diagnostics.find((d) => d.code === "plan/replace-in-use")?.message).toContain("workflow.w still uses it");
   });
 
   it("records the audience of the segments a change touches, where the platform reports sizes", async () => {
