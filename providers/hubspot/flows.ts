@@ -351,8 +351,15 @@ class ActionReader {
         const pad = (n: number) => String(n).padStart(2, "0");
         return compact({ type: "wait" as const, duration: `${Number(f.delta ?? 0)}${unit}`, until: tod ? { time: `${pad(tod.hour)}:${pad(tod.minute)}` } : undefined });
       }
-      case ACTION_TYPES.sendEmail:
-        return { type: "send", channel: "email", template: refName(this.refs, "template", String(f.content_id)) };
+      case ACTION_TYPES.sendEmail: {
+        const subscription = this.refs.subscriptionOf?.(String(f.content_id));
+        return compact({
+          type: "send" as const,
+          channel: "email" as const,
+          template: refName(this.refs, "template", String(f.content_id)),
+          subscription_type: subscription === undefined ? undefined : refName(this.refs, "subscription_type", subscription),
+        });
+      }
       case ACTION_TYPES.setProperty: {
         const v = (f.value ?? {}) as { type?: string; staticValue?: string };
         if (v.type === "STATIC_VALUE") return { type: "update_property", property: String(f.property_name), value: v.staticValue === "" ? null : String(v.staticValue) };

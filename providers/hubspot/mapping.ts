@@ -10,6 +10,8 @@ export interface Refs {
   id(kind: Kind, name: string): string | undefined;
   name(kind: Kind, id: string): string | undefined;
   propertyType?(name: string): PropertySpec["type"] | undefined;
+  /** The subscription type id a marketing email is sent under (HubSpot keeps it on the email, not the send action). */
+  subscriptionOf?(emailId: string): string | undefined;
 }
 
 /**

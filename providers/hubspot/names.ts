@@ -13,6 +13,8 @@ export class NameCache {
   /** HubSpot's own properties: listed (stacks refer to them) but never deleted. */
   readonly builtinProperties = new Set<string>();
   private readonly loading = new Map<Kind, Promise<unknown>>();
+  /** Marketing email id -> the subscription type id it is sent under, from the last template listing. */
+  readonly emailSubscriptions = new Map<string, string>();
 
   constructor(private readonly loaders: Partial<Record<Kind, (ctx: CallContext) => Promise<unknown>>> = {}) {}
 
@@ -69,6 +71,7 @@ export class NameCache {
       id: (kind, name) => ctx.refs.idOf(kind, name) ?? this.byKind.get(kind)?.byName.get(name),
       name: (kind, id) => ctx.refs.nameOf(kind, id) ?? this.byKind.get(kind)?.byId.get(id),
       propertyType: (name) => this.propertyTypes.get(name),
+      subscriptionOf: (emailId) => this.emailSubscriptions.get(emailId),
     };
   }
 }

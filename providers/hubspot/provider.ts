@@ -5,10 +5,12 @@ import { capabilities } from "./capabilities";
 import { createHubSpotClient } from "./client";
 import { frequencyCaps } from "./frequency-caps";
 import { unsupported, type HubSpotEnv, type KindOps } from "./kind";
+import { refName } from "./mapping";
 import { NameCache } from "./names";
 import { properties } from "./properties";
 import { listSize, segments } from "./segments";
 import { subscriptionTypes } from "./subscriptions";
+import { declaredSubscriptions, subscriptionMismatches } from "./send-subscriptions";
 import { createTemplates } from "./templates";
 import { loadRoles, loadTeams, roles, teams, users } from "./users";
 import { createWorkflows } from "./workflows";
@@ -39,13 +41,15 @@ export function createHubSpotProvider(opts: HubSpotProviderOptions): Provider {
   const client = createHubSpotClient(opts);
   /** Templates sent by workflows a frequency cap exempts: their emails stay outside HubSpot's cap. */
   let capExempt = new Set<string>();
+  /** Template -> the subscription type the stack's sends of it name: a new email is created under it. */
+  let sendSubscriptions = new Map<string, string>();
   const ops: { [K in Kind]: KindOps<K> } = {
     property: properties,
     subscription_type: subscriptionTypes,
     team: teams,
     role: roles,
     user: users,
-    template: createTemplates((name) => capExempt.has(name)),
+    template: createTemplates((name) => capExempt.has(name), (name) => sendSubscriptions.get(name)),
     segment: segments,
     frequency_cap: frequencyCaps,
     workflow: createWorkflows({ creationPollMs: opts.creationPollMs ?? 2_000, creationPollAttempts: opts.creationPollAttempts ?? 15 }),
@@ -78,6 +82,18 @@ export function createHubSpotProvider(opts: HubSpotProviderOptions): Provider {
     return out;
   }
 
+  /** Sends whose subscription type disagrees with the email's in HubSpot (read by the refresh, or listed once here). */
+  async function sendSubscriptionIssues(resources: Resource[], ctx: CallContext): Promise<Diagnostic[]> {
+    if (!sendSubscriptions.size) return [];
+    await names.ensure(["template", "subscription_type"], ctx);
+    const refs = names.refs(ctx);
+    return subscriptionMismatches(resources, (template) => {
+      const emailId = refs.id("template", template);
+      const sub = emailId === undefined ? undefined : refs.subscriptionOf?.(emailId);
+      return sub === undefined ? undefined : refName(refs, "subscription_type", sub);
+    });
+  }
+
   return {
     name: "hubspot",
     capabilities,
@@ -107,9 +123,10 @@ export function createHubSpotProvider(opts: HubSpotProviderOptions): Provider {
             return wf?.kind === "workflow" ? sentTemplates(wf.spec.steps) : [];
           }),
       );
+      sendSubscriptions = declaredSubscriptions(resources);
       const offline = resources.flatMap((r) => kindOps(r.kind).check?.(r) ?? []);
       try {
-        return [...offline, ...(await missingReadOnly(resources, ctx))];
+        return [...offline, ...(await missingReadOnly(resources, ctx)), ...(await sendSubscriptionIssues(resources, ctx))];
       } catch (e) {
         if (e instanceof ProviderError) return [...offline, e.diagnostic];
         throw e;

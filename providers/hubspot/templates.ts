@@ -1,8 +1,8 @@
 import { address, toResourceName, type TemplateSpec } from "../../src/model";
 import type { LiveObject } from "../../src/provider/types";
-import { orUndefined, refuseOnErrors, type KindOps } from "./kind";
+import { orUndefined, refuseOnErrors, type HubSpotEnv, type KindOps } from "./kind";
 import { fromHubL, toHubL } from "./hubl";
-import { compact, Issues, refId, type Refs } from "./mapping";
+import { compact, Issues, refId } from "./mapping";
 
 /**
  * Templates <-> Marketing Emails v3. The body is the email's main rich-text
@@ -71,29 +71,50 @@ function check(r: { name: string; spec: TemplateSpec }): Issues {
   return issues;
 }
 
-const live = (e: HsEmail, name: string): LiveObject<"template"> => ({ kind: "template", id: String(e.id), name, spec: toTemplateSpec(e) });
+/** Also remembers the email's subscription type: workflows read it onto their send steps. */
+function live(env: HubSpotEnv, e: HsEmail, name: string): LiveObject<"template"> {
+  const sub = e.subscriptionDetails?.subscriptionId;
+  if (sub === undefined || sub === null || sub === "") env.names.emailSubscriptions.delete(String(e.id));
+  else env.names.emailSubscriptions.set(String(e.id), String(sub));
+  return { kind: "template", id: String(e.id), name, spec: toTemplateSpec(e) };
+}
 
-export function createTemplates(capExempt: (templateName: string) => boolean): KindOps<"template"> {
+/**
+ * `capExempt`: the email stays outside the send-frequency cap. `subscriptionOf`:
+ * the subscription type the stack's sends of this template name, which a new
+ * email is created under.
+ */
+export function createTemplates(capExempt: (templateName: string) => boolean, subscriptionOf: (templateName: string) => string | undefined): KindOps<"template"> {
   const ops: KindOps<"template"> = {
     async list(env, ctx) {
       const emails = (await env.client.getAll<HsEmail>(`${BASE}/`, { archived: false }, ctx.signal))
         .filter((e) => !e.archived)
         .sort((a, b) => String(a.id).localeCompare(String(b.id), "en", { numeric: true }));
       const names = env.names.name("template", emails.map((e) => ({ id: String(e.id), display: e.name })), ctx);
-      return emails.map((e, i) => live(e, names[i]));
+      env.names.emailSubscriptions.clear();
+      return emails.map((e, i) => live(env, e, names[i]));
     },
 
     async read(env, id, ctx) {
       const e = await orUndefined(env.client.get<HsEmail>(`${BASE}/${id}`, undefined, ctx.signal));
-      return e && live(e, env.names.refs(ctx).name("template", id) ?? toResourceName(e.name));
+      return e && live(env, e, env.names.refs(ctx).name("template", id) ?? toResourceName(e.name));
     },
 
     async create(env, r, ctx) {
-      refuseOnErrors(check(r));
-      const body = { name: r.name, subcategory: "automated", ...emailBody(r.spec, undefined, !capExempt(r.name)) };
+      const issues = check(r);
+      const subscription = subscriptionOf(r.name);
+      if (subscription !== undefined) await env.names.ensure(["subscription_type"], ctx);
+      const subscriptionId = subscription === undefined ? undefined : refId(env.names.refs(ctx), issues, "subscription_type", subscription);
+      refuseOnErrors(issues);
+      const body = compact({
+        name: r.name,
+        subcategory: "automated",
+        ...emailBody(r.spec, undefined, !capExempt(r.name)),
+        subscriptionDetails: subscriptionId === undefined ? undefined : { subscriptionId },
+      });
       const e = await env.client.post<HsEmail>(`${BASE}/`, body, ctx.signal);
       env.names.add("template", String(e.id), r.name);
-      return live(e, r.name);
+      return live(env, e, r.name);
     },
 
     async update(env, r, prior, ctx) {
@@ -102,7 +123,7 @@ export function createTemplates(capExempt: (templateName: string) => boolean): K
       const body = { ...emailBody(r.spec, now, !capExempt(r.name)), ...(prior.name !== r.name ? { name: r.name } : {}) };
       const e = await env.client.patch<HsEmail>(`${BASE}/${prior.id}`, body, ctx.signal);
       env.names.add("template", prior.id, r.name);
-      return live(e, r.name);
+      return live(env, e, r.name);
     },
 
     async delete(env, id, ctx) {

@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { error } from "../../src/diagnostics";
-import { address, toResourceName, type Resource } from "../../src/model";
+import { address, toResourceName, type Resource, type WorkflowSpec } from "../../src/model";
+import { sends } from "../../src/analysis/steps";
 import { ProviderError, type CallContext, type LiveObject } from "../../src/provider/types";
 import type { ReadNotes } from "./filters";
 import { fromFlow, toFlowBody, type HsFlow } from "./flows";
 import { orUndefined, refuseOnErrors, type HubSpotEnv, type KindOps } from "./kind";
-import { identityRefs, Issues } from "./mapping";
+import { identityRefs, Issues, type Refs } from "./mapping";
 
 /** Workflows <-> Automation v4 contact flows (beta API). */
 
@@ -56,6 +57,17 @@ function conflict(name: string, why: string): ProviderError {
     false,
     409,
   );
+}
+
+/**
+ * What `normalize` has instead of the account: each sent email is under the
+ * subscription type its sends name, which is what a read gives once the email
+ * is (templates.ts writes it on create; the provider's check reports a mismatch).
+ */
+function declaredRefs(spec: WorkflowSpec): Refs {
+  const of = new Map<string, string>();
+  for (const { step } of sends(spec)) if (step.subscription_type && !of.has(step.template)) of.set(step.template, step.subscription_type);
+  return { ...identityRefs, subscriptionOf: (template) => of.get(template) };
 }
 
 export function createWorkflows(opts: WorkflowOptions): KindOps<"workflow"> {
@@ -138,7 +150,8 @@ export function createWorkflows(opts: WorkflowOptions): KindOps<"workflow"> {
 
     normalize(r: Resource<"workflow">) {
       const issues = new Issues(address("workflow", r.name));
-      return { ...r, spec: fromFlow(toFlowBody(r.spec, identityRefs, issues), identityRefs, { unknown: [] }) };
+      const refs = declaredRefs(r.spec);
+      return { ...r, spec: fromFlow(toFlowBody(r.spec, refs, issues), refs, { unknown: [] }) };
     },
 
     check(r) {

@@ -260,6 +260,16 @@ function leaf(e: ErrorObject, path: SpecPath): SchemaIssue {
       }
       if (/duration/.test(ps.description ?? "") || /\(m\|h\|d\|w\)/.test(String(ps.pattern)))
         return { code: "MOPS106", message: `${quote(v)} is not a duration`, hint: "write a number and a unit: 30m, 2h, 3d or 2w", path, target: "value" };
+      if (path[0] === "environments" && (path[2] === "provider" || path[2] === "state") && (path.at(-1) === "token" || path.at(-1) === "url")) {
+        // Never repeat a credential in a message (CI logs keep them).
+        return {
+          code: "MOPS106",
+          message: "a literal credential is not allowed here: stack files are kept in version control",
+          hint: "write `${env:NAME}` ({ env: NAME } or { file: PATH }) and set the variable; if the value was a real credential, rotate it",
+          path,
+          target: "value",
+        };
+      }
       return {
         code: "MOPS106",
         message: `${quote(v)} is not in the expected form`,

@@ -51,6 +51,7 @@ const CASES: [fixture: string, code: string, at: string, opts?: { environment?: 
   ["36-override-breaks-spec.yaml", "MOPS105", "36-override-breaks-spec.yaml:7:28"],
   ["37-number-in-quotes.yaml", "MOPS101", "37-number-in-quotes.yaml:5:15"],
   ["38-ts-not-a-stack.ts", "MOPS004", "38-ts-not-a-stack.ts:1:1"],
+  ["39-literal-token.yaml", "MOPS106", "39-literal-token.yaml:5:39"],
 ];
 
 describe("diagnostics for user mistakes", () => {
