@@ -8,6 +8,7 @@ import { nullSink, type EventSink } from "../apply/events";
 import { createProvider, ProviderError, type Provider } from "../provider";
 import { loadStack, type LoadedStack } from "../stack";
 import { LockedError, openBackend, type StateBackend } from "../state";
+import { StateError } from "../state/types";
 import { renderDiagnostics } from "../report/diagnostics";
 import { colorEnabled, guard } from "./render";
 
@@ -103,7 +104,7 @@ export async function openStack(path: string, opts: StackOptions, need: { provid
 }
 
 /**
- * A command action: a platform refusal or a held lock is the user's news, not
+ * A command action: a platform refusal, a held lock or an unusable state store is the user's news, not
  * a bug, and prints as a diagnostic; anything else thrown is a bug (render's guard).
  */
 export function engineAction<A extends unknown[]>(action: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
@@ -121,6 +122,9 @@ export function engineAction<A extends unknown[]>(action: (...args: A) => Promis
         process.exitCode = 1;
       } else if (e instanceof ProviderError) {
         reportDiagnostics([e.diagnostic]);
+        process.exitCode = 1;
+      } else if (e instanceof StateError) {
+        reportDiagnostics([error("state/unavailable", e.message, e.hint ? { hint: e.hint } : {})]);
         process.exitCode = 1;
       } else throw e;
     }

@@ -3,6 +3,7 @@ import { promises as fs } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
+import { StateError } from "./types";
 
 /** fsync a directory so a rename or link inside it survives a power cut, not only the file's bytes. */
 export async function syncDir(dir: string): Promise<void> {
@@ -139,7 +140,7 @@ export async function withFileMutex<T>(path: string, fn: () => Promise<T>, waitM
       continue;
     }
     if (Date.now() > deadline) {
-      throw new Error(
+      throw new StateError(
         `timed out after ${waitMs} ms waiting for ${path} (held by pid ${owner?.pid ?? "?"} on ${owner?.host ?? "?"}); ` +
           "if no mops process is running, delete that file",
       );

@@ -2,7 +2,7 @@ import { promises as fs } from "node:fs";
 import { dirname } from "node:path";
 import { createExclusive, errno, replaceFile, syncDir } from "./files";
 import { newState, withRecord } from "./new";
-import type { State, StateResource } from "./types";
+import { StateError, type State, type StateResource } from "./types";
 
 /** One journaled `record`: the state with `serial - 1` plus this change gives the state with `serial`. */
 interface Entry {
@@ -114,12 +114,12 @@ export class StateFiles {
     try {
       e = JSON.parse(line) as Entry;
     } catch {
-      throw new Error(`${this.journalPath} has a damaged entry after serial ${state.serial}; restore the state from a backup`);
+      throw new StateError(`${this.journalPath} has a damaged entry after serial ${state.serial}; restore the state from a backup`);
     }
     // Older than the snapshot (a crash between snapshot and emptying the journal), or from a replaced lineage.
     if (e.lineage !== state.lineage || e.serial <= state.serial) return state;
     if (e.serial !== state.serial + 1) {
-      throw new Error(`${this.journalPath} jumps from serial ${state.serial} to ${e.serial}; restore the state from a backup`);
+      throw new StateError(`${this.journalPath} jumps from serial ${state.serial} to ${e.serial}; restore the state from a backup`);
     }
     return withRecord(state, e.address, e.resource);
   }
@@ -128,7 +128,7 @@ export class StateFiles {
     try {
       return JSON.parse(text) as State;
     } catch (e) {
-      throw new Error(`${this.statePath} is not valid JSON (${(e as Error).message}); restore it from a backup`);
+      throw new StateError(`${this.statePath} is not valid JSON (${(e as Error).message}); restore it from a backup`);
     }
   }
 

@@ -7,7 +7,7 @@ import { lockedError, newLockInfo } from "./lock";
 import { StateFiles } from "./journal";
 import { copy, nextSerialForWrite } from "./new";
 import { serialize } from "./queue";
-import type { HistoryCheck, HistoryVersion, LockInfo, State, StateBackend, StateResource } from "./types";
+import { StateError, type HistoryCheck, type HistoryVersion, type LockInfo, type State, type StateBackend, type StateResource } from "./types";
 
 export interface LocalBackendOptions {
   /** Directory holding this stack+environment's files (`<stackDir>/.mops/<stack>/<environment>`). */
@@ -138,7 +138,7 @@ export class LocalBackend implements StateBackend {
     try {
       return JSON.parse(text) as HistoryVersion;
     } catch (e) {
-      throw new Error(`${this.versionPath(n)} is not valid JSON (${(e as Error).message}); run \`mops history --verify\``);
+      throw new StateError(`${this.versionPath(n)} is not valid JSON (${(e as Error).message}); run \`mops history --verify\``);
     }
   }
 

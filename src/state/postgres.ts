@@ -4,7 +4,7 @@ import { sealVersion, verifyChain, type VersionInput } from "./history";
 import { lockedError, newLockInfo } from "./lock";
 import { copy, withRecord } from "./new";
 import { serialize } from "./queue";
-import type { HistoryCheck, HistoryVersion, LockInfo, State, StateBackend, StateResource } from "./types";
+import { StateError, type HistoryCheck, type HistoryVersion, type LockInfo, type State, type StateBackend, type StateResource } from "./types";
 
 export interface PostgresBackendOptions {
   /** Connection string, already resolved from `${env:…}`; never printed. */
@@ -159,7 +159,7 @@ export class PostgresBackend implements StateBackend {
   }
 
   private redacted(e: unknown): Error {
-    const err = new Error(`postgres state backend: ${redact((e as Error).message ?? String(e), this.url)}`);
+    const err = new StateError(`postgres state backend: ${redact((e as Error).message ?? String(e), this.url)}`);
     const code = (e as { code?: string }).code;
     if (code) Object.assign(err, { code });
     return err;

@@ -108,3 +108,15 @@ export interface StateBackend {
   verifyHistory(): Promise<HistoryCheck>;
   close(): Promise<void>;
 }
+
+/**
+ * The state store cannot be used as it is (a damaged file, a broken
+ * connection, a write lock that never freed): the user's news, with what to
+ * do, not a bug.
+ */
+export class StateError extends Error {
+  constructor(message: string, readonly hint?: string) {
+    super(message);
+    this.name = "StateError";
+  }
+}
