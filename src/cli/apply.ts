@@ -5,7 +5,7 @@ import { currentActor, gitCommit, runApply } from "../apply";
 import type { Stack } from "../model";
 import { hasChanges, type Plan } from "../plan";
 import { parsePlanJson } from "../report/plan-json";
-import { planText } from "../report/plan-text";
+import { planText, summaryLine } from "../report/plan-text";
 import { colorEnabled } from "./render";
 import { confirm, engineAction, fail, intOption, isInteractive, openStack, reportDiagnostics, type StackContext } from "./context";
 import { progress } from "./progress";
@@ -68,8 +68,13 @@ export async function executeApply(ctx: StackContext, o: ExecuteOptions): Promis
       confirm: async (plan) => {
         p.done();
         reportDiagnostics(plan.diagnostics, ctx.loaded);
+        // A saved plan was reviewed already: applying it just says so (Terraform's way).
+        if (o.savedPlan) {
+          process.stdout.write(`Applying the saved plan: ${summaryLine(plan).replace(/^Plan: /, "")}\n`);
+          return true;
+        }
         process.stdout.write(planText(plan, { color }));
-        if (o.autoApprove || o.savedPlan) return true;
+        if (o.autoApprove) return true;
         return confirm(o.command === "rollback" ? `Do you want to roll back to version ${o.rollbackOf}?` : "Do you want to apply these changes?");
       },
     });
@@ -102,6 +107,9 @@ export async function executeApply(ctx: StackContext, o: ExecuteOptions): Promis
       process.exitCode = 1;
     }
     if (a.version) process.stdout.write(`Recorded version ${a.version.version} (${a.version.outcome}).\n`);
+    if (o.command === "rollback") {
+      process.stdout.write(`The stack files still declare the newer state: revert them to version ${o.rollbackOf}'s (e.g. \`git revert\`), or the next plan proposes those changes again.\n`);
+    }
     const manual = r.plan?.summary.manual ?? 0;
     if (manual) process.stdout.write(`${manual} change${manual === 1 ? "" : "s"} the platform's API cannot make: see \`! manual\` above.\n`);
   } finally {

@@ -6,7 +6,7 @@ import { error, hasErrors, type Diagnostic } from "../diagnostics";
 import type { Stack } from "../model";
 import { nullSink, type EventSink } from "../apply/events";
 import { createProvider, ProviderError, type Provider } from "../provider";
-import { loadStack, type LoadedStack } from "../stack";
+import { defaultStackPath, loadStack, type LoadedStack } from "../stack";
 import { LockedError, openBackend, type StateBackend } from "../state";
 import { StateError } from "../state/types";
 import { renderDiagnostics } from "../report/diagnostics";
@@ -55,7 +55,14 @@ async function registerProvider(type: string): Promise<void> {
  * returns undefined: the command just stops.
  */
 export async function openStack(path: string, opts: StackOptions, need: { provider: boolean }): Promise<StackContext | undefined> {
-  const res = await loadStack(path, { environment: opts.env, env: process.env });
+  // No path: the current directory must be a stack; never gather every YAML file below it.
+  const target = path === "." ? defaultStackPath() : path;
+  if (typeof target !== "string") {
+    reportDiagnostics([target]);
+    process.exitCode = 1;
+    return undefined;
+  }
+  const res = await loadStack(target, { environment: opts.env, env: process.env });
   reportDiagnostics(res.diagnostics.filter((d) => d.severity !== "info"), res.value);
   if (!res.value || hasErrors(res.diagnostics)) {
     process.exitCode = 1;

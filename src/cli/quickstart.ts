@@ -25,17 +25,18 @@ export async function runQuickstart(opts: { dir?: string }): Promise<void> {
     process.stdout.write(`\n${c.bold(c.cyan(`── ${n}. ${title}`))} ${c.dim(`($ mops ${cmd})`)}\n\n`);
 
   process.stdout.write(`${c.bold("Mops quickstart")}: the example stack in ${dir}\non the embedded sandbox platform (nothing leaves this machine).\n`);
-  step(1, "Plan: what would change", "plan");
-  await runPlan(dir, {});
+  const planFile = join(dir, "plan.json");
+  step(1, "Plan: what would change, saved for review", "plan --out plan.json");
+  await runPlan(dir, { out: planFile });
   if (process.exitCode) return;
-  step(2, "Apply: make the platform match the stack", "apply --auto-approve");
-  await runApplyCommand(dir, { autoApprove: true });
+  step(2, "Apply: exactly the reviewed plan", "apply plan.json");
+  await runApplyCommand(planFile, { stack: dir });
   if (process.exitCode) return;
   step(3, "History: every apply is a version", "history");
   await runHistory(dir, {});
   process.stdout.write(
     `\nNext: cd ${dir}, edit mops.yaml, then \`mops plan\` and \`mops apply\`;\n` +
-      "`mops show 1`, `mops diff 1 2` and `mops rollback 1` work on what you recorded.\n",
+      "`mops show 1` shows what was recorded; after your next apply, `mops diff 1 2` and `mops rollback 1`.\n",
   );
 }
 

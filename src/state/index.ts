@@ -2,12 +2,12 @@ import { join, resolve } from "node:path";
 import { error, type Result, type SourceRange } from "../diagnostics";
 import { readSecret, secretEnvName, type SecretRef, type StateConfig } from "../model";
 import { LocalBackend } from "./local";
-import { PostgresBackend } from "./postgres";
 import type { StateBackend } from "./types";
 
 export * from "./types";
 export { LocalBackend } from "./local";
-export { PostgresBackend, redact } from "./postgres";
+export { redact } from "./redact";
+export type { PostgresBackend } from "./postgres";
 export { newState } from "./new";
 export { defaultHolder } from "./lock";
 export { GENESIS_HASH, hashVersion, type VersionInput } from "./history";
@@ -38,6 +38,8 @@ export async function openBackend(cfg: StateConfig | undefined, ctx: BackendCont
   }
   const url = resolveSecret(cfg.url, ctx);
   if (!url.value) return { diagnostics: url.diagnostics };
+  // Loaded only when used: teams on local state never pay for the driver.
+  const { PostgresBackend } = await import("./postgres");
   const backend = new PostgresBackend({ url: url.value, stack: ctx.stack, environment: ctx.environment });
   try {
     await backend.open();

@@ -22,7 +22,8 @@ const welcomeBack: WorkflowSpec = {
   entry_filter: { property: "loyalty_tier", op: "in", value: ["silver", "gold"] },
   suppression: { segments: ["do_not_email"] },
   steps: [
-    { type: "send", channel: "email", template: "cart_reminder_vip" },
+    // HubSpot sends cart_reminder_vip under Marketing Information: the send names it (send-subscriptions.ts).
+    { type: "send", channel: "email", template: "cart_reminder_vip", subscription_type: "marketing_information" },
     { type: "wait", duration: "2d" },
     {
       type: "branch",
