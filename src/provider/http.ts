@@ -117,6 +117,8 @@ export function defaultClassifyRetry(f: HttpFailure): RetryDecision {
   const retryAfter = parseRetryAfter(f.headers["retry-after"]);
   const creates = f.method.toUpperCase() === "POST";
   if (f.status === undefined) {
+    // An unknown host will not appear by waiting: say so at once.
+    if (f.code === "ENOTFOUND") return { retry: false, reason: "host not found" };
     const retry = !creates || f.code === "ECONNREFUSED";
     return { retry, reason: `network error ${f.code ?? "unknown"}${retry ? "" : " (not retried: the create may have happened)"}` };
   }
@@ -128,11 +130,21 @@ export function defaultClassifyRetry(f: HttpFailure): RetryDecision {
   return { retry: false, reason: `HTTP ${f.status}` };
 }
 
+const NETWORK_WORDS: Record<string, string> = {
+  ENOTFOUND: "the platform's host name could not be found (DNS lookup failed; is this machine offline?)",
+  EAI_AGAIN: "the platform's host name could not be looked up right now (DNS)",
+  ECONNREFUSED: "the connection was refused (nothing listens at that address)",
+  ECONNRESET: "the connection was reset by the platform",
+  ETIMEDOUT: "the platform did not answer in time",
+  ECONNABORTED: "the platform did not answer in time",
+};
+
 export function defaultDiagnostic(provider: string, f: HttpFailure): Diagnostic {
   const where = `${f.method.toUpperCase()} ${f.path}`;
   if (f.status === undefined) {
-    return error("provider/network", `${provider}: ${where} failed: ${f.code ?? "network error"}`, {
-      hint: "check the provider URL and that the platform is reachable",
+    const why = NETWORK_WORDS[f.code ?? ""] ?? f.code ?? "network error";
+    return error("provider/network", `${provider}: ${where} failed: ${why}`, {
+      hint: "check the provider's `url` (when set), this machine's network and proxy, and that the platform is up",
     });
   }
   const body = typeof f.data === "string" ? f.data : f.data === undefined ? "" : JSON.stringify(f.data);
