@@ -5,6 +5,7 @@ import type { Action, Plan, ResourceChange } from "../plan/types";
 import { code, fence, html, mdCell, mdTable, mdText } from "./md";
 import { stepMarks, workflowFlowchart } from "./mermaid";
 import { specDiff } from "./spec-diff";
+import { where } from "../stack/where";
 
 /**
  * `mops plan --format markdown`: a pull-request comment a lifecycle marketer
@@ -162,10 +163,10 @@ function findingsSection(findings: Diagnostic[], limit: number): string {
 }
 
 function findingItem(d: Diagnostic): string {
-  const where = d.range ? ` (${code(`${d.range.file}:${d.range.line}:${d.range.col}`)})` : "";
+  const at = d.range ? ` (${code(where(d.range))})` : "";
   const about = d.address ? ` ${code(d.address)}` : "";
   const hint = d.hint ? `\n  - hint: ${mdText(d.hint)}` : "";
-  return `- ${code(d.code)}${about}: ${mdText(d.message)}${where}${hint}`;
+  return `- ${code(d.code)}${about}: ${mdText(d.message)}${at}${hint}`;
 }
 
 function details(c: ResourceChange, plan: Plan): string {
