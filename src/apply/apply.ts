@@ -5,7 +5,7 @@ import { ProviderError, type LiveObject, type Provider } from "../provider";
 import type { HistoryVersion, Outcome, State, StateBackend, StateResource } from "../state/types";
 import { walk } from "../graph";
 import { EXECUTED, MutableRefs, type Plan, type ResourceChange } from "../plan";
-import { nullSink, type EventSink } from "./events";
+import { nullSink, type EventSink } from "../plan/events";
 
 export interface ApplyMeta {
   actor: string;

@@ -1,4 +1,3 @@
-export * from "./events";
 export * from "./apply";
 export * from "./actor";
 export * from "./run";

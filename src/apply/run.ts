@@ -4,7 +4,7 @@ import type { Provider } from "../provider";
 import type { StateBackend } from "../state/types";
 import { checkSavedPlan, hasChanges, refreshAndPlan, type Plan } from "../plan";
 import { apply, type ApplyMeta, type ApplyResult } from "./apply";
-import { nullSink, type EventSink } from "./events";
+import { nullSink, type EventSink } from "../plan/events";
 
 export interface RunOptions {
   provider: Provider;

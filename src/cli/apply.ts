@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import type { Command } from "commander";
-import type { EngineEvent } from "../apply/events";
+import type { EngineEvent } from "../plan/events";
 import { currentActor, gitCommit, runApply } from "../apply";
 import type { Stack } from "../model";
 import { hasChanges, type Plan } from "../plan";

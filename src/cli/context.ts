@@ -1,10 +1,8 @@
-import { existsSync } from "node:fs";
 import { InvalidArgumentError } from "commander";
 import { createInterface } from "node:readline/promises";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { error, hasErrors, type Diagnostic } from "../diagnostics";
 import type { Stack } from "../model";
-import { nullSink, type EventSink } from "../apply/events";
+import { nullSink, type EventSink } from "../plan/events";
 import { createProvider, ProviderError, type Provider } from "../provider";
 import { defaultStackPath, loadStack, type LoadedStack } from "../stack";
 import { LockedError, openBackend, type StateBackend } from "../state";
@@ -37,16 +35,6 @@ export function reportDiagnostics(ds: readonly Diagnostic[], loaded?: LoadedStac
 export function fail(message: string, hint?: string): void {
   reportDiagnostics([error("cli/error", message, hint ? { hint } : {})]);
   process.exitCode = 1;
-}
-
-/**
- * A provider registers itself when its module loads: providers/<type>/index.ts.
- * Only the one a stack names is loaded (the engine names none of them).
- */
-async function registerProvider(type: string): Promise<void> {
-  if (!/^[a-z][a-z0-9_-]*$/.test(type)) return;
-  const index = fileURLToPath(new URL(`../../providers/${type}/index.ts`, import.meta.url));
-  if (existsSync(index)) await import(pathToFileURL(index).href);
 }
 
 /**
@@ -83,7 +71,6 @@ export async function openStack(path: string, opts: StackOptions, need: { provid
   let provider: Provider | undefined;
   if (need.provider) {
     try {
-      if (envCfg) await registerProvider(envCfg.provider.type);
       const onRetry = (i: { attempt: number; waitMs: number; reason: string }) => retries({ type: "retry", ...i });
       const pr = envCfg ? await createProvider({ config: envCfg.provider, ...where, onRetry }) : { diagnostics: [error("cli/no-environment", `environment \`${stack.environment}\` is not declared`)] };
       reportDiagnostics(pr.diagnostics, loaded);

@@ -1,5 +1,5 @@
 import pc from "picocolors";
-import type { EngineEvent, EventSink } from "../apply/events";
+import type { EngineEvent, EventSink } from "../plan/events";
 import type { Action } from "../plan/types";
 import { renderDiagnostic } from "../report/diagnostics";
 import { colorEnabled } from "./render";

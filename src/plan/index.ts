@@ -5,3 +5,4 @@ export * from "./refresh";
 export * from "./make";
 export * from "./stale";
 export * from "./run";
+export * from "./events";

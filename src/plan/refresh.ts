@@ -1,7 +1,7 @@
 import { KINDS, type Kind, type Stack } from "../model";
 import type { Capabilities, LiveObject, Provider, RefResolver } from "../provider";
 import type { State } from "../state/types";
-import type { EventSink } from "../apply/events";
+import type { EventSink } from "./events";
 import { MutableRefs } from "./resolver";
 
 export interface RefreshResult {

@@ -2,7 +2,7 @@ import { address, type Stack } from "../model";
 import type { LiveObject, Provider, RefResolver } from "../provider";
 import { referencesOf } from "../graph";
 import type { State } from "../state/types";
-import type { EventSink } from "../apply/events";
+import type { EventSink } from "./events";
 import { makePlan } from "./make";
 import { kindsToRefresh, refresh } from "./refresh";
 import type { Plan } from "./types";

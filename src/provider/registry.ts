@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { error, type Diagnostic, type Result } from "../diagnostics";
 import { secretEnvName, type ProviderConfig } from "../model";
 import type { ProviderFactory, ProviderFactoryOptions, Provider } from "./types";
@@ -29,7 +31,18 @@ function resolveSettings(config: ProviderConfig, env: NodeJS.ProcessEnv): Result
   return diagnostics.length ? { diagnostics } : { value: out as ProviderConfig, diagnostics };
 }
 
+/**
+ * A provider registers itself when its module loads (providers/<type>/index.ts).
+ * Only the one a stack names is loaded: the engine names none of them.
+ */
+export async function loadProvider(type: string): Promise<void> {
+  if (factories.has(type) || !/^[a-z][a-z0-9_-]*$/.test(type)) return;
+  const index = fileURLToPath(new URL(`../../providers/${type}/index.ts`, import.meta.url));
+  if (existsSync(index)) await import(pathToFileURL(index).href);
+}
+
 export async function createProvider(opts: ProviderFactoryOptions): Promise<Result<Provider>> {
+  await loadProvider(opts.config.type);
   const settings = resolveSettings(opts.config, opts.env);
   if (!settings.value) return { diagnostics: settings.diagnostics };
   opts = { ...opts, config: settings.value };

@@ -1,11 +1,9 @@
 import { log } from "@pulumi/pulumi";
-import { existsSync } from "node:fs";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Diagnostic } from "../diagnostics";
 import { canonicalJson, parseAddress, type Kind, type ProviderConfig, type Resource } from "../model";
 import { referencesOf } from "../graph/refs";
 import { MutableRefs } from "../plan/resolver";
-import { createProvider, providerTypes } from "../provider/registry";
+import { createProvider } from "../provider/registry";
 import { ProviderError, type CallContext, type Provider } from "../provider/types";
 
 /**
@@ -29,16 +27,6 @@ export function setBridgeEnvironment(e: BridgeEnvironment): void {
   environment = e;
 }
 
-/**
- * Adapters register themselves when their module loads (providers/<type>/index.ts);
- * the bridge runs in Pulumi's host process, where nothing has loaded them yet.
- */
-export async function ensureRegistered(type: string): Promise<void> {
-  if (providerTypes().includes(type) || !/^[a-z][a-z0-9_-]*$/.test(type)) return;
-  const index = fileURLToPath(new URL(`../../providers/${type}/index.ts`, import.meta.url));
-  if (existsSync(index)) await import(pathToFileURL(index).href);
-}
-
 export function platformFor(config: ProviderConfig): Promise<Provider> {
   const key = canonicalJson(config);
   let p = open.get(key);
@@ -47,7 +35,7 @@ export function platformFor(config: ProviderConfig): Promise<Provider> {
     const onRetry = ({ attempt, waitMs, reason }: { attempt: number; waitMs: number; reason: string }) =>
       void log.warn(`mops: ${config.type}: ${reason}; retry ${attempt} in ${waitMs} ms`);
     const opts = { config, stack: "pulumi", environment: "pulumi", baseDir: environment.baseDir, env: environment.env, onRetry };
-    p = ensureRegistered(config.type).then(() => platformCall(() => createProvider(opts))).then((r) => {
+    p = platformCall(() => createProvider(opts)).then((r) => {
       if (!r.value) throw bridgeError(r.diagnostics[0]!);
       return r.value;
     });

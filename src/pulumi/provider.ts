@@ -3,7 +3,8 @@ import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { address, canonicalJson, type Kind, type Resource } from "../model";
 import type { LiveObject, Provider } from "../provider/types";
 import { checkInputs, type CheckFailure } from "./check";
-import { contextFor, ensureRegistered, platformCall, platformFor } from "./platform";
+import { contextFor, platformCall, platformFor } from "./platform";
+import { loadProvider } from "../provider/registry";
 import type { MopsInputs, MopsOutputs } from "./types";
 
 /** Pulumi's `dynamic.ResourceProvider`, with every function present and the results Mops always gives. */
@@ -42,7 +43,7 @@ export function resourceProvider<K extends Kind>(kind: K): MopsResourceProvider<
     async check(_olds, news) {
       // Values Pulumi has not computed yet (a preview) cannot be validated; `up` checks again once they are known.
       if (holdsUnknown(news)) return { inputs: news };
-      if (typeof news.provider?.type === "string") await ensureRegistered(news.provider.type);
+      if (typeof news.provider?.type === "string") await loadProvider(news.provider.type);
       const failures = checkInputs(kind, news as unknown as Record<string, unknown>);
       return failures.length ? { inputs: news, failures } : { inputs: news };
     },

@@ -1,6 +1,6 @@
 import { diffLines } from "diff";
 import pc from "picocolors";
-import { toYaml } from "./spec-diff";
+import { toYaml } from "../stack/emit";
 import type { AttributeChange, Plan, ResourceChange } from "../plan/types";
 
 export interface TextOptions {

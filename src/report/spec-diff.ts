@@ -1,5 +1,5 @@
 import { structuredPatch } from "diff";
-import { stringify } from "yaml";
+import { toYaml } from "../stack/emit";
 
 /**
  * A unified diff of two specs rendered as YAML, for reviewers. Both sides are
@@ -27,7 +27,6 @@ export function specDiff(before: unknown, after: unknown, opts: { context?: numb
   return lines.length ? `${lines.join("\n")}\n` : "";
 }
 
-export const toYaml = (v: unknown): string => stringify(v, { lineWidth: 0, aliasDuplicateObjects: false });
 
 /** `value` with object keys in `template`'s order first, then the rest sorted. */
 export function orderLike(value: unknown, template: unknown): unknown {

@@ -41,20 +41,21 @@ function header(what: string, opts: EmitOptions): string {
   ].join("\n");
 }
 
-const yaml = (v: unknown) => stringify(v, { lineWidth: 0, aliasDuplicateObjects: false });
+/** Specs as YAML the way stack files hold them: no folding, no anchors. */
+export const toYaml = (v: unknown): string => stringify(v, { lineWidth: 0, aliasDuplicateObjects: false });
 
 export function emitStackYaml(stack: EmitInput, opts: EmitOptions = {}): EmittedFile[] {
   const head: Record<string, unknown> = { stack: stack.name };
   if (stack.description) head.description = stack.description;
   if (stack.default_environment) head.default_environment = stack.default_environment;
   if (stack.environments && Object.keys(stack.environments).length) head.environments = stack.environments;
-  const files: EmittedFile[] = [{ path: "mops.yaml", text: header(`Stack ${stack.name}`, opts) + yaml(head) }];
+  const files: EmittedFile[] = [{ path: "mops.yaml", text: header(`Stack ${stack.name}`, opts) + toYaml(head) }];
   for (const kind of KINDS) {
     const of = stack.resources.filter((r) => r.kind === kind).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     if (!of.length) continue;
     const key = KIND_KEYS[kind];
     const body = { [key]: Object.fromEntries(of.map((r) => [r.name, r.spec])) };
-    files.push({ path: `${key}.yaml`, text: header(`${key} of stack ${stack.name} (${of.length})`, opts) + yaml(body) });
+    files.push({ path: `${key}.yaml`, text: header(`${key} of stack ${stack.name} (${of.length})`, opts) + toYaml(body) });
   }
   return files;
 }

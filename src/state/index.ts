@@ -9,7 +9,6 @@ export { LocalBackend } from "./local";
 export { redact } from "./redact";
 export type { PostgresBackend } from "./postgres";
 export { newState } from "./new";
-export { defaultHolder } from "./lock";
 export { GENESIS_HASH, hashVersion, type VersionInput } from "./history";
 
 export interface BackendContext {

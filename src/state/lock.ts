@@ -1,20 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { hostname, userInfo } from "node:os";
+import { hostname } from "node:os";
 import { LockedError, type LockInfo } from "./types";
 
 export function newLockInfo(operation: string, holder: string): LockInfo {
   return { id: randomUUID(), holder, operation, time: new Date().toISOString(), pid: process.pid, host: hostname() };
-}
-
-/** `user@host`, the default lock holder and history actor. */
-export function defaultHolder(): string {
-  let user = process.env.USER ?? process.env.USERNAME ?? "unknown";
-  try {
-    user = userInfo().username;
-  } catch {
-    // No passwd entry (some containers): keep the environment's name.
-  }
-  return `${user}@${hostname()}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { apply, runApply, type EngineEvent } from "../../../src/apply";
+import { apply, runApply } from "../../../src/apply";
+import type { EngineEvent } from "../../../src/plan";
 import { refreshAndPlan } from "../../../src/plan";
 import { LockedError } from "../../../src/state/types";
 import { FakeBackend, FakeProvider, seg, stackOf, tpl, wf } from "../../helpers/fakes";

@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../diagnostics";
-import type { Action } from "../plan/types";
+import type { Action } from "./types";
 
 /**
  * The engine never prints: it emits these to a sink the caller passes in.
