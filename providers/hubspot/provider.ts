@@ -1,8 +1,8 @@
 import { error, type Diagnostic } from "../../src/diagnostics";
-import { address, type Kind, type ProviderConfig, type Resource, type Step } from "../../src/model";
+import { address, type Kind, type Resource, type Step } from "../../src/model";
 import { ProviderError, type CallContext, type Provider } from "../../src/provider/types";
 import { capabilities } from "./capabilities";
-import { createHubSpotClient } from "./client";
+import { createHubSpotClient, type HubSpotClientOptions } from "./client";
 import { frequencyCaps } from "./frequency-caps";
 import { unsupported, type HubSpotEnv, type KindOps } from "./kind";
 import { refName } from "./mapping";
@@ -15,14 +15,7 @@ import { createTemplates } from "./templates";
 import { loadRoles, loadTeams, roles, teams, users } from "./users";
 import { createWorkflows } from "./workflows";
 
-export interface HubSpotProviderOptions {
-  config: ProviderConfig;
-  env: NodeJS.ProcessEnv;
-  baseDir: string;
-  /** Tests shorten waits. */
-  backoffMs?: number;
-  maxRetries?: number;
-  random?: () => number;
+export interface HubSpotProviderOptions extends HubSpotClientOptions {
   creationPollMs?: number;
   creationPollAttempts?: number;
 }

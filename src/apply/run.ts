@@ -1,19 +1,10 @@
 import { hasErrors, type Diagnostic } from "../diagnostics";
-import type { Stack } from "../model";
-import type { Provider } from "../provider";
-import type { StateBackend } from "../state/types";
 import { checkSavedPlan, hasChanges, refreshAndPlan, type Plan } from "../plan";
-import { apply, type ApplyMeta, type ApplyResult } from "./apply";
-import { nullSink, type EventSink } from "../plan/events";
+import { apply, type ApplyOptions, type ApplyResult } from "./apply";
+import { nullSink } from "../plan/events";
 
-export interface RunOptions {
-  provider: Provider;
-  backend: StateBackend;
-  desired: Stack;
-  meta: ApplyMeta;
-  events?: EventSink;
-  concurrency?: number;
-  signal?: AbortSignal;
+/** What `apply` takes, less what the run reads for itself (state and live objects). */
+export interface RunOptions extends Omit<ApplyOptions, "state" | "live"> {
   /** Apply exactly this reviewed plan, if the world has not moved since it was made. */
   savedPlan?: Plan;
   /** Findings to carry in a fresh plan (analysis, policy); an error among them blocks the apply. */
