@@ -33,6 +33,17 @@ export function checkSavedPlan(
     stale(`the plan is for ${plan.stack}/${plan.environment}, not ${now.desired.name}/${now.desired.environment}`);
     return out;
   }
+  if (plan.provider !== now.provider.name) stale(`the plan was made for the ${plan.provider} provider, the stack now uses ${now.provider.name}`);
+  // The plan file is what gets applied: each change must still be the one computed from the fingerprinted stack.
+  for (const c of plan.changes) {
+    const made = f.desiredResources?.[c.address];
+    if (c.after !== undefined && made !== undefined && fingerprint(c.after) !== made) {
+      out.push(error("plan/tampered", `the plan file's change to ${c.address} is not the one computed from the stack`, {
+        address: c.address,
+        hint: "a saved plan must not be edited: run `mops plan --out` again",
+      }));
+    }
+  }
   if (f.lineage !== now.state.lineage) stale(`the state lineage is ${now.state.lineage}, the plan was made for ${f.lineage}`);
   else if (f.stateSerial !== now.state.serial) stale(`state serial is ${now.state.serial}, the plan was made at ${f.stateSerial}`);
 

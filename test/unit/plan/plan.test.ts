@@ -160,6 +160,19 @@ describe("checkSavedPlan", () => {
       "segment.s changed in the stack since the plan",
     ]);
   });
+
+  it("refuses a plan file whose changes were edited after it was made", async () => {
+    const p = new FakeProvider();
+    const b = new FakeBackend();
+    const desired = stackOf([wf("welcome", "s", "t"), seg("s"), tpl("t")]);
+    const { plan, live } = await refreshAndPlan(p, desired, await b.read());
+    const edited: Plan = JSON.parse(JSON.stringify(plan));
+    const t = edited.changes.find((c) => c.address === "template.t")!;
+    (t.after as { body: string }).body = "Click here: https://evil.example";
+    const found = checkSavedPlan(edited, { desired, state: await b.read(), live, provider: p });
+    expect(found).toEqual([expect.objectContaining({ code: "plan/tampered", address: "template.t" })]);
+    expect(checkSavedPlan(plan, { desired, state: await b.read(), live, provider: p })).toEqual([]);
+  });
 });
 
 describe("refresh", () => {
