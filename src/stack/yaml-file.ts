@@ -31,7 +31,7 @@ export function parseYamlFile(file: string, text: string): ParsedFile {
         })
       : error("MOPS002", `YAML syntax error: ${firstSentence(e.message)}`, {
           range: range(e.pos[0], Math.max(e.pos[1], e.pos[0] + 1)),
-          hint: yamlHint(e.code),
+          hint: yamlHint(e.code, e.message),
         }),
   );
   if (diagnostics.length > 0) return { file, locator, diagnostics };
@@ -42,7 +42,11 @@ function firstSentence(m: string): string {
   return m.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
 }
 
-function yamlHint(code: string): string | undefined {
+function yamlHint(code: string, message: string): string | undefined {
+  // The parser notices a mis-indented line only where the mapping it broke began: name the likely cause.
+  if (/Nested mappings are not allowed in compact mappings|Sequence item without - indicator|All mapping items must start at the same column/.test(message)) {
+    return "a line here or just below is indented differently from its siblings: keys of one mapping, and the `-` items of one list, must start in the same column";
+  }
   if (code === "BAD_INDENT" || code === "MISSING_CHAR") return "check the indentation and that brackets and quotes are closed";
   if (code === "BLOCK_AS_IMPLICIT_KEY" || code === "MULTILINE_IMPLICIT_KEY") return "is a `:` missing, or a value that needs quotes?";
   if (code === "TAB_AS_INDENT") return "YAML indents with spaces, not tabs";
