@@ -42,7 +42,7 @@ export function showText(v: HistoryVersion, opts: TextOptions = {}): string {
   if (v.errors?.length) {
     lines.push(c.red("Errors:"), ...v.errors.map((e) => `  ${e.address}: ${e.message}`), "");
   }
-  return `${lines.join("\n")}\n${planText(v.plan, opts)}`;
+  return `${lines.join("\n")}\n${planText(v.plan, { ...opts, recorded: true })}`;
 }
 
 /** `mops diff N M`: how the desired stack of M differs from N's, per resource. */

@@ -5,6 +5,8 @@ import type { AttributeChange, Plan, ResourceChange } from "../plan/types";
 
 export interface TextOptions {
   color?: boolean;
+  /** The plan of a recorded version: it was carried out, not proposed. */
+  recorded?: boolean;
 }
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -128,7 +130,7 @@ export function planText(plan: Plan, opts: TextOptions = {}): string {
     out.push(c.green("No changes. Your marketing platform matches the stack."));
     return `${out.join("\n")}\n`;
   }
-  out.push("Mops will perform the following actions:", "");
+  out.push(opts.recorded ? "The plan this version carried out:" : "Mops will perform the following actions:", "");
   for (const ch of acting) out.push(...changeBlock(ch, c));
   out.push(c.bold(summaryLine(plan)));
   return `${out.join("\n")}\n`;
