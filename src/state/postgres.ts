@@ -93,6 +93,17 @@ export class PostgresBackend implements StateBackend {
   private readonly key: string;
   private schema?: Promise<void>;
   private held?: { info: LockInfo; client: pg.Client };
+  /** The session holding the advisory lock ended: another apply may hold it now, so writes must stop. */
+  private lockLost = false;
+
+  private assertLockHeld(): void {
+    if (this.lockLost) {
+      throw new StateError(
+        "the connection that held the state lock was lost: another run may hold the lock now, so Mops stopped writing state",
+        "run `mops plan` to see what is left, then apply again",
+      );
+    }
+  }
   /** The state as this instance last knew it, so `record` need not read every resource back. */
   private cache?: State;
   private readonly queue = `postgres:${randomUUID()}`;
@@ -193,7 +204,8 @@ export class PostgresBackend implements StateBackend {
    * lost. Only the one resource row is written, and the full state is rebuilt
    * from this instance's cache unless another writer came in between.
    */
-  record(address: string, resource: StateResource | null): Promise<State> {
+  async record(address: string, resource: StateResource | null): Promise<State> {
+    this.assertLockHeld();
     return serialize(this.queue, () => this.recordNow(address, resource));
   }
 
@@ -262,8 +274,10 @@ export class PostgresBackend implements StateBackend {
   async lock(operation: string, holder: string): Promise<LockInfo> {
     await this.open();
     const client = new pg.Client({ connectionString: this.url });
-    // A session ended by forceUnlock or a server restart reports here; the lock is simply gone.
-    client.on("error", () => undefined);
+    // A session ended by forceUnlock or a server restart reports here: the lock is gone, and with it the right to write.
+    client.on("error", () => {
+      if (this.held?.client === client) this.lockLost = true;
+    });
     await this.connect(() => client.connect());
     try {
       const got = await this.run<{ ok: boolean }>(client, `SELECT pg_try_advisory_lock(${LOCK_KEY}) AS ok`, [this.key]);
@@ -279,6 +293,7 @@ export class PostgresBackend implements StateBackend {
           [this.stack, this.environment, info.id, info.holder, info.operation, info.time, info.pid, info.host],
         );
         this.held = { info, client };
+        this.lockLost = false;
         return info;
       }
     } catch (e) {
@@ -345,6 +360,7 @@ export class PostgresBackend implements StateBackend {
 
   /** The primary key makes a second version N impossible; the loser of a race takes N+1. */
   async appendVersion(v: VersionInput): Promise<HistoryVersion> {
+    this.assertLockHeld();
     for (;;) {
       const last = await this.q<{ version: number; hash: string }>(
         "SELECT version, hash FROM mops_history WHERE stack = $1 AND environment = $2 ORDER BY version DESC LIMIT 1",

@@ -75,6 +75,9 @@ if (!bin && process.env.CI) {
         expect(await b.currentLock()).toBeUndefined();
         const taken = await b.lock("apply", "ci@runner");
         expect(await s.open().currentLock()).toEqual(taken);
+        // The first holder, unaware, must not go on writing state another run now owns.
+        await expect(a.record("segment.vip", resource("vip"))).rejects.toThrow(/connection that held the state lock was lost/);
+        await expect(b.record("segment.vip", resource("vip"))).resolves.toMatchObject({ serial: expect.any(Number) });
       } finally {
         await Promise.all([a.close(), b.close()]);
       }
