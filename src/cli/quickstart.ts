@@ -34,9 +34,11 @@ export async function runQuickstart(opts: { dir?: string }): Promise<void> {
   if (process.exitCode) return;
   step(3, "History: every apply is a version", "history");
   await runHistory(dir, {});
+  // `npx mops` resolves to this package only inside the clone: name the directory rather than `cd` into it.
   process.stdout.write(
-    `\nNext: cd ${dir}, edit mops.yaml, then \`mops plan\` and \`mops apply\`;\n` +
-      "`mops show 1` shows what was recorded; after your next apply, `mops diff 1 2` and `mops rollback 1`.\n",
+    `\nNext: edit ${join(dir, "mops.yaml")}, then \`npx mops plan ${dir}\` and \`npx mops apply ${dir}\`\n` +
+      "(or run `npm link` once for a `mops` command anywhere). `mops show 1 <dir>` shows what was recorded;\n" +
+      "after your next apply, `mops diff 1 2 <dir>` and `mops rollback 1 <dir>`.\n",
   );
 }
 
