@@ -1,7 +1,8 @@
 import { error, type Diagnostic } from "../diagnostics";
 import type { Stack } from "../model";
 import type { Plan } from "../plan/types";
-import { isProtected, type Policy } from "./policy";
+import type { Policy } from "../model/policy";
+import { isProtected } from "./policy";
 
 export interface RequiredApproval {
   address: string;

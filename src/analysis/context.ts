@@ -2,7 +2,7 @@ import type { Diagnostic, Severity, SourceRange } from "../diagnostics";
 import {
   address, type Kind, type PropertySpec, type Resource, type SegmentSpec, type SpecOf, type Stack, type WorkflowSpec,
 } from "../model";
-import type { SourceIndex, SpecPath } from "../stack/types";
+import type { SourceIndex, SpecPath } from "../diagnostics";
 import { AudienceSolver } from "./audience";
 import type { ConditionEnv } from "./evaluate";
 

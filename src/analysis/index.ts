@@ -1,8 +1,9 @@
 import { sortDiagnostics, type Diagnostic } from "../diagnostics";
 import type { Stack } from "../model";
-import type { SourceIndex } from "../stack/types";
+import type { SourceIndex } from "../diagnostics";
 import { AnalysisContext, type Rule } from "./context";
-import { applyPolicy, DEFAULT_POLICY, runCustomRules, type CustomRule, type Policy } from "./policy";
+import { DEFAULT_POLICY, type CustomRule, type Policy } from "../model/policy";
+import { applyPolicy, runCustomRules } from "./policy";
 import { capBudget, capEnforcement, uncoveredSends } from "./rules/caps";
 import { conflicts } from "./rules/conflict";
 import { consent } from "./rules/consent";
@@ -42,9 +43,6 @@ export function analyze(stack: Stack, opts: AnalyzeOptions = {}): Diagnostic[] {
 export { evaluate, type Contact, type ConditionEnv, type EventOccurrence } from "./evaluate";
 export { AudienceSolver, audienceCondition, type Decision } from "./audience";
 export { parseMergeFields, FILTERS, BUILTIN_FIELDS, type MergeField, type MergeProblem } from "./merge-fields";
-export {
-  loadPolicy, loadStackPolicy, loadCustomRules, runCustomRules, applyPolicy, levelOf, isProtected, policyFrom, PolicySchema, DEFAULT_POLICY,
-  type Policy, type PolicyFile, type CustomRule, type Level,
-} from "./policy";
+export { runCustomRules, applyPolicy, levelOf, isProtected } from "./policy";
 export { requiredApprovals, checkApprovals, approversFromGitHubEvent, type RequiredApproval } from "./approvals";
 export { worstCaseSends } from "./rules/caps";

@@ -1,21 +1,8 @@
 import { durationMs, type Channel, type Condition, type Step, type WorkflowSpec } from "../model";
+import { walkSteps } from "../model/refs";
 import type { SpecPath } from "../stack/types";
 
-/** Every step of a workflow with its path inside the spec, depth first. */
-export function* walkSteps(steps: readonly Step[], base: SpecPath = ["steps"]): Generator<{ step: Step; path: SpecPath }> {
-  for (let i = 0; i < steps.length; i++) {
-    const step = steps[i];
-    const path = [...base, i];
-    yield { step, path };
-    if (step.type === "branch") {
-      yield* walkSteps(step.then, [...path, "then"]);
-      if (step.else) yield* walkSteps(step.else, [...path, "else"]);
-    }
-    if (step.type === "split") {
-      for (let p = 0; p < step.paths.length; p++) yield* walkSteps(step.paths[p].steps, [...path, "paths", p, "steps"]);
-    }
-  }
-}
+export { walkSteps };
 
 export type SendStep = Extract<Step, { type: "send" }>;
 

@@ -1,5 +1,5 @@
 import type { SourceRange } from "../diagnostics";
-import type { SourceIndex } from "../stack/types";
+import type { SourceIndex } from "../diagnostics";
 
 /**
  * The range of a piece of a string value (`raw`, found at `offset` in the

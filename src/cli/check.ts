@@ -1,7 +1,8 @@
 import type { Diagnostic, Result } from "../diagnostics";
 import { hasErrors } from "../diagnostics";
 import { existsSync, readFileSync } from "node:fs";
-import { analyze, approversFromGitHubEvent, checkApprovals, loadStackPolicy, requiredApprovals } from "../analysis";
+import { analyze, approversFromGitHubEvent, checkApprovals, requiredApprovals } from "../analysis";
+import { loadStackPolicy } from "../stack/policy";
 import type { Plan } from "../plan/types";
 import type { StateBackend } from "../state/types";
 import type { Stack } from "../model";

@@ -62,3 +62,4 @@ export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
     return a.code < b.code ? -1 : a.code > b.code ? 1 : 0;
   });
 }
+export type { SourceIndex, SpecPath } from "./source";

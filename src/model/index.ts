@@ -6,3 +6,4 @@ export * from "./schema";
 export * from "./canonical";
 export * from "./names";
 export * from "./secrets";
+export * from "./policy";

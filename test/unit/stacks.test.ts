@@ -1,7 +1,8 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { analyze, loadCustomRules, loadPolicy } from "../../src/analysis";
+import { analyze } from "../../src/analysis";
+import { loadCustomRules, loadPolicy } from "../../src/stack/policy";
 import type { Diagnostic } from "../../src/diagnostics";
 import { stackFileSchema, type Stack, type TemplateSpec, type WorkflowSpec } from "../../src/model";
 import { defaultStackPath, loadStack, type LoadedStack } from "../../src/stack";

@@ -2,7 +2,7 @@ import type { Diagnostic } from "../../diagnostics";
 import { leaves, isMembership, type Condition, type Kind } from "../../model";
 import { suggestion } from "../../stack/suggest";
 import type { AnalysisContext, Rule } from "../context";
-import type { Policy } from "../policy";
+import type { Policy } from "../../model/policy";
 import { walkSteps } from "../steps";
 
 /** Kinds whose declarations have `owner` and a purpose-like field. */

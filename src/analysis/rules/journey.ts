@@ -1,6 +1,6 @@
 import type { Diagnostic } from "../../diagnostics";
 import type { Step, WorkflowSpec } from "../../model";
-import type { SpecPath } from "../../stack/types";
+import type { SpecPath } from "../../diagnostics";
 import type { AnalysisContext, Rule } from "../context";
 import { alwaysExits, minWaitMs, walkSteps } from "../steps";
 

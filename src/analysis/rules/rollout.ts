@@ -1,7 +1,8 @@
 import type { Diagnostic } from "../../diagnostics";
 import type { Stack } from "../../model";
 import type { Rule } from "../context";
-import { isProtected, type Policy } from "../policy";
+import type { Policy } from "../../model/policy";
+import { isProtected } from "../policy";
 
 /**
  * A workflow that becomes active in a protected environment (it was not

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { analyze, loadPolicy } from "../../../src/analysis";
+import { analyze } from "../../../src/analysis";
+import { loadPolicy } from "../../../src/stack/policy";
 import type { Diagnostic } from "../../../src/diagnostics";
 import { loadStack } from "../../../src/stack";
 

@@ -2,10 +2,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  analyze, applyPolicy, approversFromGitHubEvent, checkApprovals, DEFAULT_POLICY, levelOf, loadCustomRules, loadPolicy, loadStackPolicy, policyFrom,
-  requiredApprovals,
-} from "../../../src/analysis";
+import { analyze, applyPolicy, approversFromGitHubEvent, checkApprovals, levelOf, requiredApprovals } from "../../../src/analysis";
+import { DEFAULT_POLICY, policyFrom } from "../../../src/model";
+import { loadCustomRules, loadPolicy, loadStackPolicy } from "../../../src/stack/policy";
 import type { Diagnostic } from "../../../src/diagnostics";
 import type { Plan, ResourceChange } from "../../../src/plan/types";
 import type { Resource } from "../../../src/model";
