@@ -1,5 +1,6 @@
 import { error, type Diagnostic } from "../../src/diagnostics";
-import { address, type Kind, type Resource, type Step } from "../../src/model";
+import { address, type Kind, type Resource, type WorkflowSpec } from "../../src/model";
+import { references } from "../../src/model/refs";
 import { ProviderError, type CallContext, type Provider } from "../../src/provider/types";
 import { capabilities } from "./capabilities";
 import { createHubSpotClient, type HubSpotClientOptions } from "./client";
@@ -22,12 +23,8 @@ export interface HubSpotProviderOptions extends HubSpotClientOptions {
 
 const READ_ONLY_KINDS = ["role", "team", "subscription_type"] as const;
 
-function sentTemplates(steps: readonly Step[]): string[] {
-  return steps.flatMap((s) =>
-    s.type === "send" ? [s.template]
-    : s.type === "branch" ? [...sentTemplates(s.then), ...sentTemplates(s.else ?? [])]
-    : s.type === "split" ? s.paths.flatMap((p) => sentTemplates(p.steps))
-    : []);
+function sentTemplates(workflow: WorkflowSpec): string[] {
+  return [...references("workflow", workflow)].filter((r) => r.kind === "template").map((r) => r.name);
 }
 
 export function createHubSpotProvider(opts: HubSpotProviderOptions): Provider {
@@ -113,7 +110,7 @@ export function createHubSpotProvider(opts: HubSpotProviderOptions): Provider {
           .flatMap((r) => (r.kind === "frequency_cap" ? r.spec.exempt?.workflows ?? [] : []))
           .flatMap((w) => {
             const wf = byName.get(address("workflow", w));
-            return wf?.kind === "workflow" ? sentTemplates(wf.spec.steps) : [];
+            return wf?.kind === "workflow" ? sentTemplates(wf.spec) : [];
           }),
       );
       sendSubscriptions = declaredSubscriptions(resources);

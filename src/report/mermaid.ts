@@ -1,6 +1,7 @@
 import { diffArrays } from "diff";
 import { canonicalJson, deepEqual, sha256 } from "../model";
-import type { Kind, Resource, Stack, Step, WorkflowSpec } from "../model";
+import type { Condition, Kind, Resource, Stack, Step, WorkflowSpec } from "../model";
+import { conditionReferences } from "../model/refs";
 import { conditionWords, stepPathWords, stepWords, suppressionWords, triggerWords, walkStep, walkSteps, type PlacedStep } from "./words";
 
 /**
@@ -326,17 +327,6 @@ export function stackGraph(stack: Stack): string {
 }
 
 /** Segment names a condition refers to (`in_segment`). */
-function segmentRefs(c: unknown): string[] {
-  const out: string[] = [];
-  const visit = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(visit);
-    else if (v && typeof v === "object") {
-      for (const [k, x] of Object.entries(v)) {
-        if (k === "in_segment" && typeof x === "string") out.push(x);
-        else visit(x);
-      }
-    }
-  };
-  visit(c);
-  return out;
+function segmentRefs(c: Condition | undefined): string[] {
+  return [...conditionReferences(c, [])].filter((r) => r.kind === "segment").map((r) => r.name);
 }

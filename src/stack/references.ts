@@ -1,8 +1,6 @@
 import { error, type Diagnostic } from "../diagnostics";
-import {
-  address, isConsent, isMembership, isPropertyCondition, KIND_KEYS,
-  type Condition, type Kind, type Resource, type Stack, type Step,
-} from "../model";
+import { address, KIND_KEYS, type Kind, type Resource, type Stack, type Step } from "../model";
+import { references, walkSteps, type Reference } from "../model/refs";
 import { quote, suggestion } from "./suggest";
 import type { SourceIndex, SpecPath } from "./types";
 
@@ -29,26 +27,15 @@ export function checkReferences(stack: Stack, sources: SourceIndex): Diagnostic[
   const CODE: Partial<Record<Kind, string>> = {
     segment: "MOPS201", template: "MOPS202", property: "MOPS203", subscription_type: "MOPS204", role: "MOPS205", team: "MOPS206", workflow: "MOPS207",
   };
-  /** Checks that `name` is a declared `kind`; returns it when it is. */
-  function ref<K extends Kind>(r: Resource, path: SpecPath, kind: K, name: string): Extract<Resource, { kind: K }> | undefined {
-    const target = get(kind, name);
-    if (!target) {
-      const what = kind.replace("_", " ");
-      out.push(error(CODE[kind]!, `unknown ${what} ${quote(name)}`, { ...at(r, path), hint: suggestion(name, names(kind), KIND_KEYS[kind].replace("_", " ")) }));
-    }
-    return target;
-  }
-
-  function conditionRefs(r: Resource, c: Condition | undefined, path: SpecPath): void {
-    if (!c) return;
-    walkCondition(c, path, (leaf, p) => {
-      if (isPropertyCondition(leaf)) ref(r, [...p, "property"], "property", leaf.property);
-      else if (isMembership(leaf)) ref(r, [...p, "in_segment"], "segment", leaf.in_segment);
-      else if (isConsent(leaf)) ref(r, [...p, "consent"], "subscription_type", leaf.consent);
-    });
+  /** Reports a reference to an undeclared resource, with the closest declared names. */
+  function checkDeclared(r: Resource, { kind, name, path }: Reference): void {
+    if (get(kind, name)) return;
+    const what = kind.replace("_", " ");
+    out.push(error(CODE[kind]!, `unknown ${what} ${quote(name)}`, { ...at(r, path), hint: suggestion(name, names(kind), KIND_KEYS[kind].replace("_", " ")) }));
   }
 
   for (const r of stack.resources) {
+    for (const x of references(r.kind, r.spec)) checkDeclared(r, x);
     switch (r.kind) {
       case "property": {
         if (r.spec.type === "enum" && !r.spec.values)
@@ -58,16 +45,6 @@ export function checkReferences(stack: Stack, sources: SourceIndex): Diagnostic[
       case "segment": {
         if (r.spec.type === "dynamic" && !r.spec.conditions)
           out.push(error("MOPS217", `dynamic segment \`${r.name}\` has no conditions`, { ...at(r, ["type"]), hint: "add `conditions:`, or make it `type: static` (filled by workflows or imports)" }));
-        conditionRefs(r, r.spec.conditions, ["conditions"]);
-        break;
-      }
-      case "user": {
-        ref(r, ["role"], "role", r.spec.role);
-        r.spec.teams?.forEach((t, i) => ref(r, ["teams", i], "team", t));
-        break;
-      }
-      case "frequency_cap": {
-        r.spec.exempt?.workflows?.forEach((w, i) => ref(r, ["exempt", "workflows", i], "workflow", w));
         break;
       }
       case "workflow":
@@ -88,30 +65,25 @@ export function checkReferences(stack: Stack, sources: SourceIndex): Diagnostic[
   function checkWorkflow(r: Extract<Resource, { kind: "workflow" }>): void {
     const w: Spec<"workflow"> = r.spec;
     const t = w.trigger;
-    if (t.type === "segment_entry") ref(r, ["trigger", "segment"], "segment", t.segment);
     if (t.type === "date") {
-      const p = ref(r, ["trigger", "property"], "property", t.property);
+      const p = get("property", t.property);
       if (p && p.spec.type !== "date")
         out.push(error("MOPS223", `a date trigger needs a date property; \`${p.name}\` is ${p.spec.type}`, { ...at(r, ["trigger", "property"]), hint: "declare the property with `type: date`" }));
     }
-    conditionRefs(r, w.entry_filter, ["entry_filter"]);
-    conditionRefs(r, w.goal, ["goal"]);
-    w.suppression?.segments?.forEach((s, i) => ref(r, ["suppression", "segments", i], "segment", s));
 
     const ids = new Map<string, { step: Step; path: SpecPath }>();
-    const all: { step: Step; path: SpecPath }[] = [];
-    walkSteps(w.steps, ["steps"], (step, path) => {
-      all.push({ step, path });
-      if (step.id === undefined) return;
+    const all = [...walkSteps(w.steps)];
+    for (const { step, path } of all) {
+      if (step.id === undefined) continue;
       if (ids.has(step.id))
         out.push(error("MOPS211", `step id \`${step.id}\` is used twice in this workflow`, { ...at(r, [...path, "id"]), hint: "step ids are unique within a workflow" }));
       else ids.set(step.id, { step, path });
-    });
+    }
 
     for (const { step, path } of all) {
       switch (step.type) {
         case "send": {
-          const tpl = ref(r, [...path, "template"], "template", step.template);
+          const tpl = get("template", step.template);
           if (tpl && tpl.spec.channel !== step.channel)
             out.push(
               error("MOPS213", `template \`${tpl.name}\` is for ${tpl.spec.channel}, but this step sends ${step.channel}`, {
@@ -120,7 +92,7 @@ export function checkReferences(stack: Stack, sources: SourceIndex): Diagnostic[
               }),
             );
           if (step.subscription_type !== undefined) {
-            const sub = ref(r, [...path, "subscription_type"], "subscription_type", step.subscription_type);
+            const sub = get("subscription_type", step.subscription_type);
             if (sub && sub.spec.channel !== step.channel)
               out.push(
                 error("MOPS214", `subscription type \`${sub.name}\` is for ${sub.spec.channel}, but this step sends ${step.channel}`, {
@@ -139,7 +111,7 @@ export function checkReferences(stack: Stack, sources: SourceIndex): Diagnostic[
               out.push(error("MOPS208", `no step with id ${quote(c.engagement.step)} in this workflow`, { ...at(r, [...path, "condition", "engagement", "step"]), hint: suggestion(c.engagement.step, [...ids.keys()], "step ids") }));
             else if (target.step.type !== "send")
               out.push(error("MOPS209", `step \`${c.engagement.step}\` is a ${target.step.type} step: there is no message to engage with`, { ...at(r, [...path, "condition", "engagement", "step"]), hint: "name the id of a send step" }));
-          } else conditionRefs(r, c, [...path, "condition"]);
+          }
           break;
         }
         case "split": {
@@ -152,12 +124,9 @@ export function checkReferences(stack: Stack, sources: SourceIndex): Diagnostic[
           if (step.duration === undefined && step.until === undefined)
             out.push(error("MOPS216", "this wait has neither `duration` nor `until`", { ...at(r, path), hint: "e.g. `duration: 2d`, or `until: { weekday: [tue], time: \"10:00\" }`" }));
           break;
-        case "update_property":
-          ref(r, [...path, "property"], "property", step.property);
-          break;
         case "add_to_segment":
         case "remove_from_segment": {
-          const s = ref(r, [...path, "segment"], "segment", step.segment);
+          const s = get("segment", step.segment);
           if (s && s.spec.type !== "static")
             out.push(error("MOPS218", `segment \`${s.name}\` is dynamic: its conditions decide membership`, { ...at(r, [...path, "segment"]), hint: "only static segments can have contacts added or removed" }));
           break;
@@ -174,10 +143,7 @@ export function checkReferences(stack: Stack, sources: SourceIndex): Diagnostic[
     for (const name of names("segment")) {
       const s = get("segment", name)!;
       const list: { to: string; path: SpecPath }[] = [];
-      if (s.spec.conditions)
-        walkCondition(s.spec.conditions, ["conditions"], (leaf, p) => {
-          if (isMembership(leaf) && get("segment", leaf.in_segment)) list.push({ to: leaf.in_segment, path: [...p, "in_segment"] });
-        });
+      for (const x of references("segment", s.spec)) if (x.kind === "segment" && get("segment", x.name)) list.push({ to: x.name, path: x.path });
       edges.set(name, list);
     }
     const state = new Map<string, "active" | "done">();
@@ -201,22 +167,4 @@ export function checkReferences(stack: Stack, sources: SourceIndex): Diagnostic[
     };
     for (const n of names("segment").sort()) if (!state.has(n)) visit(n);
   }
-}
-
-function walkCondition(c: Condition, path: SpecPath, f: (leaf: Condition, path: SpecPath) => void): void {
-  if ("all" in c) c.all.forEach((x, i) => walkCondition(x, [...path, "all", i], f));
-  else if ("any" in c) c.any.forEach((x, i) => walkCondition(x, [...path, "any", i], f));
-  else if ("not" in c) walkCondition(c.not, [...path, "not"], f);
-  else f(c, path);
-}
-
-function walkSteps(steps: Step[], path: SpecPath, f: (s: Step, path: SpecPath) => void): void {
-  steps.forEach((s, i) => {
-    const p = [...path, i];
-    f(s, p);
-    if (s.type === "branch") {
-      walkSteps(s.then, [...p, "then"], f);
-      if (s.else) walkSteps(s.else, [...p, "else"], f);
-    } else if (s.type === "split") s.paths.forEach((x, j) => walkSteps(x.steps, [...p, "paths", j, "steps"], f));
-  });
 }
