@@ -1,8 +1,6 @@
 import { durationMs, type Channel, type Condition, type Step, type WorkflowSpec } from "../model";
+import type { SpecPath } from "../diagnostics";
 import { walkSteps } from "../model/refs";
-import type { SpecPath } from "../stack/types";
-
-export { walkSteps };
 
 export type SendStep = Extract<Step, { type: "send" }>;
 

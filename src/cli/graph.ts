@@ -3,7 +3,7 @@ import { error, hasErrors } from "../diagnostics";
 import type { Resource } from "../model";
 import { stackGraph, workflowFlowchart } from "../report/mermaid";
 import { defaultStackPath, loadStack, type LoadedStack } from "../stack";
-import { suggestion } from "../stack/suggest";
+import { suggestion } from "../diagnostics/suggest";
 import { reportDiagnostics } from "./context";
 import { guard } from "./render";
 

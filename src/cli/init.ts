@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { stackFileSchema } from "../model";
 import { displayPath } from "../report/diagnostics";
-import { snakeCase } from "../stack/suggest";
+import { snakeCase } from "../diagnostics/suggest";
 import { guard } from "./render";
 
 // The scaffold is the quickstart example itself, so what `init` writes is

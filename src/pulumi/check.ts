@@ -2,7 +2,7 @@ import Ajv from "ajv";
 import { KIND_KEYS, Name, ProviderConfig, type Kind } from "../model";
 import { providerTypes } from "../provider/registry";
 import { schemaIssues } from "../stack/schema-check";
-import type { SpecPath } from "../stack/types";
+import { pathText } from "../model/refs";
 
 export interface CheckFailure {
   property: string;
@@ -36,11 +36,8 @@ export function checkInputs(kind: Kind, inputs: Record<string, unknown>): CheckF
   // The stack-file checker validates a spec as a value of its kind's map: the same messages as `mops validate`.
   const issues = schemaIssues({ stack: "pulumi", [KIND_KEYS[kind]]: { resource: spec ?? null } });
   for (const i of issues) {
-    failures.push({ property: propertyPath(["spec", ...i.path.slice(2)]), reason: i.hint ? `${i.message} (${i.hint})` : i.message });
+    failures.push({ property: pathText(["spec", ...i.path.slice(2)]), reason: i.hint ? `${i.message} (${i.hint})` : i.message });
   }
   return failures;
 }
 
-function propertyPath(path: SpecPath): string {
-  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
-}

@@ -3,7 +3,7 @@ import { address, KIND_KEYS, KIND_OF_KEY, KINDS, type Environment, type Kind, ty
 import type { Locator } from "./locator";
 import { schemaIssues, type SchemaIssue } from "./schema-check";
 import { StackSources, type Origin } from "./sources";
-import { quote, suggestion } from "./suggest";
+import { quote, suggestion } from "../diagnostics/suggest";
 import type { SpecPath } from "./types";
 import { where as fmt } from "./where";
 

@@ -6,7 +6,7 @@ import { error, type Diagnostic, type Result } from "../diagnostics";
 import { DEFAULT_POLICY, PolicySchema, policyFrom, type CustomRule, type CustomRuleExport, type Policy, type PolicyFile } from "../model/policy";
 import type { LoadedStack } from "./types";
 import { parseYamlFile } from "./yaml-file";
-import { closest } from "./suggest";
+import { closest } from "../diagnostics/suggest";
 
 /** A stack's policy file and custom rules are inputs like its stack files: read here, evaluated by analysis. */
 const ajv = new Ajv({ allErrors: true, strict: false });

@@ -1,7 +1,7 @@
 import { error, type Diagnostic } from "../diagnostics";
 import { address, KIND_KEYS, type Kind, type Resource, type Stack, type Step } from "../model";
 import { references, walkSteps, type Reference } from "../model/refs";
-import { quote, suggestion } from "./suggest";
+import { quote, suggestion } from "../diagnostics/suggest";
 import type { SourceIndex, SpecPath } from "./types";
 
 type Spec<K extends Kind> = Extract<Resource, { kind: K }>["spec"];

@@ -2,7 +2,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { stackFileSchema } from "../model";
 import type { Target } from "./locator";
-import { closest, quote, snakeCase } from "./suggest";
+import { closest, quote, snakeCase } from "../diagnostics/suggest";
 import type { SpecPath } from "./types";
 
 /** A schema violation before it is given a source position. */

@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../../diagnostics";
-import { suggestion } from "../../stack/suggest";
+import { suggestion } from "../../diagnostics/suggest";
 import type { Rule } from "../context";
 import { canonicalJson } from "../../model";
 import { guardedSends } from "../steps";

@@ -1,9 +1,9 @@
 import type { Diagnostic } from "../../diagnostics";
-import { leaves, isMembership, type Condition, type Kind } from "../../model";
-import { suggestion } from "../../stack/suggest";
+import type { Kind } from "../../model";
+import { suggestion } from "../../diagnostics/suggest";
 import type { AnalysisContext, Rule } from "../context";
 import type { Policy } from "../../model/policy";
-import { walkSteps } from "../steps";
+import { references } from "../../model/refs";
 
 /** Kinds whose declarations have `owner` and a purpose-like field. */
 const OWNED: Kind[] = ["workflow", "segment"];
@@ -54,20 +54,11 @@ export function knownOwners(ctx: AnalysisContext): Map<string, string> {
 export const unused: Rule = (ctx) => {
   const out: Diagnostic[] = [];
   const segs = new Set<string>(), templates = new Set<string>();
-  const useCond = (c: unknown) => {
-    if (!c || typeof c !== "object" || "engagement" in (c as object)) return;
-    for (const l of leaves(c as Condition)) if (isMembership(l)) segs.add(l.in_segment);
-  };
-  for (const [, s] of ctx.all("segment")) useCond(s.conditions);
-  for (const [, w] of ctx.workflows) {
-    if (w.trigger.type === "segment_entry") segs.add(w.trigger.segment);
-    useCond(w.entry_filter);
-    useCond(w.goal);
-    for (const s of w.suppression?.segments ?? []) segs.add(s);
-    for (const { step } of walkSteps(w.steps)) {
-      if (step.type === "send") templates.add(step.template);
-      if (step.type === "branch") useCond(step.condition);
-      if (step.type === "add_to_segment" || step.type === "remove_from_segment") segs.add(step.segment);
+  const uses = [...[...ctx.all("segment")].map(([, s]) => references("segment", s)), ...[...ctx.workflows].map(([, w]) => references("workflow", w))];
+  for (const refs of uses) {
+    for (const r of refs) {
+      if (r.kind === "segment") segs.add(r.name);
+      if (r.kind === "template") templates.add(r.name);
     }
   }
   for (const name of ctx.all("segment").keys()) {

@@ -2,7 +2,8 @@ import type { Diagnostic } from "../../diagnostics";
 import type { Step, WorkflowSpec } from "../../model";
 import type { SpecPath } from "../../diagnostics";
 import type { AnalysisContext, Rule } from "../context";
-import { alwaysExits, minWaitMs, walkSteps } from "../steps";
+import { walkSteps } from "../../model/refs";
+import { alwaysExits, minWaitMs } from "../steps";
 
 export const unreachableSteps: Rule = (ctx) => {
   const out: Diagnostic[] = [];

@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../../diagnostics";
-import { suggestion } from "../../stack/suggest";
+import { suggestion } from "../../diagnostics/suggest";
 import type { Rule } from "../context";
 import { BUILTIN_FIELDS, FILTERS, parseMergeFields } from "../merge-fields";
 import { rangeInString } from "../text-range";
