@@ -45,7 +45,7 @@ export function checkSavedPlan(
     }
   }
   if (f.lineage !== now.state.lineage) stale(`the state lineage is ${now.state.lineage}, the plan was made for ${f.lineage}`);
-  else if (f.stateSerial !== now.state.serial) stale(`state serial is ${now.state.serial}, the plan was made at ${f.stateSerial}`);
+  else if (f.stateSerial !== now.state.serial) stale(`the state changed since the plan was made: another apply or import ran (state serial ${f.stateSerial} -> ${now.state.serial})`);
 
   const liveNow = liveFingerprints(now.live);
   if (fingerprint(liveNow) !== f.live) {

@@ -38,7 +38,7 @@ describe("saved plans and the lock", { timeout: 240_000 }, () => {
     expect((await run("apply", "--auto-approve")).code).toBe(0);
     const a = await run("apply", "old.json");
     expect(a.code).toBe(1);
-    expect(a.stderr).toMatch(new RegExp(`state serial is \\d+, the plan was made at ${serial}`));
+    expect(a.stderr).toMatch(new RegExp(`the state changed since the plan was made: another apply or import ran \\(state serial ${serial} -> \\d+\\)`));
   });
 
   it("applies an unchanged saved plan exactly, without asking", async () => {

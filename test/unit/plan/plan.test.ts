@@ -155,7 +155,7 @@ describe("checkSavedPlan", () => {
     const now = await refreshAndPlan(p, desired2, await b.read());
     const msgs = checkSavedPlan(plan, { desired: desired2, state: await b.read(), live: now.live, provider: p }).map((d) => d.message);
     expect(msgs).toEqual([
-      "state serial is 14, the plan was made at 12",
+      "the state changed since the plan was made: another apply or import ran (state serial 12 -> 14)",
       "live workflow.welcome changed since the plan",
       "segment.s changed in the stack since the plan",
     ]);
