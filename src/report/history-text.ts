@@ -16,7 +16,7 @@ const commandOf = (v: HistoryVersion) => (v.rollbackOf !== undefined ? `${v.comm
 /** One line per version, oldest first. */
 export function historyText(versions: readonly HistoryVersion[]): string {
   if (!versions.length) return "No versions yet. `mops apply` records the first one.\n";
-  const rows = [["VERSION", "TIME", "ACTOR", "COMMAND", "OUTCOME", "SUMMARY", "COMMIT"]];
+  const rows = [["VERSION", "TIME", "ACTOR", "COMMAND", "OUTCOME", "PLAN", "COMMIT"]];
   for (const v of versions) {
     rows.push([String(v.version), v.time.replace(/\.\d+Z$/, "Z"), v.actor, commandOf(v), v.outcome, summaryLine(v.plan).replace(/^Plan: /, ""), short(v.gitCommit)]);
   }
