@@ -103,7 +103,7 @@ describe("mops engine end to end", { timeout: 240_000 }, () => {
     const h = await run("history");
     expect(h.code).toBe(0);
     const lines = h.stdout.trim().split("\n");
-    expect(lines[0]).toMatch(/^VERSION\s+TIME\s+ACTOR\s+COMMAND\s+OUTCOME\s+SUMMARY\s+COMMIT$/);
+    expect(lines[0]).toMatch(/^VERSION\s+TIME\s+ACTOR\s+COMMAND\s+OUTCOME\s+PLAN\s+COMMIT$/);
     expect(lines).toHaveLength(5);
     expect(lines[1]).toMatch(/^1\s+\S+Z\s+tester@example.com\s+apply\s+complete\s+16 to add, 0 to change, 0 to destroy\./);
     const s = await run("show", "3", "--format", "json");
