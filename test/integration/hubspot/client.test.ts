@@ -4,18 +4,10 @@ import { createHubSpotProvider } from "../../../providers/hubspot";
 import { ProviderError } from "../../../src/provider/types";
 import { BASE_URL, fakeHubSpot, hsError, type FakeHubSpot } from "../../fixtures/hubspot/fake";
 import { ctx, offline, provider, TOKEN } from "./helpers";
+import { providerError } from "../../helpers/errors";
 
 const isFlowsListing = (r: { method: string; path: string }) => r.method === "GET" && r.path === "/automation/v4/flows";
 
-async function failure(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ProviderError) return e;
-    throw e;
-  }
-  throw new Error("expected a ProviderError");
-}
 
 /** Everything a user or a log could ever see of an error. */
 const visible = (e: ProviderError) => JSON.stringify({ message: e.message, stack: e.stack, diagnostic: e.diagnostic });
@@ -57,7 +49,7 @@ describe("HubSpot client: limits, retries and errors", () => {
   it("does not retry the daily limit and says when it resets", async () => {
     fake.inject(isFlowsListing, hsError(429, "RATE_LIMITS", "You have reached your daily limit.", { errorType: "RATE_LIMIT", policyName: "DAILY" }));
     const p = provider();
-    const e = await failure(p.list("workflow", ctx));
+    const e = await providerError(p.list("workflow", ctx));
     expect(fake.log.filter(isFlowsListing)).toHaveLength(1);
     expect(e.retryable).toBe(false);
     expect(e.diagnostic.code).toBe("hubspot/daily-limit");
@@ -75,14 +67,14 @@ describe("HubSpot client: limits, retries and errors", () => {
   it("gives up on a persistent 5xx with a retryable error", async () => {
     const down = hsError(500, "INTERNAL_ERROR", "internal error");
     fake.inject(isFlowsListing, down, down, down);
-    const e = await failure(provider({ maxRetries: 2 }).list("workflow", ctx));
+    const e = await providerError(provider({ maxRetries: 2 }).list("workflow", ctx));
     expect(e.retryable).toBe(true);
     expect(e.status).toBe(500);
   });
 
   it("renders a validation error body as a diagnostic with category, correlation id and hint", async () => {
     const p = provider();
-    const e = await failure(p.create({ kind: "user", name: "bad", spec: { email: "not an email", role: "marketing_editor" } }, ctx));
+    const e = await providerError(p.create({ kind: "user", name: "bad", spec: { email: "not an email", role: "marketing_editor" } }, ctx));
     expect(e.status).toBe(400);
     expect(e.diagnostic).toMatchObject({
       code: "hubspot/validation-error",
@@ -112,13 +104,13 @@ describe("HubSpot client: limits, retries and errors", () => {
     fake.inject(isFlowsListing, hsError(429, "RATE_LIMITS", "daily", { policyName: "DAILY" }));
     const errors: ProviderError[] = [];
     const p = provider();
-    errors.push(await failure(p.list("workflow", ctx)));
-    errors.push(await failure(p.create({ kind: "user", name: "bad", spec: { email: "x", role: "marketing_editor" } }, ctx)));
+    errors.push(await providerError(p.list("workflow", ctx)));
+    errors.push(await providerError(p.create({ kind: "user", name: "bad", spec: { email: "x", role: "marketing_editor" } }, ctx)));
     const wrong = createHubSpotProvider({ config: { type: "hubspot", url: BASE_URL, token: { env: "OTHER" } }, env: { OTHER: `${TOKEN}-revoked` }, baseDir: "/tmp", maxRetries: 0 });
-    errors.push(await failure(wrong.list("segment", ctx)));
+    errors.push(await providerError(wrong.list("segment", ctx)));
     expect(errors[2].diagnostic.hint).toMatch(/token/);
     const unreachable = createHubSpotProvider({ config: { type: "hubspot", url: "http://127.0.0.1:1", token: "${env:HUBSPOT_TOKEN}" }, env: { HUBSPOT_TOKEN: TOKEN }, baseDir: "/tmp", maxRetries: 0 });
-    errors.push(await failure(unreachable.list("subscription_type", ctx)));
+    errors.push(await providerError(unreachable.list("subscription_type", ctx)));
     expect(errors[3].diagnostic.code).toBe("provider/network");
     for (const e of errors) expect(visible(e)).not.toContain(TOKEN);
   });

@@ -1,20 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Resource, WorkflowSpec } from "../../../src/model";
-import { ProviderError, type LiveObject } from "../../../src/provider/types";
+import type { LiveObject } from "../../../src/provider/types";
 import { fakeHubSpot, type FakeHubSpot } from "../../fixtures/hubspot/fake";
 import { ctx, offline, provider, TOKEN } from "./helpers";
+import { providerError } from "../../helpers/errors";
 
 const calls = (fake: FakeHubSpot, method: string, path: RegExp) => fake.log.filter((r) => r.method === method && path.test(r.path));
 
-async function refusal(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ProviderError) return e;
-    throw e;
-  }
-  throw new Error("expected a ProviderError");
-}
 
 const welcomeBack: WorkflowSpec = {
   status: "paused",
@@ -83,13 +75,13 @@ describe("HubSpot provider: every kind's list / create / update / delete", () =>
     const [flow] = (await p.list("workflow", ctx)).filter((f) => f.name === "welcome_series");
     seen.push(flow);
     const stale: LiveObject = { ...flow, version: "6" };
-    const e1 = await refusal(p.update({ kind: "workflow", name: flow.name, spec: { ...(flow.spec as WorkflowSpec), status: "paused" } }, stale, ctx));
+    const e1 = await providerError(p.update({ kind: "workflow", name: flow.name, spec: { ...(flow.spec as WorkflowSpec), status: "paused" } }, stale, ctx));
     expect(e1.diagnostic.code).toBe("hubspot/revision-conflict");
     expect(e1.diagnostic.hint).toMatch(/run `mops plan` again/);
     expect(calls(fake, "PUT", /flows/)).toHaveLength(0);
 
     fake.inject((r) => r.method === "PUT", { status: 409, body: { status: "error", message: "Revision 7 is stale", category: "CONFLICT", correlationId: "c-1" } });
-    const e2 = await refusal(p.update({ kind: "workflow", name: flow.name, spec: { ...(flow.spec as WorkflowSpec), status: "paused" } }, flow, ctx));
+    const e2 = await providerError(p.update({ kind: "workflow", name: flow.name, spec: { ...(flow.spec as WorkflowSpec), status: "paused" } }, flow, ctx));
     expect(e2.diagnostic.code).toBe("hubspot/revision-conflict");
     expect(e2.message).toMatch(/refused revision 7/);
     seen.push(e1.diagnostic, e2.diagnostic);
@@ -98,11 +90,11 @@ describe("HubSpot provider: every kind's list / create / update / delete", () =>
   it("workflows: a flow with actions Mops cannot represent is never replaced", async () => {
     const p = provider();
     const flow = (await p.list("workflow", ctx)).find((f) => f.name === "lead_scoring_custom_code")!;
-    const e = await refusal(p.update({ kind: "workflow", name: flow.name, spec: { ...(flow.spec as WorkflowSpec), status: "active" } }, flow, ctx));
+    const e = await providerError(p.update({ kind: "workflow", name: flow.name, spec: { ...(flow.spec as WorkflowSpec), status: "active" } }, flow, ctx));
     expect(e.diagnostic.code).toBe("hubspot/unsupported-action");
     // Even a desired spec without the stand-in step must not wipe the custom code out.
     const plain: WorkflowSpec = { ...(flow.spec as WorkflowSpec), steps: [{ type: "send", channel: "email", template: "win_back_1" }] };
-    const e2 = await refusal(p.update({ kind: "workflow", name: flow.name, spec: plain }, flow, ctx));
+    const e2 = await providerError(p.update({ kind: "workflow", name: flow.name, spec: plain }, flow, ctx));
     expect(e2.diagnostic.code).toBe("hubspot/unrepresentable-flow");
     expect(e2.message).toContain("action 1 (CUSTOM_CODE)");
     expect(calls(fake, "PUT", /flows/)).toHaveLength(0);
@@ -133,7 +125,7 @@ describe("HubSpot provider: every kind's list / create / update / delete", () =>
     expect(calls(fake, "PUT", /update-list-filters/)[0].body.filterBranch.filterBranches[0].filters).toHaveLength(2);
     expect(updated.spec).toEqual(p.normalize!(changed).spec);
 
-    const e = await refusal(p.update({ kind: "segment", name: "campers_de", spec: { type: "static" } }, updated, ctx));
+    const e = await providerError(p.update({ kind: "segment", name: "campers_de", spec: { type: "static" } }, updated, ctx));
     expect(e.diagnostic.code).toBe("hubspot/replace-required");
     expect(p.capabilities.segment?.replaceOn).toEqual(["type"]);
 
@@ -159,7 +151,7 @@ describe("HubSpot provider: every kind's list / create / update / delete", () =>
     expect(await p.read("user", created.id, ctx)).toBeUndefined();
 
     expect((await p.list("role", ctx)).map((x) => x.name)).toEqual(["marketing_admin", "marketing_editor", "read_only_viewer", "super_admin"]);
-    const e = await refusal(p.create({ kind: "role", name: "analyst", spec: { permissions: [{ kinds: ["workflow"], actions: ["view"] }] } }, ctx));
+    const e = await providerError(p.create({ kind: "role", name: "analyst", spec: { permissions: [{ kinds: ["workflow"], actions: ["view"] }] } }, ctx));
     expect(e.diagnostic.hint).toMatch(/Settings > Users & Teams > Roles/);
     await expect(p.create({ kind: "team", name: "apac", spec: {} }, ctx)).rejects.toThrow(/cannot create a team/);
   });
@@ -202,7 +194,7 @@ describe("HubSpot provider: every kind's list / create / update / delete", () =>
     expect(updated.spec).toEqual(p.normalize!(more).spec);
     await p.delete("property", "shoe_size", ctx);
     expect(await p.read("property", "shoe_size", ctx)).toBeUndefined();
-    const e = await refusal(p.delete("property", "lifecyclestage", ctx));
+    const e = await providerError(p.delete("property", "lifecyclestage", ctx));
     expect(e.diagnostic.code).toBe("hubspot/builtin-property");
   });
 

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canonicalJson, KINDS, type Resource } from "../../../src/model";
-import { ProviderError, type Provider } from "../../../src/provider/types";
+import { type Provider } from "../../../src/provider/types";
 import { startSandboxServer, type SandboxServer } from "../../../providers/sandbox/server";
 import { context, providerAt, raw, RESOURCES } from "./helpers";
+import { providerError } from "../../helpers/errors";
 
 let server: SandboxServer;
 let provider: Provider;
@@ -15,15 +16,6 @@ afterAll(async () => {
   await server.close();
 });
 
-async function rejection(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ProviderError);
-    return e as ProviderError;
-  }
-  throw new Error("expected a ProviderError");
-}
 
 describe("sandbox provider against the sandbox server", () => {
   it("creates, lists, updates and deletes every kind, reading back exactly what was normalised", async () => {
@@ -99,7 +91,7 @@ describe("sandbox provider against the sandbox server", () => {
   it("turns a server validation error into a readable ProviderError", async () => {
     const ctx = context();
     const role = ctx.refs.learn(await provider.create({ kind: "role", name: "viewer", spec: { permissions: [{ kinds: ["workflow"], actions: ["view"] }] } }, ctx));
-    const e = await rejection(provider.create({ kind: "user", name: "bob", spec: { email: "not-an-email", role: "viewer" } }, ctx));
+    const e = await providerError(provider.create({ kind: "user", name: "bob", spec: { email: "not-an-email", role: "viewer" } }, ctx));
     expect(e.status).toBe(400);
     expect(e.retryable).toBe(false);
     expect(e.diagnostic).toMatchObject({
@@ -114,7 +106,7 @@ describe("sandbox provider against the sandbox server", () => {
 
   it("refuses a reference the platform does not have, on both sides", async () => {
     const ctx = context();
-    const e = await rejection(provider.create({ kind: "user", name: "carol", spec: { email: "c@x.example", role: "ghost" } }, ctx));
+    const e = await providerError(provider.create({ kind: "user", name: "carol", spec: { email: "c@x.example", role: "ghost" } }, ctx));
     expect(e.diagnostic).toMatchObject({ code: "sandbox/unresolved-reference", address: "user.carol" });
     expect(e.diagnostic.message).toContain("role.ghost");
 
@@ -130,18 +122,18 @@ describe("sandbox provider against the sandbox server", () => {
     const ui = await raw(server.url, "PUT", `/v1/segments/${seg.id}`, { name: "vip", type: "static", description: "edited in UI", revision: 1 });
     expect(ui.status).toBe(200);
     expect(ui.body.revision).toBe(2);
-    const stale = await rejection(provider.update({ kind: "segment", name: "vip", spec: { type: "static", description: "mine" } }, seg, ctx));
+    const stale = await providerError(provider.update({ kind: "segment", name: "vip", spec: { type: "static", description: "mine" } }, seg, ctx));
     expect(stale.status).toBe(409);
     expect(stale.diagnostic.code).toBe("sandbox/revision_conflict");
     expect(stale.diagnostic.hint).toContain("mops plan");
     expect((await raw(server.url, "PUT", `/v1/segments/${seg.id}`, { name: "vip", type: "static" })).status).toBe(409);
 
-    const dup = await rejection(provider.create({ kind: "segment", name: "vip", spec: { type: "static" } }, ctx));
+    const dup = await providerError(provider.create({ kind: "segment", name: "vip", spec: { type: "static" } }, ctx));
     expect(dup.diagnostic.code).toBe("sandbox/duplicate_name");
 
     const user = await raw(server.url, "POST", "/v1/segments", { name: "vip_fans", type: "dynamic", conditions: { in_segment: seg.id } });
     expect(user.status).toBe(201);
-    const inUse = await rejection(provider.delete("segment", seg.id, ctx));
+    const inUse = await providerError(provider.delete("segment", seg.id, ctx));
     expect(inUse.diagnostic.code).toBe("sandbox/in_use");
     expect(inUse.diagnostic.message).toContain(user.body.id);
 

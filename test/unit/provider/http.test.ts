@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createHttpClient, paginate, parseRetryAfter, type HttpClient, type RetryInfo } from "../../../src/provider/http";
 import { ProviderError } from "../../../src/provider/types";
 import { error } from "../../../src/diagnostics";
+import { providerError } from "../../helpers/errors";
 
 const BASE = "https://api.example.test";
 const TOKEN = "pat-secret-token-123";
@@ -38,15 +39,6 @@ afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()));
 });
 
-async function rejection(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ProviderError);
-    return e as ProviderError;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("parseRetryAfter", () => {
   it("reads delay-seconds and HTTP dates", () => {
@@ -108,7 +100,7 @@ describe("createHttpClient", () => {
     for (const lost of [() => nock(BASE).post("/w").replyWithError(netError("ECONNRESET")), () => nock(BASE).post("/w").reply(502, "gateway")]) {
       lost();
       const second = nock(BASE).post("/w").reply(201, { id: "w_2" });
-      const e = await rejection(c.post("/w", { a: 1 }));
+      const e = await providerError(c.post("/w", { a: 1 }));
       expect(e).toBeInstanceOf(ProviderError);
       expect(second.isDone()).toBe(false);
       nock.cleanAll();
@@ -118,7 +110,7 @@ describe("createHttpClient", () => {
   it("gives up after maxRetries with a retryable ProviderError", async () => {
     nock(BASE).get("/down").times(3).reply(500, { message: "boom" });
     const c = client({ maxRetries: 2 });
-    const e = await rejection(c.get("/down"));
+    const e = await providerError(c.get("/down"));
     expect(e.retryable).toBe(true);
     expect(e.status).toBe(500);
     expect(e.diagnostic.code).toBe("provider/http-500");
@@ -135,7 +127,7 @@ describe("createHttpClient", () => {
         return error("example/invalid", body.error.message, { detail: { field: body.error.field } });
       },
     });
-    const e = await rejection(c.post("/seg", {}));
+    const e = await providerError(c.post("/seg", {}));
     expect(e.retryable).toBe(false);
     expect(e.status).toBe(400);
     expect(e.diagnostic).toMatchObject({ code: "example/invalid", message: "bad name", detail: { field: "name" } });
@@ -154,7 +146,7 @@ describe("createHttpClient", () => {
           : undefined,
     });
     await expect(c.get("/a")).resolves.toBe("ok");
-    const e = await rejection(c.get("/b"));
+    const e = await providerError(c.get("/b"));
     expect(e.status).toBe(429);
     expect(c.requestCount).toBe(3);
   });
@@ -162,7 +154,7 @@ describe("createHttpClient", () => {
   it("does not wait for a Retry-After beyond maxWaitMs", async () => {
     nock(BASE).get("/q").reply(429, {}, { "Retry-After": "3600" });
     const c = client({ maxWaitMs: 10_000 });
-    const e = await rejection(c.get("/q"));
+    const e = await providerError(c.get("/q"));
     expect(e.retryable).toBe(true);
     expect(c.requestCount).toBe(1);
   });
@@ -172,9 +164,9 @@ describe("createHttpClient", () => {
       .get("/auth").reply(401, { message: "no" })
       .get("/net").times(2).replyWithError(netError("ECONNREFUSED"));
     const c = client({ maxRetries: 1 });
-    const e1 = await rejection(c.get("/auth"));
+    const e1 = await providerError(c.get("/auth"));
     expect(e1.diagnostic.hint).toContain("token");
-    const e2 = await rejection(c.get("/net"));
+    const e2 = await providerError(c.get("/net"));
     expect(e2.diagnostic.code).toBe("provider/network");
     for (const e of [e1, e2]) {
       const text = JSON.stringify({ ...e, message: e.message, stack: e.stack, cause: String(e.cause) });
@@ -185,7 +177,7 @@ describe("createHttpClient", () => {
 
   it("redacts the token from a platform error body that echoes it", async () => {
     nock(BASE).get("/echo").reply(403, { message: `token Bearer ${TOKEN} lacks scope`, raw: TOKEN });
-    const e = await rejection(client().get("/echo"));
+    const e = await providerError(client().get("/echo"));
     expect(e.diagnostic.message).toContain("[redacted]");
     expect(JSON.stringify(e.diagnostic)).not.toContain(TOKEN);
   });
@@ -232,7 +224,7 @@ describe("paginate", () => {
   });
 
   it("refuses a cursor that repeats", async () => {
-    const e = await rejection(paginate(async () => ({ items: [1], next: "same" }), "example"));
+    const e = await providerError(paginate(async () => ({ items: [1], next: "same" }), "example"));
     expect(e.diagnostic.code).toBe("provider/pagination-loop");
   });
 });
