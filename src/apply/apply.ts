@@ -91,6 +91,14 @@ export async function apply(plan: Plan, opts: ApplyOptions): Promise<ApplyResult
     kind: c.kind, id, name: c.name, spec: c.before!, ...(c.version !== undefined ? { version: c.version } : {}),
   });
 
+  /** Create on the platform, make the new id known to later references, journal it. */
+  const createRecorded = async (c: ResourceChange): Promise<string> => {
+    const live = await provider.create(resourceOf(c), ctx);
+    refs.set(c.kind, c.name, live.id);
+    await record(c.address, stateOf(c, live, "created"));
+    return live.id;
+  };
+
   const run = async (address: string): Promise<void> => {
     const c = byAddr.get(address)!;
     const started = Date.now();
@@ -98,13 +106,9 @@ export async function apply(plan: Plan, opts: ApplyOptions): Promise<ApplyResult
     let id: string | undefined = c.id;
     try {
       switch (c.action) {
-        case "create": {
-          const live = await provider.create(resourceOf(c), ctx);
-          refs.set(c.kind, c.name, live.id);
-          await record(address, stateOf(c, live, "created"));
-          id = live.id;
+        case "create":
+          id = await createRecorded(c);
           break;
-        }
         case "update": {
           const prev = state.resources[address];
           const live = await provider.update(resourceOf(c), liveOf(c, c.id!), ctx);
@@ -122,10 +126,7 @@ export async function apply(plan: Plan, opts: ApplyOptions): Promise<ApplyResult
           await provider.delete(c.kind, c.id!, ctx);
           refs.forget(c.kind, c.name);
           await record(address, null);
-          const live = await provider.create(resourceOf(c), ctx);
-          refs.set(c.kind, c.name, live.id);
-          await record(address, stateOf(c, live, "created"));
-          id = live.id;
+          id = await createRecorded(c);
           break;
         }
         case "delete": {

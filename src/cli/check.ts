@@ -52,8 +52,7 @@ export async function checkStack(path: string, opts: LoadOptions): Promise<Resul
 
 /** The desired stack of the newest recorded version: what is live, as far as Mops knows. */
 export async function lastApplied(backend: StateBackend): Promise<Stack | undefined> {
-  const versions = await backend.listVersions();
-  return versions.at(-1)?.desired;
+  return (await backend.latestVersion())?.desired;
 }
 
 /**

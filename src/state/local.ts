@@ -131,6 +131,11 @@ export class LocalBackend implements StateBackend {
     return out;
   }
 
+  async latestVersion(): Promise<HistoryVersion | undefined> {
+    const last = (await this.slots()).at(-1);
+    return last === undefined ? undefined : this.getVersion(last);
+  }
+
   async getVersion(n: number): Promise<HistoryVersion | undefined> {
     if (!Number.isInteger(n) || n < 1) return undefined;
     const text = await readIfExists(this.versionPath(n));

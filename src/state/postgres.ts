@@ -129,13 +129,20 @@ export class PostgresBackend implements StateBackend {
     }
   }
 
-  private async createSchema(): Promise<void> {
-    const c = await this.connect(() => this.pool.connect());
-    try {
-      await this.run(c, "BEGIN");
+  private createSchema(): Promise<void> {
+    return this.transaction(async (c) => {
       // Concurrent CREATE TABLE IF NOT EXISTS can still collide in the catalog: serialise first uses.
       await this.run(c, "SELECT pg_advisory_xact_lock(hashtextextended('mops/schema', 0))");
       await this.run(c, SCHEMA);
+    });
+  }
+
+  /** `fn` inside BEGIN … COMMIT on one pooled connection; ROLLBACK when it throws. */
+  private async transaction(fn: (c: pg.PoolClient) => Promise<void>): Promise<void> {
+    const c = await this.connect(() => this.pool.connect());
+    try {
+      await this.run(c, "BEGIN");
+      await fn(c);
       await this.run(c, "COMMIT");
     } catch (e) {
       await c.query("ROLLBACK").catch(() => undefined);
@@ -244,9 +251,7 @@ export class PostgresBackend implements StateBackend {
 
   async write(state: State): Promise<State> {
     await this.open();
-    const c = await this.connect(() => this.pool.connect());
-    try {
-      await this.run(c, "BEGIN");
+    await this.transaction(async (c) => {
       await this.run(
         c,
         `INSERT INTO mops_state (stack, environment, lineage, serial) VALUES ($1, $2, $3, GREATEST($4::bigint, 1))
@@ -261,13 +266,7 @@ export class PostgresBackend implements StateBackend {
          SELECT $1, $2, key, value FROM jsonb_each($3::jsonb)`,
         [this.stack, this.environment, JSON.stringify(state.resources)],
       );
-      await this.run(c, "COMMIT");
-    } catch (e) {
-      await c.query("ROLLBACK").catch(() => undefined);
-      throw e;
-    } finally {
-      c.release();
-    }
+    });
     return this.read();
   }
 
@@ -398,6 +397,14 @@ export class PostgresBackend implements StateBackend {
       [this.stack, this.environment],
     );
     return r.rows.map(toVersion);
+  }
+
+  async latestVersion(): Promise<HistoryVersion | undefined> {
+    const r = await this.q<HistoryRow>(
+      "SELECT version, content, hash FROM mops_history WHERE stack = $1 AND environment = $2 ORDER BY version DESC LIMIT 1",
+      [this.stack, this.environment],
+    );
+    return r.rows[0] && toVersion(r.rows[0]);
   }
 
   async getVersion(n: number): Promise<HistoryVersion | undefined> {

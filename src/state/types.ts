@@ -104,6 +104,8 @@ export interface StateBackend {
   /** Append a version; number, prevHash and hash are assigned here. */
   appendVersion(v: Omit<HistoryVersion, "version" | "prevHash" | "hash">): Promise<HistoryVersion>;
   listVersions(): Promise<HistoryVersion[]>;
+  /** The newest version, without reading the others (plan and apply ask on every run). */
+  latestVersion(): Promise<HistoryVersion | undefined>;
   getVersion(n: number): Promise<HistoryVersion | undefined>;
   verifyHistory(): Promise<HistoryCheck>;
   close(): Promise<void>;

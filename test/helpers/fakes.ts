@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { address, canonicalJson, KINDS, sha256, type Kind, type Resource, type Stack } from "../../src/model";
+import { address, KINDS, type Kind, type Resource, type Stack } from "../../src/model";
 import { ProviderError, type Capabilities, type CallContext, type LiveObject, type Provider } from "../../src/provider";
 import {
   LockedError, type HistoryCheck, type HistoryVersion, type LockInfo, type State, type StateBackend, type StateResource,
 } from "../../src/state/types";
+import { sealVersion } from "../../src/state/history";
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
@@ -118,9 +119,7 @@ export class FakeBackend implements StateBackend {
     return this.lockInfo;
   }
   async appendVersion(v: Omit<HistoryVersion, "version" | "prevHash" | "hash">): Promise<HistoryVersion> {
-    const prevHash = this.versions.at(-1)?.hash ?? "";
-    const body = { ...clone(v), version: this.versions.length + 1 };
-    const full = { ...body, prevHash, hash: sha256(prevHash + canonicalJson(body)) };
+    const full = sealVersion(clone(v), this.versions.at(-1));
     this.versions.push(full);
     return full;
   }
@@ -129,6 +128,9 @@ export class FakeBackend implements StateBackend {
   }
   async getVersion(n: number): Promise<HistoryVersion | undefined> {
     return clone(this.versions[n - 1]);
+  }
+  async latestVersion(): Promise<HistoryVersion | undefined> {
+    return clone(this.versions.at(-1));
   }
   async verifyHistory(): Promise<HistoryCheck> {
     return { ok: true };

@@ -41,6 +41,7 @@ export function conformance(label: string, makeHarness: () => Promise<StoreHarne
       expect(s.lineage).toMatch(/^[0-9a-f-]{36}$/);
       expect((await open().read()).lineage).toBe(s.lineage);
       expect(await a.listVersions()).toEqual([]);
+      expect(await a.latestVersion()).toBeUndefined();
       expect(await a.currentLock()).toBeUndefined();
     });
 
@@ -154,6 +155,7 @@ export function conformance(label: string, makeHarness: () => Promise<StoreHarne
       expect(list.map((v) => v.version)).toEqual([1, 2, 3]);
       expect(list).toEqual([v1, v2, v3]);
       expect(await a.getVersion(2)).toEqual(v2);
+      expect(await open().latestVersion()).toEqual(v3);
       expect(await a.getVersion(4)).toBeUndefined();
       expect(await a.getVersion(0)).toBeUndefined();
       expect(await a.verifyHistory()).toEqual({ ok: true });
