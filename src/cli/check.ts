@@ -1,5 +1,4 @@
 import type { Diagnostic, Result } from "../diagnostics";
-import { hasErrors } from "../diagnostics";
 import { existsSync, readFileSync } from "node:fs";
 import { analyze, approversFromGitHubEvent, checkApprovals, requiredApprovals } from "../analysis";
 import { loadStackPolicy } from "../stack/policy";
@@ -7,7 +6,7 @@ import type { Plan } from "../plan/types";
 import type { StateBackend } from "../state/types";
 import type { Stack } from "../model";
 import { canonicalJson } from "../model";
-import { loadStack, validateStack } from "../stack";
+import { loadEnvironments } from "../stack";
 import type { LoadedStack, LoadOptions } from "../stack/types";
 
 /**
@@ -15,8 +14,12 @@ import type { LoadedStack, LoadOptions } from "../stack/types";
  * rules included). `previous` is the last applied desired stack, so safe
  * rollout can tell a newly activated workflow.
  */
-export async function analyzeLoaded(loaded: LoadedStack, previous?: Stack): Promise<Diagnostic[]> {
-  const pol = await loadStackPolicy(loaded);
+export async function analyzeLoaded(
+  loaded: LoadedStack,
+  previous?: Stack,
+  policy?: Awaited<ReturnType<typeof loadStackPolicy>>,
+): Promise<Diagnostic[]> {
+  const pol = policy ?? (await loadStackPolicy(loaded));
   if (!pol.value) return pol.diagnostics;
   return [
     ...pol.diagnostics,
@@ -31,23 +34,22 @@ export async function analyzeLoaded(loaded: LoadedStack, previous?: Stack): Prom
  * the same in several environments is reported once.
  */
 export async function checkStack(path: string, opts: LoadOptions): Promise<Result<LoadedStack>> {
-  const r = await validateStack(path, opts);
-  if (!r.value || hasErrors(r.diagnostics)) return r;
-  const envs = opts.environment ? [opts.environment] : Object.keys(r.value.stack.environments);
+  const r = await loadEnvironments(path, opts);
+  if (!r.value) return { diagnostics: r.diagnostics };
+  // One policy file and one set of custom rules for every environment: load them once.
+  const policy = await loadStackPolicy(r.value[0]!);
   const seen = new Set<string>();
   const findings: Diagnostic[] = [];
-  for (const env of envs) {
-    const loaded = env === r.value.stack.environment ? r.value : (await loadStack(path, { ...opts, environment: env })).value;
-    if (!loaded) continue;
-    for (const d of await analyzeLoaded(loaded)) {
+  for (const loaded of r.value) {
+    for (const d of await analyzeLoaded(loaded, undefined, policy)) {
       // Witnesses may differ per run (relative dates), so the key is where and what, not the words.
       const key = canonicalJson([d.code, d.address, d.range]);
       if (seen.has(key)) continue;
       seen.add(key);
-      findings.push(envs.length > 1 ? { ...d, detail: { ...d.detail, environment: env } } : d);
+      findings.push(r.value.length > 1 ? { ...d, detail: { ...d.detail, environment: loaded.stack.environment } } : d);
     }
   }
-  return { value: r.value, diagnostics: [...r.diagnostics, ...findings] };
+  return { value: r.value[0], diagnostics: [...r.diagnostics, ...findings] };
 }
 
 /** The desired stack of the newest recorded version: what is live, as far as Mops knows. */

@@ -33,18 +33,31 @@ export async function loadStack(path: string, opts: LoadOptions = {}): Promise<R
  * default environment's. Analysis diagnostics are appended by the caller.
  */
 export async function validateStack(path: string, opts: LoadOptions = {}): Promise<Result<LoadedStack>> {
+  const r = await loadEnvironments(path, opts);
+  return { ...(r.value ? { value: r.value[0] } : {}), diagnostics: r.diagnostics };
+}
+
+/**
+ * The stack resolved for `opts.environment`, or for every declared
+ * environment (the default one first), with the files read and parsed once.
+ * A diagnostic several environments share is reported once.
+ */
+export async function loadEnvironments(path: string, opts: LoadOptions = {}): Promise<Result<LoadedStack[]>> {
   const read = await readStack(path, opts);
-  if ("diagnostics" in read) return read;
+  if ("diagnostics" in read) return { diagnostics: read.diagnostics };
   const first = resolveFor(read, opts.environment);
-  if (opts.environment || !first.value) return first;
+  if (!first.value) return { diagnostics: first.diagnostics };
+  if (opts.environment) return { value: [first.value], diagnostics: first.diagnostics };
   const seen = new Set(first.diagnostics.map(key));
   const diagnostics = [...first.diagnostics];
+  const loaded = [first.value];
   for (const env of Object.keys(first.value.stack.environments)) {
     if (env === first.value.stack.environment) continue;
-    for (const d of resolveFor(read, env).diagnostics) if (!seen.has(key(d))) seen.add(key(d)), diagnostics.push(d);
+    const r = resolveFor(read, env);
+    if (r.value) loaded.push(r.value);
+    for (const d of r.diagnostics) if (!seen.has(key(d))) seen.add(key(d)), diagnostics.push(d);
   }
-  const failed = hasErrors(diagnostics);
-  return { ...(failed ? {} : { value: first.value }), diagnostics: sortDiagnostics(diagnostics) };
+  return { ...(hasErrors(diagnostics) ? {} : { value: loaded }), diagnostics: sortDiagnostics(diagnostics) };
 }
 
 const key = (d: Diagnostic) => `${d.code} ${d.range?.file}:${d.range?.line}:${d.range?.col} ${d.message}`;
