@@ -10,6 +10,7 @@ import { colorEnabled } from "./render";
 import { confirm, engineAction, fail, intOption, isInteractive, openStack, reportDiagnostics, type StackContext } from "./context";
 import { progress } from "./progress";
 import { analyzeLoaded, approvalGate, collectApprovers, lastApplied } from "./check";
+import { loadStackPolicy } from "../stack/policy";
 
 export interface ExecuteOptions {
   desired: Stack;
@@ -56,6 +57,8 @@ export async function executeApply(ctx: StackContext, o: ExecuteOptions): Promis
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigint);
   const color = colorEnabled(process.stdout);
+  // The policy gives both the findings that block an apply and the approvals it needs.
+  const policy = await loadStackPolicy(ctx.loaded);
   try {
     const r = await runApply({
       provider: ctx.provider!, backend: ctx.backend, desired: o.desired, events: sink, signal: ac.signal,
@@ -63,8 +66,8 @@ export async function executeApply(ctx: StackContext, o: ExecuteOptions): Promis
       meta: { actor, ...(commit ? { gitCommit: commit } : {}), command: o.command, rollbackOf: o.rollbackOf, approvers: o.approvers },
       savedPlan: o.savedPlan,
       // A rollback restores what was applied before: its checks ran then.
-      findings: o.command === "apply" ? await analyzeLoaded(ctx.loaded, await lastApplied(ctx.backend)) : [],
-      gate: await approvalGate(ctx.loaded, o.desired, o.approvers ?? []),
+      findings: o.command === "apply" ? await analyzeLoaded(ctx.loaded, await lastApplied(ctx.backend), policy) : [],
+      gate: approvalGate(policy, o.desired, o.approvers ?? []),
       confirm: async (plan) => {
         p.done();
         reportDiagnostics(plan.diagnostics, ctx.loaded);

@@ -17,7 +17,7 @@ import type { LoadedStack, LoadOptions } from "../stack/types";
 export async function analyzeLoaded(
   loaded: LoadedStack,
   previous?: Stack,
-  policy?: Awaited<ReturnType<typeof loadStackPolicy>>,
+  policy?: StackPolicy,
 ): Promise<Diagnostic[]> {
   const pol = policy ?? (await loadStackPolicy(loaded));
   if (!pol.value) return pol.diagnostics;
@@ -78,8 +78,9 @@ export function collectApprovers(flag: string[] | undefined, env: NodeJS.Process
  * The owners' approval gate for a protected environment: one error per
  * owner whose approval is missing for a change to what they own.
  */
-export async function approvalGate(loaded: LoadedStack, desired: Stack, approvers: string[]): Promise<(plan: Plan) => Diagnostic[]> {
-  const pol = await loadStackPolicy(loaded);
+export type StackPolicy = Awaited<ReturnType<typeof loadStackPolicy>>;
+
+export function approvalGate(pol: StackPolicy, desired: Stack, approvers: string[]): (plan: Plan) => Diagnostic[] {
   const policy = pol.value?.policy;
   return (plan) => {
     if (!policy) return pol.diagnostics;
