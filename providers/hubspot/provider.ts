@@ -57,19 +57,16 @@ export function createHubSpotProvider(opts: HubSpotProviderOptions): Provider {
 
   /** Declared roles, teams and subscription types must already exist: HubSpot's API cannot make them. */
   async function missingReadOnly(resources: Resource[], ctx: CallContext): Promise<Diagnostic[]> {
-    const out: Diagnostic[] = [];
-    for (const kind of READ_ONLY_KINDS) {
-      const declared = resources.filter((r) => r.kind === kind);
-      if (!declared.length) continue;
-      const live = new Set((await ops[kind].list(env, ctx)).map((o) => o.name));
-      for (const r of declared.filter((d) => !live.has(d.name))) {
-        out.push(error("hubspot/manual-step", `${address(kind, r.name)} does not exist in HubSpot, and HubSpot's API cannot create it`, {
-          address: address(kind, r.name),
-          hint: capabilities[kind]?.note,
-        }));
-      }
-    }
-    return out;
+    const kinds: Kind[] = READ_ONLY_KINDS.filter((k) => resources.some((r) => r.kind === k));
+    // The refresh listed these kinds already; only a check without a refresh asks HubSpot.
+    await names.ensure(kinds, ctx);
+    const refs = names.refs(ctx);
+    return resources
+      .filter((r) => kinds.includes(r.kind) && refs.id(r.kind, r.name) === undefined)
+      .map((r) => error("hubspot/manual-step", `${address(r.kind, r.name)} does not exist in HubSpot, and HubSpot's API cannot create it`, {
+        address: address(r.kind, r.name),
+        hint: capabilities[r.kind]?.note,
+      }));
   }
 
   /** Sends whose subscription type disagrees with the email's in HubSpot (read by the refresh, or listed once here). */
