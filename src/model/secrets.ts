@@ -34,3 +34,79 @@ export function readSecret(ref: SecretRef, env: NodeJS.ProcessEnv, baseDir: stri
   }
   return { diagnostics: [error("secret/invalid", `${what}: a secret must be \${env:NAME}, {env: NAME} or {file: PATH}`)] };
 }
+
+/** `${env:NAME}` inside any string of a resource: a secret that stays a reference until the request. */
+const REF = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** What a secret the platform holds is shown as when it no longer matches the stack's reference. */
+export const MASKED = "(sensitive value)";
+
+export const hasSecretRef = (s: string): boolean => s.includes("${env:") && new RegExp(REF.source).test(s);
+
+/** The variables a value's strings refer to. */
+export function secretRefNames(value: unknown, out = new Set<string>()): Set<string> {
+  if (typeof value === "string") for (const m of value.matchAll(REF)) out.add(m[1]!);
+  else if (Array.isArray(value)) for (const v of value) secretRefNames(v, out);
+  else if (value && typeof value === "object") for (const v of Object.values(value)) secretRefNames(v, out);
+  return out;
+}
+
+/**
+ * `value` with every `${env:NAME}` replaced by the variable's value: only for
+ * the request that needs it. `secrets` lists the values put in, so that
+ * whatever the platform answers can be cleaned of them.
+ */
+export function resolveSecretRefs<T>(value: T, env: NodeJS.ProcessEnv): { value: T; missing: string[]; secrets: string[] } {
+  const missing = new Set<string>();
+  const secrets = new Set<string>();
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string") {
+      if (!hasSecretRef(v)) return v;
+      return v.replace(REF, (whole, name: string) => {
+        const x = env[name];
+        if (x === undefined) {
+          missing.add(name);
+          return whole;
+        }
+        if (x) secrets.add(x);
+        return x;
+      });
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return { value: walk(value) as T, missing: [...missing], secrets: [...secrets] };
+}
+
+/**
+ * A live spec as Mops may store and show it: wherever `reference` (the
+ * stack's spec, or what Mops last applied) holds a `${env:…}` reference, the
+ * platform's value is put back as that reference when it is what the
+ * reference resolves to, and masked when it is not (the plan then shows a
+ * change, never the value).
+ */
+export function maskSecrets<T>(live: T, reference: unknown, env: NodeJS.ProcessEnv): T {
+  const walk = (l: unknown, r: unknown): unknown => {
+    if (typeof r === "string") {
+      if (!hasSecretRef(r) || typeof l !== "string") return l;
+      const resolved = resolveSecretRefs(r, env);
+      return resolved.missing.length === 0 && resolved.value === l ? r : l === r ? l : MASKED;
+    }
+    if (Array.isArray(r) && Array.isArray(l)) return l.map((x, i) => walk(x, r[i]));
+    if (r && typeof r === "object" && l && typeof l === "object" && !Array.isArray(l) && !Array.isArray(r)) {
+      const out: Record<string, unknown> = { ...(l as Record<string, unknown>) };
+      for (const [k, rv] of Object.entries(r as Record<string, unknown>)) if (k in out) out[k] = walk(out[k], rv);
+      return out;
+    }
+    return l;
+  };
+  return walk(live, reference) as T;
+}
+
+/** `text` with every secret value cut out (a platform may echo what it was sent in an error). */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (s.length >= 4) out = out.split(s).join("***");
+  return out;
+}

@@ -6,6 +6,7 @@ import { code, fence, html, mdCell, mdTable, mdText } from "./md";
 import { stepMarks, workflowFlowchart } from "./mermaid";
 import { specDiff } from "./spec-diff";
 import { where } from "../stack/where";
+import { reasonsLine } from "./reasons";
 
 /**
  * `mops plan --format markdown`: a pull-request comment a lifecycle marketer
@@ -74,7 +75,7 @@ export function planMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
   const tableLimit = Math.floor(max / 2);
   let tableChars = 200;
   for (const c of changes) {
-    const row = [ACTION_SIGN[c.action], code(c.address), ACTION_WORD[c.action], mdCell(c.reasons.join("; "))];
+    const row = [ACTION_SIGN[c.action], code(c.retired ? `${c.address} (previous, ${c.id})` : c.address), ACTION_WORD[c.action], mdCell(reasonsLine(c.reasons))];
     const len = row.join(" | ").length + 5;
     if (tableChars + len > tableLimit) break;
     rows.push(row);
@@ -171,12 +172,14 @@ function findingItem(d: Diagnostic): string {
 
 function details(c: ResourceChange, plan: Plan): string {
   const facts: string[] = [];
-  if (c.reasons.length) facts.push(`**Why:** ${mdText(c.reasons.join("; "))}`);
+  const why = reasonsLine(c.reasons);
+  if (why) facts.push(`**Why:** ${mdText(why)}`);
   const owner = (c.after ?? c.before) as { owner?: string } | undefined;
   if (owner?.owner) facts.push(`**Owner:** ${code(owner.owner)}`);
   const audience = audienceOf(c, plan);
   if (audience) facts.push(`**Estimated audience:** ${audience}`);
-  if (c.dependsOn?.length) facts.push(`**After:** ${c.dependsOn.map(code).join(", ")}`);
+  const after = [...new Set(plan.steps.filter((s) => s.change === c.address).flatMap((s) => s.after.map((a) => a.slice(a.indexOf(":") + 1))))].filter((a) => a !== c.address);
+  if (after.length) facts.push(`**After:** ${after.map(code).join(", ")}`);
   if (c.drift?.length) {
     const items = c.drift.map((d) => `${code(d.path)} (last applied ${value(d.before)}, live ${value(d.after)})`);
     facts.push(`**Drift:** changed outside Mops: ${items.join(", ")}`);

@@ -5,6 +5,10 @@
 export interface Faults {
   /** Probability (0..1) that a /v1 request is answered 503 before it does anything. */
   errorRate?: number;
+  /** Probability (0..1) that a /v1 request is answered 429 with `Retry-After` before it does anything. */
+  throttleRate?: number;
+  /** The `Retry-After` those 429s carry, in seconds (default 1). */
+  retryAfterSeconds?: number;
   /** Seed of the fault dice, so a failing run can be replayed. */
   seed?: number;
   /** Added to every /v1 request. */
@@ -17,6 +21,8 @@ export interface Faults {
 
 const KEYS: Record<keyof Faults, (v: unknown) => boolean> = {
   errorRate: (v) => typeof v === "number" && v >= 0 && v <= 1,
+  throttleRate: (v) => typeof v === "number" && v >= 0 && v <= 1,
+  retryAfterSeconds: (v) => Number.isInteger(v) && (v as number) >= 0,
   seed: (v) => Number.isInteger(v),
   latencyMs: (v) => typeof v === "number" && v >= 0,
   crashAfterWrites: (v) => Number.isInteger(v) && (v as number) >= 1,

@@ -3,7 +3,7 @@ import { promises as fs } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
-import { StateError } from "./types";
+import { StateError } from "../types";
 
 /** fsync a directory so a rename or link inside it survives a power cut, not only the file's bytes. */
 export async function syncDir(dir: string): Promise<void> {

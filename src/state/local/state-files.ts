@@ -1,31 +1,53 @@
 import { promises as fs } from "node:fs";
 import { dirname } from "node:path";
+import { Type } from "@sinclair/typebox";
 import { createExclusive, errno, replaceFile, syncDir } from "./files";
-import { newState, withRecord } from "./new";
-import { StateError, type State, type StateResource } from "./types";
+import { applyDelta, newState } from "../delta";
+import { DeltaSchema, firstProblem, parseStored, StateResourceSchema, StateSchema } from "../schema";
+import { StateError, type State, type StateDelta, type StateResource } from "../types";
 
-/** One journaled `record`: the state with `serial - 1` plus this change gives the state with `serial`. */
+/** One journal line: the state with `serial - 1` plus this delta gives the state with `serial`. */
 interface Entry {
+  lineage: string;
+  serial: number;
+  delta: StateDelta;
+}
+
+/** Lines written before deltas existed: one resource set or removed. */
+interface LegacyEntry {
   lineage: string;
   serial: number;
   address: string;
   resource: StateResource | null;
 }
 
-/** Compact when the journal outgrows both this and the snapshot, so rewrites stay amortised O(1) per record. */
+const EntrySchema = Type.Union([
+  Type.Object({ lineage: Type.String(), serial: Type.Integer({ minimum: 1 }), delta: DeltaSchema }),
+  Type.Object({
+    lineage: Type.String(),
+    serial: Type.Integer({ minimum: 1 }),
+    address: Type.String(),
+    resource: Type.Union([StateResourceSchema, Type.Null()]),
+  }),
+]);
+
+/** Compact when the journal outgrows both this and the snapshot, so rewrites stay amortised O(1) per delta. */
 const COMPACT_MIN_BYTES = 256 * 1024;
+
+const RESTORE = "restore the state directory from a backup, or rebuild it with `mops state repair`";
 
 /**
  * The state of one stack+environment as a snapshot (`state.json`, replaced
- * atomically) plus a journal of later records (`journal.jsonl`, appended and
- * fdatasync'ed). A record costs one small append instead of rewriting the
+ * atomically) plus a journal of later deltas (`journal.jsonl`, appended and
+ * fdatasync'ed). A delta costs one small append instead of rewriting the
  * whole state, which matters when an apply of 1,000 resources records 1,000
- * times. The caller serialises all calls (LocalBackend's mutex).
+ * times. The caller serialises all calls (the local store's mutex).
  *
  * Crash safety: a torn last line (a crash mid-append) was never acknowledged,
  * so it is ignored and cut off before the next append; a crash between writing
  * a new snapshot and emptying the journal leaves entries the snapshot already
- * contains, which are skipped by serial.
+ * contains, which are skipped by serial. Anything else that does not read
+ * back as written is damage, reported with the file and the field.
  */
 export class StateFiles {
   /** What this process last saw: valid while state.json is the same file and the journal only grew. */
@@ -46,10 +68,10 @@ export class StateFiles {
     return (await this.sync()).state;
   }
 
-  async record(address: string, resource: StateResource | null): Promise<State> {
+  async apply(delta: StateDelta): Promise<State> {
     const cur = await this.sync();
-    const next = withRecord(cur.state, address, resource);
-    const entry: Entry = { lineage: next.lineage, serial: next.serial, address, resource };
+    const next = applyDelta(cur.state, delta);
+    const entry: Entry = { lineage: next.lineage, serial: next.serial, delta };
     const line = JSON.stringify(entry) + "\n";
     const existed = cur.journalSize > 0 || (await exists(this.journalPath));
     const h = await fs.open(this.journalPath, "a");
@@ -88,6 +110,7 @@ export class StateFiles {
       await createExclusive(this.statePath, JSON.stringify(newState(this.stack, this.environment), null, 2) + "\n");
       st = await fs.stat(this.statePath);
     }
+    if (!st.isFile()) throw new StateError(`${this.statePath} is not a regular file`, RESTORE);
     const snapshot = keyOf(st);
     const cached = this.cache?.snapshot === snapshot ? this.cache : undefined;
     let state = cached?.state ?? this.parse(await fs.readFile(this.statePath, "utf8"));
@@ -101,7 +124,7 @@ export class StateFiles {
     for (let at = 0; ; ) {
       const nl = tail.indexOf(0x0a, at);
       if (nl < 0) break;
-      state = this.apply(state, tail.subarray(at, nl).toString("utf8"));
+      state = this.replay(state, tail.subarray(at, nl).toString("utf8"));
       offset += nl + 1 - at;
       at = nl + 1;
     }
@@ -109,33 +132,37 @@ export class StateFiles {
     return { state, snapshot, snapshotSize: st.size, journalLength: offset, journalSize };
   }
 
-  private apply(state: State, line: string): State {
-    let e: Entry;
-    try {
-      e = JSON.parse(line) as Entry;
-    } catch {
-      throw new StateError(`${this.journalPath} has a damaged entry after serial ${state.serial}; restore the state from a backup`);
-    }
+  private replay(state: State, line: string): State {
+    const e = parseStored<Entry | LegacyEntry>(EntrySchema, line, `${this.journalPath} (entry after serial ${state.serial})`, RESTORE);
     // Older than the snapshot (a crash between snapshot and emptying the journal), or from a replaced lineage.
     if (e.lineage !== state.lineage || e.serial <= state.serial) return state;
     if (e.serial !== state.serial + 1) {
-      throw new StateError(`${this.journalPath} jumps from serial ${state.serial} to ${e.serial}; restore the state from a backup`);
+      throw new StateError(`${this.journalPath} jumps from serial ${state.serial} to ${e.serial}`, RESTORE);
     }
-    return withRecord(state, e.address, e.resource);
+    return applyDelta(state, "delta" in e ? e.delta : { type: "resource", address: e.address, resource: e.resource });
   }
 
   private parse(text: string): State {
-    try {
-      return JSON.parse(text) as State;
-    } catch (e) {
-      throw new StateError(`${this.statePath} is not valid JSON (${(e as Error).message}); restore it from a backup`);
+    const state = parseStored<State>(StateSchema, text, this.statePath, RESTORE);
+    if (state.stack !== this.stack || state.environment !== this.environment) {
+      throw new StateError(
+        `${this.statePath} holds the state of ${state.stack}/${state.environment}, not ${this.stack}/${this.environment}`,
+        RESTORE,
+      );
     }
+    for (const [address, r] of Object.entries(state.resources)) {
+      if (r.address !== address) throw new StateError(`${this.statePath} is damaged: resources["${address}"].address says ${JSON.stringify(r.address)}`, RESTORE);
+    }
+    return state;
   }
 
   private async snapshotKey(): Promise<string> {
     return keyOf(await fs.stat(this.statePath));
   }
 }
+
+/** Whether `text` is a state document this release can read; the problem in words otherwise. */
+export const stateProblem = (value: unknown): string | undefined => firstProblem(StateSchema, value);
 
 /** Changes whenever state.json is replaced (rename gives a new inode) or rewritten. */
 const keyOf = (st: { ino: number; size: number; mtimeMs: number; ctimeMs: number }) =>
