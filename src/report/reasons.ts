@@ -26,5 +26,5 @@ const WORDS: Record<ReasonCode, (r: Reason) => string> = {
 
 export const reasonWords = (r: Reason): string => WORDS[r.code]?.(r) ?? r.code;
 
-/** All of a change's reasons in one line; `new` goes without saying. */
-export const reasonsLine = (rs: readonly Reason[]): string => rs.filter((r) => r.code !== "new").map(reasonWords).join("; ");
+/** All of a change's reasons in one line. */
+export const reasonsLine = (rs: readonly Reason[]): string => rs.map(reasonWords).join("; ");
