@@ -50,10 +50,9 @@ export class PostgresLocker implements Locker {
     const client = this.db.client();
     const lost = new AbortController();
     // A session ended by forceUnlock or a server restart reports here: the lock is gone, and with it the right to write.
-    client.on("error", () => {
-      lost.abort();
-      this.onLost();
-    });
+    // However it is learnt (the session's error event, or a check that finds it gone), a lost lock stops state writes.
+    lost.signal.addEventListener("abort", () => this.onLost(), { once: true });
+    client.on("error", () => lost.abort());
     await this.db.connect(() => client.connect());
     try {
       const got = await this.db.run<{ ok: boolean }>(client, `SELECT pg_try_advisory_lock(${LOCK_KEY}) AS ok`, [this.key]);
@@ -70,7 +69,8 @@ export class PostgresLocker implements Locker {
         );
         const lock: HeldLock = heldLock(info, {
           lost,
-          check: async () => !lost.signal.aborted,
+          // Asked of the session itself: the error event that reports its end may come later than the next operation.
+          check: async () => !lost.signal.aborted && (await client.query("SELECT 1").then(() => true, () => false)),
           release: async () => {
             this.held.delete(lock);
             await this.db.q("DELETE FROM mops_lock WHERE stack = $1 AND environment = $2 AND id = $3", [this.stack, this.environment, info.id]).catch(() => undefined);

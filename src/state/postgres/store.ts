@@ -141,7 +141,7 @@ export class PostgresStateStore implements StateStore {
     return structuredClone(state);
   }
 
-  apply(delta: StateDelta): Promise<State> {
+  async apply(delta: StateDelta): Promise<State> {
     this.guard();
     return serialize(this.queue, () => this.applyNow(delta));
   }
