@@ -206,7 +206,7 @@ describe("secrets in resource fields", () => {
     expect(again.changes[0]!.action).toBe("noop");
     // A new value of the secret is a change, shown masked.
     const rotated = (await refreshAndPlan(p, stackOf([hook]), await b.state.read(), { env: { HOOK_TOKEN: "sk-NEW" } })).plan;
-    expect(rotated.changes[0]).toMatchObject({ action: "update", attributes: [{ path: "url", before: "(sensitive value)", after: hook.spec.url }] });
+    expect(rotated.changes[0]).toMatchObject({ action: "update", attributes: [{ path: "url", before: "(sensitive value)", after: (hook.spec as { url: string }).url }] });
     expect(JSON.stringify(rotated)).not.toContain("sk-SENTINEL-42");
   });
 

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { runSession } from "../../../src/apply";
 import { address, type Kind, type Resource } from "../../../src/model";
 import { references } from "../../../src/model/refs";
-import { ProviderError, type CallContext, type LiveObject } from "../../../src/provider";
-import { USED, USES, refreshAndPlan, type Plan } from "../../../src/plan";
+import { ProviderError, type CallContext, type KindCapability, type LiveObject } from "../../../src/provider";
+import { USED, USES, type Plan } from "../../../src/plan";
 import { FakeBackend, FakeProvider, seg, stackOf, tpl, wf } from "../../helpers/fakes";
 
 /**
@@ -63,7 +63,7 @@ function scenario(ya: YAction, xa: XAction, rel: Relation) {
   if ((xa === "create" && rel.used) || (xa === "delete" && rel.uses)) return undefined;
   const p = new StrictPlatform();
   const b = new FakeBackend();
-  const segCap = { read: true, create: "api", update: "api", delete: "api", replaceOn: ["type"] } as const;
+  const segCap: KindCapability = { read: true, create: "api", update: "api", delete: "api", replaceOn: ["type"] };
   p.capabilities.segment = { ...segCap, ...(ya === "replace-dbc" ? { uniqueNames: true } : {}), ...(ya === "replace-drain" ? { replaceStrategy: "drain" as const } : {}) };
   p.capabilities.workflow = { ...segCap, replaceOn: ["priority"], ...(xa === "replace-dbc" ? { uniqueNames: true } : {}) };
   const managed = (r: Resource, refs: Record<string, string> = {}) => {
