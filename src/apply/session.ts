@@ -111,7 +111,7 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
     const recorder = await RunRecorder.begin(backend.state, fallback, run);
     const executed = await executePlan(plan, {
       step: {
-        provider, recorder, refs: world.refs, env: opts.env ?? process.env, signal: opts.signal, actor: opts.meta.actor,
+        provider, recorder, refs: world.refs, env: opts.env ?? process.env, actor: opts.meta.actor,
         owner: { stack: desired.name, environment: desired.environment, lineage: world.state.lineage },
       },
       lock, events, concurrency: opts.concurrency ?? 8, signal: opts.signal, confirmed,

@@ -12,7 +12,6 @@ export interface StepContext {
   owner: OwnerMark;
   /** Values of `${env:…}` references: read only in the request that needs them. */
   env: NodeJS.ProcessEnv;
-  signal?: AbortSignal;
   actor: string;
 }
 
@@ -24,7 +23,9 @@ export interface StepResult {
 /**
  * One step per phase of a change. Each journals its operation before the
  * request (so a crash never forgets it), makes the one provider call, and
- * records the result; the executor only orders and runs them.
+ * records the result; the executor only orders and runs them. A step that has
+ * started is never aborted: an interruption stops new steps, and this one's
+ * result is recorded.
  */
 export const STEPS: Record<Phase, (c: ResourceChange, ctx: StepContext) => Promise<StepResult>> = {
   create: createStep,
@@ -60,7 +61,7 @@ async function withSecrets(c: ResourceChange, ctx: StepContext, call: (r: Resour
     }));
   }
   try {
-    const live = await call({ kind: c.kind, name: c.name, spec: resolved.value } as Resource, { refs: ctx.refs, signal: ctx.signal, owner: ctx.owner });
+    const live = await call({ kind: c.kind, name: c.name, spec: resolved.value } as Resource, { refs: ctx.refs, owner: ctx.owner });
     return { ...live, spec: maskSecrets(live.spec, spec, ctx.env) };
   } catch (e) {
     if (!(e instanceof ProviderError) || !resolved.secrets.length) throw e;
@@ -118,7 +119,7 @@ async function updateStep(c: ResourceChange, ctx: StepContext): Promise<StepResu
 /** A delete; the old half of a replace; the delete of a retired object; or, with no id, forgetting what is already gone. */
 async function deleteStep(c: ResourceChange, ctx: StepContext): Promise<StepResult> {
   return journaled(ctx, opOf(c, "delete", c.id), async (op) => {
-    if (c.id) await ctx.provider.delete(c.kind, c.id, { refs: ctx.refs, signal: ctx.signal });
+    if (c.id) await ctx.provider.delete(c.kind, c.id, { refs: ctx.refs });
     const oldHalf = c.retired || (c.action === "replace" && c.replaceMode !== "delete-before-create");
     if (oldHalf) await ctx.recorder.finish([{ type: "retired", key: `${c.address}@${c.id}`, object: null, op }]);
     else {
@@ -152,7 +153,7 @@ async function retireStep(c: ResourceChange, ctx: StepContext): Promise<StepResu
     if (!ctx.provider.retire) {
       throw new ProviderError(error("apply/cannot-retire", `provider ${ctx.provider.name} cannot stop ${c.kind} ${c.id} admitting contacts`, { address: c.address }));
     }
-    await ctx.provider.retire(c.kind, c.id!, { refs: ctx.refs, signal: ctx.signal });
+    await ctx.provider.retire(c.kind, c.id!, { refs: ctx.refs });
     const retired = ctx.recorder.state.retired?.[key] ?? { address: c.address, kind: c.kind, id: c.id!, attributes: c.before!, mode: "drain" as const, since: now() };
     await ctx.recorder.finish([{ type: "retired", key, object: { ...retired, stopped: true }, op }]);
     return { id: c.id };

@@ -110,3 +110,40 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   for (const s of secrets) if (s.length >= 4) out = out.split(s).join("***");
   return out;
 }
+
+/**
+ * Where the stack schema marks a field `x-sensitive` (see kinds.ts), as paths
+ * inside a spec: a template's `url`, a webhook step's `url` at any depth.
+ */
+const SENSITIVE_PATHS: Partial<Record<string, RegExp>> = {
+  template: /^url$/,
+  workflow: /^steps\[\d+\](?:\.(?:then|else)\[\d+\]|\.paths\[\d+\]\.steps\[\d+\])*\.url$/,
+};
+
+export const isSensitivePath = (kind: string, path: string): boolean => SENSITIVE_PATHS[kind]?.test(path) ?? false;
+
+/**
+ * What a sensitive field shows in place of a literal value: a URL keeps its
+ * origin (a reviewer sees where data goes, not the token in its path or
+ * query). References show as themselves: they are not secrets.
+ */
+export function maskedValue(v: unknown): unknown {
+  if (typeof v !== "string" || hasSecretRef(v)) return v;
+  try {
+    const u = new URL(v);
+    if (u.protocol === "http:" || u.protocol === "https:") return `${u.protocol}//${u.host}/… (sensitive)`;
+  } catch {
+    // not a URL: nothing of it is shown
+  }
+  return "(sensitive)";
+}
+
+/** `value`, found at `path` in a spec of `kind`, with every sensitive field's literal masked, for rendering. */
+export function maskSensitive<T>(kind: string, value: T, path = ""): T {
+  if (path && isSensitivePath(kind, path)) return maskedValue(value) as T;
+  if (Array.isArray(value)) return value.map((x, i) => maskSensitive(kind, x, `${path}[${i}]`)) as T;
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, x]) => [k, maskSensitive(kind, x, path ? `${path}.${k}` : k)])) as T;
+  }
+  return value;
+}

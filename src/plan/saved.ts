@@ -90,9 +90,12 @@ export function checkSavedPlan(saved: Plan, fresh: Plan): Diagnostic[] {
       out.push(error("plan/tampered", `the plan file's change to ${key} is not the one computed from the stack`, { address, hint: "a saved plan must not be edited: run `mops plan --out` again" }));
     } else if (!a) stale(`a fresh plan has a change to ${key} that the saved plan does not (it would ${VERB[b!.action]} it)`, address);
     else if (!b) continue;
-    else if (a.action !== b.action) stale(`the saved plan would ${VERB[a.action]} ${key}; planned now, it would ${VERB[b.action]} it`, address);
-    else if (fingerprint(a.before ?? null) !== fingerprint(b.before ?? null) || a.id !== b.id) stale(`live ${key} changed since the plan`, address);
-    else stale(`${key} changed in the stack since the plan`, address);
+    else {
+      const moved = a.action === b.action ? "" : `: the saved plan would ${VERB[a.action]} it, planned now it would ${VERB[b.action]} it`;
+      if (fingerprint(a.before ?? null) !== fingerprint(b.before ?? null) || a.id !== b.id) stale(`live ${key} changed since the plan${moved}`, address);
+      else if (fingerprint(a.after ?? null) !== fingerprint(b.after ?? null)) stale(`${key} changed in the stack since the plan${moved}`, address);
+      else stale(`the saved plan would ${VERB[a.action]} ${key}; planned now, it would ${VERB[b.action]} it`, address);
+    }
   }
   if (!out.length && fingerprint(saved.steps) !== fingerprint(fresh.steps)) {
     out.push(error("plan/tampered", "the plan file's steps are not the ones computed from the stack", { hint: "a saved plan must not be edited: run `mops plan --out` again" }));

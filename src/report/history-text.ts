@@ -1,5 +1,5 @@
 import pc from "picocolors";
-import { address, type Resource } from "../model";
+import { address, maskSensitive, type Resource } from "../model";
 import type { ChangeRecord } from "../model";
 import type { HistoryVersion, VersionSummary } from "../state/types";
 import { summaryLine, type TextOptions } from "./plan-text";
@@ -73,7 +73,8 @@ export function diffText(a: HistoryVersion, b: HistoryVersion, opts: TextOptions
   const addrs = [...new Set([...before.keys(), ...after.keys()])].sort();
   const out: string[] = [];
   for (const addr of addrs) {
-    const x = before.get(addr)?.spec, y = after.get(addr)?.spec;
+    const kind = (before.get(addr) ?? after.get(addr))!.kind;
+    const x = maskSensitive(kind, before.get(addr)?.spec), y = maskSensitive(kind, after.get(addr)?.spec);
     const d = specDiff(x, y);
     if (!d) continue;
     const what = x === undefined ? c.green(`+ ${addr} (added)`) : y === undefined ? c.red(`- ${addr} (removed)`) : c.yellow(`~ ${addr}`);

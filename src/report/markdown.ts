@@ -6,6 +6,7 @@ import { code, fence, html, mdCell, mdTable, mdText } from "./md";
 import { stepMarks, workflowFlowchart } from "./mermaid";
 import { specDiff } from "./spec-diff";
 import { where } from "../stack/where";
+import { masked } from "./mask";
 import { reasonsLine } from "./reasons";
 
 /**
@@ -170,7 +171,8 @@ function findingItem(d: Diagnostic): string {
   return `- ${code(d.code)}${about}: ${mdText(d.message)}${at}${hint}`;
 }
 
-function details(c: ResourceChange, plan: Plan): string {
+function details(change: ResourceChange, plan: Plan): string {
+  const c = masked(change);
   const facts: string[] = [];
   const why = reasonsLine(c.reasons);
   if (why) facts.push(`**Why:** ${mdText(why)}`);

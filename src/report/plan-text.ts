@@ -2,6 +2,7 @@ import { diffLines } from "diff";
 import pc from "picocolors";
 import { toYaml } from "../stack/emit";
 import type { AttributeChange, ChangeSummary, Plan, ResourceChange } from "../plan/types";
+import { masked } from "./mask";
 import { reasonWords } from "./reasons";
 
 export interface TextOptions {
@@ -76,7 +77,8 @@ function wholeSpec(spec: unknown, c: Colors, indent: string): string[] {
   return toYaml(spec).replace(/\n$/, "").split("\n").map((l) => `${indent}${c.green("+")} ${l}`);
 }
 
-function changeBlock(ch: ResourceChange, c: Colors): string[] {
+function changeBlock(change: ResourceChange, c: Colors): string[] {
+  const ch = masked(change);
   const h = headWords(ch);
   const color = c[h.color] as (s: string) => string;
   const id = ch.id && !ch.retired ? c.dim(` (id ${ch.id})`) : "";
@@ -114,7 +116,7 @@ function driftSection(plan: Plan, c: Colors): string[] {
       continue;
     }
     out.push(`  ${c.yellow("~")} ${ch.address}${ch.id ? c.dim(` (id ${ch.id})`) : ""}`);
-    out.push(...attributeLines(ch.drift!, c, "      "), "");
+    out.push(...attributeLines(masked(ch).drift!, c, "      "), "");
   }
   return out;
 }
