@@ -14,7 +14,10 @@ const diag = (code: string, message: string, extra: Omit<Diagnostic, "code" | "s
 export const isOwnMark = (m: OwnerMark | undefined, own: OwnerMark): boolean =>
   !!m && m.stack === own.stack && m.environment === own.environment && m.lineage === own.lineage;
 
-const markWords = (m: OwnerMark) => `stack ${m.stack} (${m.environment})`;
+const markWords = (m: OwnerMark, own: OwnerMark) =>
+  m.stack === own.stack && m.environment === own.environment
+    ? `an earlier state of this stack (lineage ${m.lineage}), not this one`
+    : `stack ${m.stack} (${m.environment})`;
 
 /**
  * The decisions of one plan, resource by resource: desired (normalised by the
@@ -142,7 +145,7 @@ export class Decider {
         detail: { ids: named.map((o) => o.id) },
       }));
     } else if (asked && named[0]!.owner && !isOwnMark(named[0]!.owner, own) && !req.force) {
-      this.diagnostics.push(error("plan/owned-elsewhere", `${base.address}: the live ${base.kind} ${named[0]!.id} was made by ${markWords(named[0]!.owner)}, so Mops will not adopt it`, {
+      this.diagnostics.push(error("plan/owned-elsewhere", `${base.address}: the live ${base.kind} ${named[0]!.id} was made by ${markWords(named[0]!.owner, own)}, so Mops will not adopt it`, {
         address: base.address,
         hint: "two stacks must not manage one object: rename this resource, or if that stack no longer manages it, adopt it with `--force`",
         detail: { id: named[0]!.id, owner: named[0]!.owner },
@@ -151,12 +154,13 @@ export class Decider {
       return this.adopt(base, named[0]!, cap, { code: req.importAll ? "import-command" : "adopt-requested" });
     } else {
       const o = named[0]!;
-      const who = o.owner ? `, made by ${markWords(o.owner)}` : ", which no Mops state owns";
+      const who = o.owner ? `, made by ${markWords(o.owner, own)}` : ", which no Mops state owns";
       this.diagnostics.push(error("plan/name-taken", `${base.address}: a live ${base.kind} with this name already exists (id ${ids}${named.length > 1 ? "" : who}); Mops does not take over objects silently`, {
         address: base.address,
-        hint:
-          `to manage the existing object, either add \`{ kind: ${base.kind}, name: ${base.name}, id: ${o.id} }\` to \`environments.${this.input.desired.environment}.import\`, ` +
-          `run \`mops import\`, or plan/apply with \`--adopt ${base.address}\`${o.owner ? " --force" : ""}; otherwise rename the resource`,
+        hint: o.owner
+          ? `two stacks must not manage one object: rename the resource here; if ${markWords(o.owner, own)} no longer manages it, adopt it with \`--adopt ${base.address} --force\``
+          : `to manage the existing object, either add \`{ kind: ${base.kind}, name: ${base.name}, id: ${o.id} }\` to \`environments.${this.input.desired.environment}.import\`, ` +
+            `run \`mops import\`, or plan/apply with \`--adopt ${base.address}\`; otherwise rename the resource`,
         detail: { ids: named.map((x) => x.id), ...(o.owner ? { owner: o.owner } : {}) },
       }));
     }
@@ -165,7 +169,7 @@ export class Decider {
 
   private adopt(base: { address: string; kind: Kind; name: string; after: Resource["spec"] }, o: LiveObject, cap: KindCapability, reason: Reason): void {
     if (o.owner && !isOwnMark(o.owner, this.input.own) && !this.input.request?.force) {
-      this.diagnostics.push(error("plan/owned-elsewhere", `${base.address}: the live ${base.kind} ${o.id} was made by ${markWords(o.owner)}, so Mops will not adopt it`, {
+      this.diagnostics.push(error("plan/owned-elsewhere", `${base.address}: the live ${base.kind} ${o.id} was made by ${markWords(o.owner, this.input.own)}, so Mops will not adopt it`, {
         address: base.address,
         hint: "two stacks must not manage one object: if that stack no longer manages it, adopt it with `--force`",
         detail: { id: o.id, owner: o.owner },

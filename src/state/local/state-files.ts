@@ -34,7 +34,7 @@ const EntrySchema = Type.Union([
 /** Compact when the journal outgrows both this and the snapshot, so rewrites stay amortised O(1) per delta. */
 const COMPACT_MIN_BYTES = 256 * 1024;
 
-const RESTORE = "restore the state directory from a backup, or rebuild it with `mops state repair`";
+const RESTORE = "restore the state directory from a backup; or move it aside and run `mops import --force`, which adopts the live objects this stack made into a new state";
 
 /**
  * The state of one stack+environment as a snapshot (`state.json`, replaced

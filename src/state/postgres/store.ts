@@ -134,7 +134,7 @@ export class PostgresStateStore implements StateStore {
     if (problem) {
       throw new StateError(
         `the postgres state of ${this.stack}/${this.environment} is damaged: ${problem}`,
-        "restore the mops_* tables from a backup, or rebuild the state with `mops state repair`",
+        "restore the mops_* tables from a backup; or start a new state (`state: { backend: postgres, … }` under another stack name, or delete these rows) and run `mops import --force` to adopt the live objects again",
       );
     }
     this.cache = state;
