@@ -56,10 +56,14 @@ export class ModelSet {
   check(value: unknown, type: string, at = "$"): Violation[] {
     const out: Violation[] = [];
     // The official deserializer must accept it and choose the model the walk checks against.
-    const instance = this.serializer.deserialize(value, type, "");
-    const chosen = this.classOf(this.serializer.findCorrectType(value, type));
-    if (chosen?.getAttributeTypeMap && isPlainObject(value) && !(instance instanceof chosen)) {
-      out.push({ at, problem: `ObjectSerializer did not deserialize it as ${type}` });
+    try {
+      const instance = this.serializer.deserialize(value, type, "");
+      const chosen = this.classOf(this.serializer.findCorrectType(value, type));
+      if (chosen?.getAttributeTypeMap && isPlainObject(value) && !(instance instanceof chosen)) {
+        out.push({ at, problem: `ObjectSerializer did not deserialize it as ${type}` });
+      }
+    } catch (e) {
+      out.push({ at, problem: `ObjectSerializer cannot deserialize it as ${type}: ${(e as Error).message}` });
     }
     this.walk(value, type, "", at, out);
     return out;
@@ -96,7 +100,7 @@ export class ModelSet {
 
   private walk(v: unknown, type: string, format: string, at: string, out: Violation[]): void {
     if (v === undefined) return;
-    const bad = (problem: string) => out.push({ at, problem });
+    const bad = (problem: string): void => void out.push({ at, problem });
     if (v === null) return bad(`null where the model has ${type}`);
     if (type.startsWith("Array<")) {
       if (!Array.isArray(v)) return bad(`expected an array of ${type.slice(6, -1)}`);
@@ -128,7 +132,7 @@ export class ModelSet {
   }
 
   private walkModel(v: unknown, type: string, at: string, out: Violation[]): void {
-    const bad = (problem: string) => out.push({ at, problem });
+    const bad = (problem: string): void => void out.push({ at, problem });
     const union = this.classOf(type);
     if (!union) return bad(`the client has no model ${type}`);
     if (!isPlainObject(v)) return bad(`expected a ${type} object, got ${JSON.stringify(v)}`);
