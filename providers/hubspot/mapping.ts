@@ -34,13 +34,18 @@ export class Issues {
   readonly list: Diagnostic[] = [];
   constructor(readonly address: string) {}
   error(code: string, message: string, hint?: string, at?: SpecPath): void {
-    this.list.push(error(`hubspot/${code}`, `${this.address}: ${message}`, this.extra(hint, at)));
+    this.add(error(`hubspot/${code}`, `${this.address}: ${message}`, this.extra(hint, at)));
   }
   warn(code: string, message: string, hint?: string, at?: SpecPath): void {
-    this.list.push(warning(`hubspot/${code}`, `${this.address}: ${message}`, this.extra(hint, at)));
+    this.add(warning(`hubspot/${code}`, `${this.address}: ${message}`, this.extra(hint, at)));
   }
   private extra(hint: string | undefined, at: SpecPath | undefined) {
     return { hint, address: this.address, ...(at ? { detail: { path: [...at] } } : {}) };
+  }
+  /** Steps after a branch or split are written once per path: their problems are reported once. */
+  private add(d: Diagnostic): void {
+    const key = JSON.stringify([d.code, d.message, d.detail]);
+    if (!this.list.some((x) => JSON.stringify([x.code, x.message, x.detail]) === key)) this.list.push(d);
   }
   get hasErrors(): boolean {
     return this.list.some((d) => d.severity === "error");
