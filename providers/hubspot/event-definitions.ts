@@ -32,7 +32,7 @@ export async function listEventDefinitions(client: HubSpotClient, signal?: Abort
   return all.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Event name <-> event type id, both ways. */
+/** Event name <-> event type id, both ways; a stack names an event by its `name`, which is what reads give back. */
 export class EventTypes {
   private readonly byName = new Map<string, string>();
   private readonly byId = new Map<string, string>();
@@ -43,7 +43,6 @@ export class EventTypes {
       // An archived event still names the id old filters hold, but nothing new may use it.
       if (d.archived) continue;
       this.byName.set(d.name, d.objectTypeId);
-      this.byName.set(d.fullyQualifiedName, d.objectTypeId);
     }
   }
 
@@ -57,6 +56,6 @@ export class EventTypes {
 
   /** The names a stack may use, for "did you mean". */
   names(): string[] {
-    return [...new Set([...this.byName.entries()].filter(([n, id]) => this.byId.get(id) === n).map(([n]) => n))].sort();
+    return [...this.byName.keys()].sort();
   }
 }

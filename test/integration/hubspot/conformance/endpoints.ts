@@ -26,6 +26,17 @@ const props = (model: string): Model => ({ client: "crm/properties", model });
 const users = (model: string): Model => ({ client: "settings/users", model });
 const flows = (model: string): Model => ({ spec: "automation-v4", model });
 
+/** A collection HubSpot manages by REST: list it, create in it, and read, change or delete one item. */
+function collection(path: string, item: string, change: "PUT" | "PATCH", m: { list: Model; create: Model; change: Model; one: Model }): Endpoint[] {
+  return [
+    { method: "GET", path, response: m.list },
+    { method: "POST", path, request: m.create, response: m.one },
+    { method: "GET", path: `${path}${item}`, response: m.one },
+    { method: change, path: `${path}${item}`, request: m.change, response: m.one },
+    { method: "DELETE", path: `${path}${item}` },
+  ];
+}
+
 export const ENDPOINTS: readonly Endpoint[] = [
   // Automation v4 flows (not in the client: spec-derived schema)
   { method: "GET", path: "/automation/v4/flows", response: flows("CollectionResponseApiFlowListingForwardPaging") },
@@ -42,26 +53,20 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: "PUT", path: "/crm/v3/lists/{listId}/update-list-name", response: lists("ListUpdateResponse") },
   { method: "PUT", path: "/crm/v3/lists/{listId}/update-list-filters", request: lists("ListFilterUpdateRequest"), response: lists("ListUpdateResponse") },
   { method: "DELETE", path: "/crm/v3/lists/{listId}" },
-  // Settings users v3
-  { method: "GET", path: "/settings/v3/users/", response: users("CollectionResponsePublicUserForwardPaging") },
-  { method: "POST", path: "/settings/v3/users/", request: users("UserProvisionRequest"), response: users("PublicUser") },
-  { method: "GET", path: "/settings/v3/users/{userId}", response: users("PublicUser") },
-  { method: "PUT", path: "/settings/v3/users/{userId}", request: users("PublicUserUpdate"), response: users("PublicUser") },
-  { method: "DELETE", path: "/settings/v3/users/{userId}" },
+  // Settings users v3: GET/POST /settings/v3/users/, GET/PUT/DELETE /settings/v3/users/{userId}, roles, teams
+  ...collection("/settings/v3/users/", "{userId}", "PUT", {
+    list: users("CollectionResponsePublicUserForwardPaging"), create: users("UserProvisionRequest"), change: users("PublicUserUpdate"), one: users("PublicUser"),
+  }),
   { method: "GET", path: "/settings/v3/users/roles", response: users("CollectionResponsePublicPermissionSetNoPaging") },
   { method: "GET", path: "/settings/v3/users/teams", response: users("CollectionResponsePublicTeamNoPaging") },
-  // Marketing emails v3
-  { method: "GET", path: "/marketing/v3/emails/", response: emails("CollectionResponseWithTotalPublicEmailForwardPaging") },
-  { method: "POST", path: "/marketing/v3/emails/", request: emails("EmailCreateRequest"), response: emails("PublicEmail") },
-  { method: "GET", path: "/marketing/v3/emails/{emailId}", response: emails("PublicEmail") },
-  { method: "PATCH", path: "/marketing/v3/emails/{emailId}", request: emails("EmailUpdateRequest"), response: emails("PublicEmail") },
-  { method: "DELETE", path: "/marketing/v3/emails/{emailId}" },
-  // CRM properties v3 (contacts)
-  { method: "GET", path: "/crm/v3/properties/contacts", response: props("CollectionResponsePropertyNoPaging") },
-  { method: "POST", path: "/crm/v3/properties/contacts", request: props("PropertyCreate"), response: props("Property") },
-  { method: "GET", path: "/crm/v3/properties/contacts/{propertyName}", response: props("Property") },
-  { method: "PATCH", path: "/crm/v3/properties/contacts/{propertyName}", request: props("PropertyUpdate"), response: props("Property") },
-  { method: "DELETE", path: "/crm/v3/properties/contacts/{propertyName}" },
+  // Marketing emails v3: GET/POST /marketing/v3/emails/, GET/PATCH/DELETE /marketing/v3/emails/{emailId}
+  ...collection("/marketing/v3/emails/", "{emailId}", "PATCH", {
+    list: emails("CollectionResponseWithTotalPublicEmailForwardPaging"), create: emails("EmailCreateRequest"), change: emails("EmailUpdateRequest"), one: emails("PublicEmail"),
+  }),
+  // CRM properties v3: GET/POST /crm/v3/properties/contacts, GET/PATCH/DELETE /crm/v3/properties/contacts/{propertyName}
+  ...collection("/crm/v3/properties/contacts/", "{propertyName}", "PATCH", {
+    list: props("CollectionResponsePropertyNoPaging"), create: props("PropertyCreate"), change: props("PropertyUpdate"), one: props("Property"),
+  }),
   // Communication preferences v3
   { method: "GET", path: "/communication-preferences/v3/definitions", response: { client: "communication_preferences", model: "SubscriptionDefinitionsResponse" } },
   // Custom event definitions v3 (not in the client: spec-derived schema)
