@@ -31,7 +31,8 @@ export const capabilities: Capabilities = {
     note: "marketing emails v3 (email channel only): subject, sender name, preheader and the main rich-text module",
   },
   segment: {
-    read: true, create: "api", update: "api", delete: "api", replaceOn: ["type"],
+    // HubSpot refuses two lists of one name: a replace deletes the old list first.
+    read: true, create: "api", update: "api", delete: "api", replaceOn: ["type"], uniqueNames: true,
     note: "CRM lists v3: dynamic lists with filters, static (manual) lists; a deleted list can be restored in HubSpot for 90 days",
   },
   frequency_cap: {
@@ -87,7 +88,7 @@ function fieldsCell(f: FieldSources | undefined): string {
 export function capabilityTable(caps: Capabilities = capabilities, fields: Partial<Record<Kind, FieldSources>> = fieldSources): string {
   const rows = Object.entries(caps).map(([kind, c]) => {
     const managed = c.create === "api" && c.update === "api" && c.delete === "api" ? "managed" : c.read ? "read-only" : "manual";
-    return `| \`${kind}\` | ${managed} | ${c.read ? "yes" : "no"} | ${SUPPORT[c.create]} | ${SUPPORT[c.update]} | ${SUPPORT[c.delete]} | ${fieldsCell(fields[kind as Kind])} | ${c.note ?? ""} |`;
+    return `| \`${kind}\` | ${managed} | ${c.read ? "yes" : "no"} | ${SUPPORT[c.create]} | ${SUPPORT[c.update]} | ${SUPPORT[c.delete]} | ${c.ownerMark ?? "none"} | ${fieldsCell(fields[kind as Kind])} | ${c.note ?? ""} |`;
   });
-  return ["| kind | status | read | create | update | delete | fields | notes |", "| --- | --- | --- | --- | --- | --- | --- | --- |", ...rows].join("\n");
+  return ["| kind | status | read | create | update | delete | owner mark | fields | notes |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- |", ...rows].join("\n");
 }
