@@ -128,7 +128,7 @@ export const isSensitivePath = (kind: string, path: string): boolean => SENSITIV
  * query). References show as themselves: they are not secrets.
  */
 export function maskedValue(v: unknown): unknown {
-  if (typeof v !== "string" || hasSecretRef(v)) return v;
+  if (typeof v !== "string" || hasSecretRef(v) || v === MASKED) return v;
   try {
     const u = new URL(v);
     if (u.protocol === "http:" || u.protocol === "https:") return `${u.protocol}//${u.host}/… (sensitive)`;
