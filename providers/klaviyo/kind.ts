@@ -2,7 +2,7 @@ import { error, type Diagnostic } from "../../src/diagnostics";
 import type { Kind, Resource } from "../../src/model";
 import { ProviderError, type CallContext, type LiveObject } from "../../src/provider/types";
 import type { KlaviyoClient } from "./client";
-import type { Issues } from "./mapping";
+import type { Issues, Refs } from "./mapping";
 import type { NameCache } from "./names";
 
 /** What every kind module gets: the client and the id <-> name cache. */
@@ -20,7 +20,8 @@ export interface KindOps<K extends Kind> {
   delete?(env: KlaviyoEnv, id: string, ctx: CallContext): Promise<void>;
   /** The spec as Klaviyo will hold it; must agree with what `list` returns for the same object. */
   normalize(r: Resource<K>): Resource<K>;
-  check?(r: Resource<K>): Diagnostic[];
+  /** Offline checks; `refs` resolves what the account knows (metrics), names stand in for the rest. */
+  check?(r: Resource<K>, refs?: Refs): Diagnostic[];
 }
 
 /** Mapping problems that make a write wrong are refused before any request is sent. */

@@ -160,9 +160,9 @@ export const segments: KindOps<"segment"> = {
     return { ...r, spec: toSegmentSpec(kind, definition, sortedTags(r.spec.tags), identityRefs, { unknown: [] }) };
   },
 
-  check(r) {
+  check(r, refs = identityRefs) {
     const issues = new Issues(address("segment", r.name));
-    definitionOf(r, identityRefs, issues, new SourceMap(issues.address));
+    definitionOf(r, refs, issues, new SourceMap(issues.address));
     return issues.list;
   },
 };

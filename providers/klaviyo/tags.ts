@@ -20,7 +20,7 @@ export async function loadTags(env: KlaviyoEnv, ctx: CallContext): Promise<void>
 }
 
 /** Tag names of a resource read with `include=tags`. */
-export function tagNames(env: KlaviyoEnv, r: Resource, included: readonly Resource[]): string[] | undefined {
+export function tagNames(env: KlaviyoEnv, r: Pick<Resource, "relationships">, included: readonly Resource[]): string[] | undefined {
   for (const t of included) if (t.type === "tag") env.names.tags.set(t.id, String(t.attributes.name));
   const rel = r.relationships?.tags?.data;
   const ids = Array.isArray(rel) ? rel.map((x) => x.id) : [];
