@@ -25,8 +25,11 @@ export interface ReadNotes {
 
 /** Past this many groups the CNF is unreadable in Klaviyo's editor. */
 const MAX_GROUPS = 30;
-/** A condition Mops cannot express, kept verbatim so an imported segment writes back unchanged. */
-export const VERBATIM = "$klaviyo";
+/**
+ * A condition Mops cannot express, kept verbatim (as an event leaf, which
+ * names no stack resource) so an imported segment writes back unchanged.
+ */
+export const VERBATIM = "klaviyo:verbatim ";
 
 type Leaf = Exclude<Condition, { all: unknown } | { any: unknown } | { not: unknown }>;
 interface Literal {
@@ -172,8 +175,11 @@ function eventCondition(e: EventCondition, negated: boolean, refs: Refs, issues:
 }
 
 function leafCondition({ leaf, negated, path }: Literal, refs: Refs, issues: Issues): KCondition {
+  if (isEventCondition(leaf) && leaf.event.startsWith(VERBATIM)) {
+    if (negated) issues.error("unsupported-condition", path, "a Klaviyo condition Mops cannot read cannot be negated either");
+    return JSON.parse(leaf.event.slice(VERBATIM.length)) as KCondition;
+  }
   if (isPropertyCondition(leaf)) {
-    if (leaf.property === VERBATIM && leaf.op === "eq" && typeof leaf.value === "string" && !negated) return JSON.parse(leaf.value) as KCondition;
     return { type: "profile-property", property: leaf.property, filter: propertyFilter(leaf, negated, issues, path) };
   }
   if (isEventCondition(leaf)) return eventCondition(leaf, negated, refs, issues, path);
@@ -298,7 +304,7 @@ export function fromGroups(g: KGroups | null | undefined, refs: Refs, notes: Rea
       const c = fromCondition(k, refs);
       if (c) return c;
       notes.unknown.push(`a ${k.type} condition`);
-      return { property: VERBATIM, op: "eq", value: JSON.stringify(k) } as Condition;
+      return { event: `${VERBATIM}${JSON.stringify(k)}` } as Condition;
     }),
   ).filter((cs) => cs.length);
   const ors = groups.map((cs) => (cs.length === 1 ? cs[0]! : { any: cs }));

@@ -2,7 +2,6 @@ import { isPropertyCondition, leaves, type Condition, type PropertySpec, type Re
 import { walkSteps } from "../../src/model/refs";
 import type { LiveObject } from "../../src/provider/types";
 import { unsupported, type KindOps } from "./kind";
-import { VERBATIM } from "./conditions";
 
 /**
  * Profile properties. Klaviyo keeps no property definitions: a property exists
@@ -28,7 +27,6 @@ function typeOfCondition(c: Condition): Type | undefined {
 export function usedProperties(segments: readonly SegmentSpec[], workflows: readonly WorkflowSpec[]): Map<string, Type> {
   const out = new Map<string, Type>();
   const see = (name: string, t: Type | undefined) => {
-    if (name === VERBATIM) return;
     const was = out.get(name);
     if (was === undefined || (was === "string" && t)) out.set(name, t ?? "string");
   };
