@@ -1,11 +1,10 @@
 import { error } from "../../src/diagnostics";
 import type { ProviderConfig } from "../../src/model";
-import { createHttpClient, resolveSecret, type HttpClient } from "../../src/provider/http";
+import { createHttpClient, parseRetryAfter, resolveSecret, type HttpClient } from "../../src/provider/http";
 import { ProviderError } from "../../src/provider/types";
 import { klaviyoClassifyRetry, klaviyoDiagnostic, isDailyCap } from "./errors";
 import { Pacer, type Clock } from "./pacer";
 import { limitOf } from "./rates";
-import { parseRetryAfter } from "../../src/provider/http";
 
 /**
  * Klaviyo's HTTP client: the shared client (retries, Retry-After, error
@@ -88,9 +87,12 @@ export function createKlaviyoClient(opts: KlaviyoClientOptions): KlaviyoClient {
     pace: (req) => pacer.pace(req.method, req.path, req.signal),
     classifyRetry: (f) => {
       const d = klaviyoClassifyRetry(f);
+      const limit = limitOf(f.method, f.path);
+      const now = pacer.clock.now();
       // Klaviyo says the day's cap is spent: later requests of that kind are refused here, unsent.
-      const daily = limitOf(f.method, f.path).daily;
-      if (daily && isDailyCap(f)) pacer.counter(daily.operation).block(pacer.clock.now() + (parseRetryAfter(f.headers["retry-after"]) ?? 86_400_000));
+      if (limit.daily && isDailyCap(f)) pacer.counter(limit.daily.operation).block(now + (parseRetryAfter(f.headers["retry-after"]) ?? 86_400_000));
+      // Someone else spent this window: the whole class waits for it, not just this request.
+      else if (f.status === 429 && d?.waitMs !== undefined) pacer.window(limit.rateClass.name).hold(now + d.waitMs);
       return d;
     },
     toDiagnostic: klaviyoDiagnostic,

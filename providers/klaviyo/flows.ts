@@ -73,6 +73,9 @@ export const UNSUPPORTED_URL = "klaviyo:unsupported/";
 
 /* ------------------------------------------------------------------ writing */
 
+/** Body pointer of the writer's action `i`: the gate comes first in the written definition. */
+const actionPointer = (i: number) => `/data/attributes/definition/actions/${i + 1}`;
+
 class ActionWriter {
   readonly actions: KAction[] = [];
   constructor(
@@ -97,7 +100,7 @@ class ActionWriter {
     const id = `a${this.actions.length + 1}`;
     const at = this.actions.length;
     this.actions.push({ temporary_id: id, type: "pending" });
-    this.map.note(`/data/attributes/definition/actions/${at}`, first.path);
+    this.map.note(actionPointer(at), first.path);
     const { step: s, path } = first;
     if (s.type === "branch" || s.type === "split") {
       const [yes, no, data] = s.type === "branch" ? this.branch(s, path, rest) : this.split(s, path, rest);
@@ -122,7 +125,7 @@ class ActionWriter {
     } else {
       const inner = new SourceMap(this.issues.address);
       data = { profile_filter: toGroups(b.condition as Condition, cpath, this.refs, this.issues, inner) };
-      this.map.nest(`/data/attributes/definition/actions/${this.actions.length - 1}/data/profile_filter`, inner);
+      this.map.nest(`${actionPointer(this.actions.length - 1)}/data/profile_filter`, inner);
     }
     const yes = this.chain(b.then, [...path, "then"], rest);
     const no = this.chain(b.else ?? [], [...path, "else"], rest);
@@ -204,7 +207,7 @@ class ActionWriter {
     const id = refId(this.refs, this.issues, "template", s.template, [...path, "template"]);
     const transactional = s.transactional ?? false;
     const smart = this.ctx.smartSending(s.channel, transactional);
-    this.map.note(`/data/attributes/definition/actions/${at}/data/message/template_id`, [...path, "template"]);
+    this.map.note(`${actionPointer(at)}/data/message/template_id`, [...path, "template"]);
     if (s.channel === "email") {
       return {
         type: "send-email",

@@ -49,11 +49,18 @@ export class SlidingWindow {
   private readonly sent: number[] = [];
   constructor(readonly rateClass: RateClass, private readonly marginMs: number) {}
 
+  private heldUntil = 0;
+
+  /** Klaviyo answered 429: nothing of this class goes before `until` (its Retry-After). */
+  hold(until: number): void {
+    this.heldUntil = Math.max(this.heldUntil, until);
+  }
+
   /** The moment the next request may go, recorded as taken. */
   reserve(now: number): number {
     const { burst, steady } = this.rateClass;
     const n = this.sent.length;
-    let at = now;
+    let at = Math.max(now, this.heldUntil);
     if (n >= burst) at = Math.max(at, this.sent[n - burst]! + SECOND + this.marginMs);
     if (n >= steady) at = Math.max(at, this.sent[n - steady]! + MINUTE + this.marginMs);
     this.sent.push(at);

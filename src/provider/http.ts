@@ -76,7 +76,8 @@ export interface HttpClientOptions {
   /**
    * Holds each attempt (retries included) until the platform's window for it
    * has room, right before it is sent: for platforms whose limits differ per
-   * endpoint, which one client-wide limiter cannot express.
+   * endpoint, which one client-wide limiter cannot express. With a pace,
+   * a 429 no longer pauses the shared limiter: the pace holds its own window.
    */
   pace?: (req: HttpRequest) => Promise<void>;
   /** Waits between attempts; injectable so tests run on a virtual clock. */
@@ -277,7 +278,8 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     const failure: HttpFailure = { method: req.method, path, status: res.status, headers, data: res.data };
     const decision = opts.classifyRetry?.(failure) ?? defaultClassifyRetry(failure);
     if (!decision.retry) throw new AbortError(new ProviderError(diagnose(failure), false, res.status));
-    if (res.status === 429 && decision.waitMs !== undefined) rate.pauseFor(decision.waitMs);
+    // A pace hook owns waiting for its windows (and learns of the 429 through classifyRetry).
+    if (res.status === 429 && decision.waitMs !== undefined && !opts.pace) rate.pauseFor(decision.waitMs);
     throw new AttemptFailure(failure, decision);
   }
 
