@@ -128,16 +128,16 @@ export function createKlaviyoProvider(opts: KlaviyoProviderOptions): KlaviyoProv
     name: "klaviyo",
     capabilities,
     list: (kind, ctx) => listed(kind, ctx),
-    read: (kind, id, ctx) => kindOps(kind).read(env, id, ctx),
-    create: (r, ctx) => writing(() => {
+    read: async (kind, id, ctx) => kindOps(kind).read(env, id, ctx),
+    create: async (r, ctx) => writing(() => {
       const o = kindOps(r.kind);
       return o.create ? o.create(env, r, ctx) : unsupported(r.kind, "create", capabilities[r.kind]?.note ?? "");
     }),
-    update: (r, live, ctx) => writing(() => {
+    update: async (r, live, ctx) => writing(() => {
       const o = kindOps(r.kind);
       return o.update ? o.update(env, r, live, ctx) : unsupported(r.kind, "change", capabilities[r.kind]?.note ?? "");
     }),
-    delete: (kind, id, ctx) => writing(() => {
+    delete: async (kind, id, ctx) => writing(() => {
       const o = kindOps(kind);
       return o.delete ? o.delete(env, id, ctx) : unsupported(kind, "delete", capabilities[kind]?.note ?? "");
     }),
@@ -149,7 +149,7 @@ export function createKlaviyoProvider(opts: KlaviyoProviderOptions): KlaviyoProv
       const n = res?.data.attributes.profile_count;
       return typeof n === "number" ? n : undefined;
     },
-    retire: (kind, id, ctx) => (kind === "workflow" ? writing(() => retireFlow(env, id, ctx)) : unsupported(kind, "drain", "only workflows drain")),
+    retire: async (kind, id, ctx) => (kind === "workflow" ? writing(() => retireFlow(env, id, ctx)) : unsupported(kind, "drain", "only workflows drain")),
     inFlight: (kind, id, ctx) => (kind === "workflow" ? flowProfilesInFlight(env, id, ctx) : Promise.resolve(undefined)),
     drain: (id, ctx) => flowDrain(env, id, ctx, client.pacer.clock.now()),
     quotas: async () => quotas(client.pacer),
