@@ -407,6 +407,8 @@ class ActionReader {
           type: "send" as const,
           channel: a.type === "send-email" ? ("email" as const) : ("sms" as const),
           template: refName(this.refs, "template", String(message.template_id)),
+          // Klaviyo sends marketing under the channel's consent; a transactional message under none.
+          subscription_type: message.transactional === true ? undefined : refName(this.refs, "subscription_type", a.type === "send-email" ? "email" : "sms"),
           transactional: message.transactional === true ? true : undefined,
         });
       case "update-profile": {

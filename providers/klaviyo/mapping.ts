@@ -17,6 +17,9 @@ export interface Refs {
   metricName(id: string): string | undefined;
 }
 
+/** Klaviyo's consent is per channel: these are the subscription types' ids. */
+export const CONSENT_CHANNELS: readonly string[] = ["email", "sms", "push"];
+
 /** Strips the `segment:` / `list:` / `universal:` prefix of a Mops id. */
 export const klaviyoId = (id: string): string => id.replace(/^(segment|list|universal):/, "");
 
@@ -27,7 +30,8 @@ export const klaviyoId = (id: string): string => id.replace(/^(segment|list|univ
  */
 export const identityRefs: Refs = {
   id: (_k, name) => name,
-  name: (_k, id) => klaviyoId(id),
+  // A channel's consent has the name Klaviyo's read gives it (a send names its channel's consent).
+  name: (kind, id) => (kind === "subscription_type" && CONSENT_CHANNELS.includes(id) ? `${id}_marketing` : klaviyoId(id)),
   metricId: (event) => event,
   metricName: (id) => id,
 };

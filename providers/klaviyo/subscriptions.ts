@@ -2,6 +2,7 @@ import { error, type Diagnostic } from "../../src/diagnostics";
 import { address, type Resource } from "../../src/model";
 import type { CallContext, LiveObject } from "../../src/provider/types";
 import { unsupported, type KindOps } from "./kind";
+import { CONSENT_CHANNELS } from "./mapping";
 
 /**
  * Subscription types. Klaviyo has no consent categories: a profile's
@@ -12,7 +13,7 @@ import { unsupported, type KindOps } from "./kind";
  */
 
 export const CONSENT_UI = "Klaviyo has no consent categories, only consent per channel: email, SMS and push consent are collected by sign-up forms and the preference page (Settings > Email > Preference pages; Settings > SMS for SMS consent); topic-like choices are lists (Audience > Lists & segments)";
-const CHANNELS = ["email", "sms", "push"] as const;
+const CHANNELS = CONSENT_CHANNELS as readonly ("email" | "sms" | "push")[];
 export const defaultConsentName = (channel: string) => `${channel}_marketing`;
 
 export function consentObjects(ctx: CallContext, names: (items: { id: string; display: string }[]) => string[]): LiveObject<"subscription_type">[] {

@@ -32,7 +32,7 @@ describe("Klaviyo drain-then-swap", () => {
 
     // Apply 2: a step added. Klaviyo cannot add an action to a flow: a new flow, the old one drains.
     const next: Resource<"workflow"> = { kind: "workflow", name: "welcome", spec: v2 };
-    expect(flowChangePath(old.spec, provider.normalize!(next).spec).path).toBe("replace");
+    expect(flowChangePath(old.spec as WorkflowSpec, provider.normalize!(next).spec as WorkflowSpec).path).toBe("replace");
     const fresh = await provider.create(next, ctx);
     expect(fake.account.flows.find((f) => f.id === fresh.id)!.status).toBe("live");
     await provider.retire("workflow", old.id, ctx);

@@ -46,7 +46,7 @@ describe("Klaviyo kinds", () => {
     // Only a tag changes: no segment PATCH (each costs one of the 100 a day).
     const retagged = await provider.update({ ...r, spec: { ...r.spec, tags: ["market", "q4"] } }, made, stateRefs(ids));
     expect(writes(fake.log)).toEqual(["POST /api/tags", "POST /api/tags/:tag/relationships/segments"]);
-    expect(retagged.spec.tags).toEqual(["market", "q4"]);
+    expect((retagged.spec as { tags?: string[] }).tags).toEqual(["market", "q4"]);
     fake.log.length = 0;
     const changed = { ...r, spec: { ...r.spec, tags: ["q4"], conditions: { property: "country", op: "in" as const, value: ["DE", "AT"] } } };
     const after = await provider.update(changed, retagged, stateRefs(ids));
@@ -81,7 +81,7 @@ describe("Klaviyo kinds", () => {
     expect((await provider.read("template", made.id, ctx))!.spec).toEqual(provider.normalize!(email).spec);
     expect(provider.normalize!(email).spec).not.toHaveProperty("description");
     await provider.update({ ...email, spec: { ...email.spec, subject: "Hello" } }, made, ctx);
-    expect((await provider.read("template", made.id, ctx))!.spec.subject).toBe("Hello");
+    expect(((await provider.read("template", made.id, ctx))!.spec as { subject?: string }).subject).toBe("Hello");
 
     const sms = await provider.create({ kind: "template", name: "promo_sms", spec: { channel: "sms", body: "20% off today" } }, ctx);
     expect(fake.account.templates.find((x) => x.id === sms.id)!.text).toBe("20% off today");
@@ -143,27 +143,27 @@ describe("Klaviyo kinds", () => {
     const made = await provider.create(r, ctx);
     const live = made as LiveObject<"workflow">;
     fake.log.length = 0;
-    const paused = await provider.update({ ...r, spec: { ...welcome, status: "paused" } }, live, ctx);
+    const paused = (await provider.update({ ...r, spec: { ...welcome, status: "paused" } }, live, ctx)) as LiveObject<"workflow">;
     expect(writes(fake.log)).toEqual(["PATCH /api/flows/:id"]);
     expect(paused.spec.status).toBe("paused");
 
     fake.log.length = 0;
     const longer: WorkflowSpec = { ...welcome, status: "paused", steps: welcome.steps.map((s) => (s.type === "wait" ? { ...s, duration: "3d" } : s)) };
-    expect(flowChangePath(paused.spec, provider.normalize!({ ...r, spec: longer }).spec)).toMatchObject({ path: "in-place", actions: [1] });
-    const waited = await provider.update({ ...r, spec: longer }, paused, ctx);
+    expect(flowChangePath(paused.spec as WorkflowSpec, (provider.normalize!({ ...r, spec: longer }).spec as WorkflowSpec))).toMatchObject({ path: "in-place", actions: [1] });
+    const waited = (await provider.update({ ...r, spec: longer }, paused, ctx)) as LiveObject<"workflow">;
     expect(writes(fake.log)).toEqual(["PATCH /api/flow-actions/:id"]);
     expect(fake.log.find((x) => x.method === "PATCH")!.body.data.attributes.definition).toMatchObject({ type: "time-delay", data: { unit: "days", value: 3 } });
-    expect(waited.spec).toEqual(provider.normalize!({ ...r, spec: longer }).spec);
+    expect(waited.spec).toEqual((provider.normalize!({ ...r, spec: longer }).spec as WorkflowSpec));
 
     fake.log.length = 0;
     const extra: WorkflowSpec = { ...longer, steps: [...longer.steps, { type: "wait", duration: "1d" }] };
-    const change = flowChangePath(waited.spec, provider.normalize!({ ...r, spec: extra }).spec);
+    const change = flowChangePath(waited.spec as WorkflowSpec, (provider.normalize!({ ...r, spec: extra }).spec as WorkflowSpec));
     expect(change.path).toBe("replace");
     expect(change.reasons[0]).toMatch(/steps' shape changed/);
     const e = await providerError(provider.update({ ...r, spec: extra }, waited, ctx));
     expect(e.diagnostic.code).toBe("klaviyo/flow-replace-required");
     expect(writes(fake.log)).toEqual([]);
-    expect(flowChangePath(waited.spec, provider.normalize!({ ...r, spec: { ...longer, trigger: { type: "segment_entry", segment: "welcomed" } } }).spec)).toMatchObject({ path: "replace", reasons: ["`trigger` is fixed when a Klaviyo flow is created"] });
+    expect(flowChangePath(waited.spec as WorkflowSpec, (provider.normalize!({ ...r, spec: { ...longer, trigger: { type: "segment_entry", segment: "welcomed" } } }).spec as WorkflowSpec))).toMatchObject({ path: "replace", reasons: ["`trigger` is fixed when a Klaviyo flow is created"] });
   });
 
   it("the fake refuses a PATCH of a flow's definition, as Klaviyo does", async () => {
