@@ -1,4 +1,4 @@
-import { isPropertyCondition, leaves, type Condition, type PropertySpec, type Resource, type SegmentSpec, type WorkflowSpec } from "../../src/model";
+import { isPropertyCondition, leaves, type Condition, type PropertySpec, type Resource, type SegmentSpec, type TemplateSpec, type WorkflowSpec } from "../../src/model";
 import { walkSteps } from "../../src/model/refs";
 import type { LiveObject } from "../../src/provider/types";
 import { unsupported, type KindOps } from "./kind";
@@ -7,7 +7,7 @@ import { unsupported, type KindOps } from "./kind";
  * Profile properties. Klaviyo keeps no property definitions: a property exists
  * once a profile has a value for it (set by a form, an integration, the API or
  * a flow's update-profile action). Mops lists the properties the account's
- * segments and flows use, with the type their conditions imply, so imported
+ * segments, flows and templates use, with the type their conditions imply, so imported
  * stacks declare what they refer to; declaring one is a manual step with
  * nothing to click.
  */
@@ -23,8 +23,11 @@ function typeOfCondition(c: Condition): Type | undefined {
   return typeof v === "number" ? "number" : typeof v === "boolean" ? "boolean" : undefined;
 }
 
+/** Bare merge fields (`{{ first_name }}`, `{{ first_name | default: "x" }}`): profile properties a template shows. */
+const MERGE_FIELD = /\{\{\s*([a-z][a-z0-9_]*)\s*(?:\||\}\})/g;
+
 /** Property name -> the type its uses imply (string when nothing says more). */
-export function usedProperties(segments: readonly SegmentSpec[], workflows: readonly WorkflowSpec[]): Map<string, Type> {
+export function usedProperties(segments: readonly SegmentSpec[], workflows: readonly WorkflowSpec[], templates: readonly TemplateSpec[] = []): Map<string, Type> {
   const out = new Map<string, Type>();
   const see = (name: string, t: Type | undefined) => {
     const was = out.get(name);
@@ -34,6 +37,7 @@ export function usedProperties(segments: readonly SegmentSpec[], workflows: read
     if (!c) return;
     for (const l of leaves(c)) if (isPropertyCondition(l)) see(l.property, typeOfCondition(l));
   };
+  for (const t of templates) for (const text of [t.subject, t.preheader, t.body]) for (const m of (text ?? "").matchAll(MERGE_FIELD)) see(m[1]!, undefined);
   for (const s of segments) conditions(s.conditions);
   for (const w of workflows) {
     conditions(w.entry_filter);

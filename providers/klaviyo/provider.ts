@@ -50,7 +50,7 @@ export function createKlaviyoProvider(opts: KlaviyoProviderOptions): KlaviyoProv
   });
   const workflows = createWorkflows(flowContext);
 
-  /** Segment and workflow listings made to find the properties they use, handed once to the next list of that kind. */
+  /** Template, segment and workflow listings made to find the properties they use, handed once to the next list of that kind. */
   const handOver = new Map<Kind, Promise<LiveObject[]>>();
   const listed = <K extends Kind>(kind: K, ctx: CallContext): Promise<LiveObject<K>[]> => {
     const p = handOver.get(kind);
@@ -60,11 +60,13 @@ export function createKlaviyoProvider(opts: KlaviyoProviderOptions): KlaviyoProv
 
   const ops: { [K in Kind]: KindOps<K> } = {
     property: createProperties(async (ctx) => {
+      const tpls = ops.template.list(env, ctx);
       const segs = ops.segment.list(env, ctx);
       const flows = ops.workflow.list(env, ctx);
+      handOver.set("template", tpls);
       handOver.set("segment", segs);
       handOver.set("workflow", flows);
-      return usedProperties((await segs).map((s) => s.spec), (await flows).map((w) => w.spec));
+      return usedProperties((await segs).map((s) => s.spec), (await flows).map((w) => w.spec), (await tpls).map((t) => t.spec));
     }),
     subscription_type: subscriptionTypes,
     team: teams,
