@@ -35,7 +35,7 @@ describe("mops against Klaviyo from the command line", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("imports the account, plans nothing, applies a new segment, and sees drift made in Klaviyo", async () => {
+  it("imports the account, plans nothing, applies a new segment, and sees drift made in Klaviyo", { timeout: 240_000 }, async () => {
     const imported = await run("import", "--out", "imported");
     expect(imported.stderr).toMatch(/Read \d+ live objects/);
     expect(imported.code).toBe(0);
