@@ -35,7 +35,7 @@ const SUPPORT = { api: "API", manual: "manual (Klaviyo UI)", none: "—" } as co
 export function capabilityTable(caps: Capabilities = capabilities): string {
   const rows = Object.entries(caps).map(([kind, c]) => {
     const managed = c.create === "api" && c.update === "api" && c.delete === "api" ? "managed" : c.read ? "read-only" : "manual";
-    const replace = c.replaceOn?.length ? ` Replaced when ${c.replaceOn.map((a) => `\`${a}\``).join(", ")} change${c.replaceOn.length > 1 ? "" : "s"}.` : "";
+    const replace = c.replaceOn?.length ? `; a change of ${c.replaceOn.map((a) => `\`${a}\``).join(", ")} makes a new object` : "";
     return `| \`${kind}\` | ${managed} | ${c.read ? "yes" : "no"} | ${SUPPORT[c.create]} | ${SUPPORT[c.update]} | ${SUPPORT[c.delete]} | ${c.note ?? ""}${replace} |`;
   });
   return ["| kind | status | read | create | update | delete | notes |", "| --- | --- | --- | --- | --- | --- | --- |", ...rows].join("\n");

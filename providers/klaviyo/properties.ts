@@ -12,7 +12,7 @@ import { unsupported, type KindOps } from "./kind";
  * nothing to click.
  */
 
-export const PROPERTY_NOTE = "Klaviyo keeps no property definitions: a profile property exists once a profile has a value for it (Audience > Profiles > a profile > Properties shows them); Mops reads the properties segments and flows use";
+export const PROPERTY_NOTE = "Klaviyo keeps no property definitions: a profile property exists once a profile has a value for it (Audience > Profiles > a profile > Properties shows them); Mops reads the properties segments, flows and templates use";
 
 type Type = PropertySpec["type"];
 
