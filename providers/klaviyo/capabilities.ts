@@ -1,3 +1,4 @@
+import { capabilityTable as table } from "../../src/provider/capability-table";
 import type { Capabilities } from "../../src/provider/types";
 import { CAP_UI, ROLES_UI, TEAMS_UI, USERS_UI } from "./manual";
 import { PROPERTY_NOTE } from "./properties";
@@ -17,7 +18,7 @@ export const capabilities: Capabilities = {
   },
   segment: {
     read: true, create: "api", update: "api", delete: "api", replaceOn: ["type"],
-    note: "dynamic: a Klaviyo segment (definition; creates and definition changes 1/s, 15/min, 100/day); static: a Klaviyo list (creates 150/day); tags through Klaviyo tags",
+    note: "dynamic: a Klaviyo segment (definition; creates and definition changes 1/s, 15/min, 100/day); static: a Klaviyo list (creates 150/day); a list cannot become a segment or back: a change of `type` makes a new one; tags through Klaviyo tags",
   },
   frequency_cap: {
     read: false, create: "manual", update: "manual", delete: "manual",
@@ -25,18 +26,9 @@ export const capabilities: Capabilities = {
   },
   workflow: {
     read: true, create: "api", update: "api", delete: "api", replaceOn: [...FLOW_FIXED],
-    note: "flows (creates 1/s, 15/min, 100/day): list/segment/metric/date triggers, time delays, email and SMS sends, conditional and trigger splits, random-sample splits, profile updates, list updates, webhooks; status and single actions change in place, anything else makes a new flow by drain-then-swap; no goals, holdouts, manual triggers or engagement branches",
+    note: "flows (creates 1/s, 15/min, 100/day): list/segment/metric/date triggers, time delays, email and SMS sends, conditional and trigger splits, random-sample splits, profile updates, list updates, webhooks; status and single actions change in place; a change of trigger, entry filter, suppression, re-entry or the steps' shape makes a new flow by drain-then-swap; no goals, holdouts, manual triggers or engagement branches",
   },
 };
 
-const SUPPORT = { api: "API", manual: "manual (Klaviyo UI)", none: "—" } as const;
-
 /** The capability table as Markdown, for docs/klaviyo.md. */
-export function capabilityTable(caps: Capabilities = capabilities): string {
-  const rows = Object.entries(caps).map(([kind, c]) => {
-    const managed = c.create === "api" && c.update === "api" && c.delete === "api" ? "managed" : c.read ? "read-only" : "manual";
-    const replace = c.replaceOn?.length ? `; a change of ${c.replaceOn.map((a) => `\`${a}\``).join(", ")} makes a new object` : "";
-    return `| \`${kind}\` | ${managed} | ${c.read ? "yes" : "no"} | ${SUPPORT[c.create]} | ${SUPPORT[c.update]} | ${SUPPORT[c.delete]} | ${c.note ?? ""}${replace} |`;
-  });
-  return ["| kind | status | read | create | update | delete | notes |", "| --- | --- | --- | --- | --- | --- | --- |", ...rows].join("\n");
-}
+export const capabilityTable = (caps: Capabilities = capabilities): string => table(caps, "Klaviyo UI");

@@ -1,6 +1,9 @@
 import { error, type Diagnostic } from "../../src/diagnostics";
 import type { Kind, Resource } from "../../src/model";
+import { refuseOnErrors as refuseAll } from "../../src/provider/refusals";
 import { ProviderError, type CallContext, type LiveObject } from "../../src/provider/types";
+
+export { orUndefined } from "../../src/provider/refusals";
 import type { KlaviyoClient } from "./client";
 import type { Issues, Refs } from "./mapping";
 import type { NameCache } from "./names";
@@ -25,21 +28,7 @@ export interface KindOps<K extends Kind> {
 }
 
 /** Mapping problems that make a write wrong are refused before any request is sent. */
-export function refuseOnErrors(issues: Issues): void {
-  const errors = issues.list.filter((d) => d.severity === "error");
-  if (errors.length === 1) throw new ProviderError(errors[0]!);
-  if (errors.length > 1) throw new ProviderError({ ...errors[0]!, detail: { ...errors[0]!.detail, all: errors.map((d) => d.message) } });
-}
-
-/** A GET that answers 404 means "gone", not failure. */
-export async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
-  try {
-    return await p;
-  } catch (e) {
-    if (e instanceof ProviderError && e.status === 404) return undefined;
-    throw e;
-  }
-}
+export const refuseOnErrors = (issues: Issues): void => refuseAll(issues.list);
 
 export function unsupported(kind: Kind, what: string, hint: string): never {
   throw new ProviderError(error("klaviyo/manual", `Klaviyo's API cannot ${what} a ${kind}`, { hint }));

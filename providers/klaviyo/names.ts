@@ -1,4 +1,5 @@
-import { uniqueResourceNames, type Kind } from "../../src/model";
+import type { Kind } from "../../src/model";
+import { nameLiveObjects } from "../../src/provider/live-names";
 import type { CallContext } from "../../src/provider/types";
 import type { Refs } from "./mapping";
 
@@ -18,17 +19,7 @@ export class NameCache {
 
   /** Names for live objects of one kind, stable for a stable input order (sorted by id). */
   name(kind: Kind, items: readonly { id: string; display: string }[], ctx: CallContext): string[] {
-    const slugs = uniqueResourceNames(items.map((it) => it.display));
-    // Asking by name first: the engine takes an unanswered `nameOf` for a reference it must list again for.
-    const known = items.map((it, i) => (ctx.refs.idOf(kind, slugs[i]!) === it.id ? slugs[i] : ctx.refs.nameOf(kind, it.id)));
-    const taken = new Set(known.filter((n): n is string => n !== undefined));
-    const names = items.map((_, i) => {
-      if (known[i] !== undefined) return known[i]!;
-      let n = slugs[i]!;
-      for (let k = 2; taken.has(n); k++) n = `${slugs[i]!.slice(0, 95)}_${k}`;
-      taken.add(n);
-      return n;
-    });
+    const names = nameLiveObjects(kind, items, ctx.refs);
     this.byKind.set(kind, new Map(items.map((it, i) => [it.id, names[i]!])));
     this.loaded.add(kind);
     return names;

@@ -1,4 +1,5 @@
 import { error } from "../../src/diagnostics";
+import { sleep } from "../../src/provider/http";
 import { ProviderError } from "../../src/provider/types";
 import { DAILY_CAPS, limitOf, RATE_CLASSES, type DailyCap, type DailyOperation, type RateClass, type RateClassName } from "./rates";
 
@@ -19,22 +20,7 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-export const realClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const t = setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      }, ms);
-      const onAbort = () => {
-        clearTimeout(t);
-        reject(signal?.reason);
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-    }),
-};
+export const realClock: Clock = { now: () => Date.now(), sleep };
 
 const SECOND = 1_000;
 const MINUTE = 60_000;

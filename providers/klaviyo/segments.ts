@@ -74,6 +74,16 @@ export async function listGroups(env: KlaviyoEnv, ctx: CallContext) {
   return { segs: { ...segs, data: [...segs.data].sort(byId) }, lists: { ...lists, data: [...lists.data].sort(byId) } };
 }
 
+/** The definition a write sends, with where each part came from; refused before any request when Klaviyo cannot hold it. */
+async function writable(env: KlaviyoEnv, r: Resource<"segment">, ctx: CallContext) {
+  await env.names.ensure(REFERENCED, ctx);
+  const issues = new Issues(address("segment", r.name));
+  const map = new SourceMap(issues.address);
+  const definition = definitionOf(r, env.names.refs(ctx), issues, map);
+  refuseOnErrors(issues);
+  return { map, definition };
+}
+
 export const segments: KindOps<"segment"> = {
   async list(env, ctx) {
     const { segs, lists } = await listGroups(env, ctx);
@@ -101,12 +111,7 @@ export const segments: KindOps<"segment"> = {
   },
 
   async create(env, r, ctx) {
-    await env.names.ensure(REFERENCED, ctx);
-    const at = address("segment", r.name);
-    const issues = new Issues(at);
-    const map = new SourceMap(at);
-    const definition = definitionOf(r, env.names.refs(ctx), issues, map);
-    refuseOnErrors(issues);
+    const { map, definition } = await writable(env, r, ctx);
     let id: string;
     if (definition) {
       const res = await located(map, env.client.post<{ data: KResource }>("/api/segments", { data: { type: "segment", attributes: { name: r.name, definition } } }, ctx.signal));
@@ -128,12 +133,7 @@ export const segments: KindOps<"segment"> = {
         address: address("segment", r.name),
       }));
     }
-    await env.names.ensure(REFERENCED, ctx);
-    const at = address("segment", r.name);
-    const issues = new Issues(at);
-    const map = new SourceMap(at);
-    const definition = definitionOf(r, env.names.refs(ctx), issues, map);
-    refuseOnErrors(issues);
+    const { map, definition } = await writable(env, r, ctx);
     const desired = segments.normalize(r).spec;
     const renamed = current.name !== r.name;
     const id = klaviyoId(current.id);

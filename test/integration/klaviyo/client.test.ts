@@ -2,22 +2,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createKlaviyoClient, REVISION } from "../../../providers/klaviyo/client";
 import { ProviderError } from "../../../src/provider/types";
 import { providerError } from "../../helpers/errors";
-import { ctx, setup, TOKEN, VirtualClock } from "./helpers";
+import { clientFor, closeWorlds, ctx, onClose, TOKEN, VirtualClock, world } from "./helpers";
 
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of closers.splice(0)) await c();
-});
-async function world(...args: Parameters<typeof setup>) {
-  const w = await setup(...args);
-  closers.push(async () => {
-    await w.provider.close();
-    await w.fake.close();
-  });
-  return w;
-}
-const client = (url: string, config: Record<string, unknown> = {}) =>
-  createKlaviyoClient({ config: { type: "klaviyo", url, token: "${env:KLAVIYO_API_KEY}", ...config }, env: { KLAVIYO_API_KEY: TOKEN }, baseDir: "/tmp", clock: new VirtualClock(), backoffMs: 1, random: () => 0 });
+afterEach(closeWorlds);
 
 describe("Klaviyo client", () => {
   it("sends the Klaviyo-API-Key scheme, the pinned revision and JSON:API media types", async () => {
@@ -31,11 +18,10 @@ describe("Klaviyo client", () => {
 
   it("takes another revision from the provider setting `revision:`, and refuses one that is no date", async () => {
     const { fake } = await world();
-    const c = client(fake.url, { revision: "2026-04-15" });
-    closers.push(() => c.close());
+    const c = clientFor(fake.url, undefined, { revision: "2026-04-15" });
     await c.get("/api/tags");
     expect(fake.log.at(-1)!.headers.revision).toBe("2026-04-15");
-    expect(() => client(fake.url, { revision: "latest" })).toThrowError(/revision/);
+    expect(() => clientFor(fake.url, undefined, { revision: "latest" })).toThrowError(/revision/);
   });
 
   it("follows links.next with each endpoint's largest page size, never a link to another host", async () => {
@@ -53,8 +39,7 @@ describe("Klaviyo client", () => {
     expect(fake.log.filter((r) => r.path === "/api/templates").every((r) => r.query["page[size]"] === "10")).toBe(true);
 
     fake.inject((r) => r.path === "/api/tags", { status: 200, body: { data: [], links: { self: "x", next: "https://evil.example/api/tags?page[cursor]=x" } } });
-    const c = client(fake.url);
-    closers.push(() => c.close());
+    const c = clientFor(fake.url);
     const e = await providerError(c.getAll("/api/tags", {}, 50));
     expect(e.diagnostic.code).toBe("klaviyo/foreign-page-link");
   });
@@ -62,15 +47,14 @@ describe("Klaviyo client", () => {
   it("never puts the key into an error, even when Klaviyo echoes it", async () => {
     const { fake } = await world();
     const wrong = createKlaviyoClient({ config: { type: "klaviyo", url: fake.url, token: "${env:K}" }, env: { K: "pk_wrong_key_0000000000" }, baseDir: "/tmp", clock: new VirtualClock() });
-    closers.push(() => wrong.close());
+    onClose(() => wrong.close());
     const e401 = await providerError(wrong.get("/api/flows"));
     expect(e401.diagnostic.code).toBe("klaviyo/not_authenticated");
     expect(e401.diagnostic.hint).toMatch(/KLAVIYO_API_KEY/);
     expect(JSON.stringify(e401)).not.toContain("pk_wrong_key");
 
     fake.inject((r) => r.path === "/api/tags", { status: 400, body: { errors: [{ id: "1", code: "invalid", title: "Invalid", detail: `bad header Klaviyo-API-Key ${TOKEN}` }] } });
-    const c = client(fake.url);
-    closers.push(() => c.close());
+    const c = clientFor(fake.url);
     const e = await providerError(c.get("/api/tags"));
     expect(e).toBeInstanceOf(ProviderError);
     expect(JSON.stringify(e.diagnostic)).not.toContain(TOKEN);

@@ -3,12 +3,9 @@ import { flowChangePath } from "../../../providers/klaviyo/workflows";
 import type { Resource, WorkflowSpec } from "../../../src/model";
 import type { CallContext } from "../../../src/provider/types";
 import { providerError } from "../../helpers/errors";
-import { setup } from "./helpers";
+import { closeWorlds, world } from "./helpers";
 
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of closers.splice(0)) await c();
-});
+afterEach(closeWorlds);
 const ids: Record<string, string> = { "segment.newsletter": "list:LNews1", "template.welcome_email": "TWelc1", "template.first_order_nudge": "TNudg2" };
 const ctx: CallContext = { refs: { idOf: (k, n) => ids[`${k}.${n}`], nameOf: (k, id) => Object.entries(ids).find(([a, v]) => v === id && a.startsWith(`${k}.`))?.[0].split(".")[1] } };
 const v1: WorkflowSpec = {
@@ -21,11 +18,7 @@ const DAY = 86_400_000;
 
 describe("Klaviyo drain-then-swap", () => {
   it("over three applies: the new flow goes live, the old one stops admitting but keeps sending, and is deleted once drained", async () => {
-    const { fake, clock, provider } = await setup();
-    closers.push(async () => {
-      await provider.close();
-      await fake.close();
-    });
+    const { fake, clock, provider } = await world();
     // Apply 1: the journey as first declared.
     const old = await provider.create({ kind: "workflow", name: "welcome", spec: v1 }, ctx);
     const oldRead = (await provider.read("workflow", old.id, ctx))!;
@@ -61,11 +54,7 @@ describe("Klaviyo drain-then-swap", () => {
   });
 
   it("a flow made in Klaviyo's editor has no gate: retiring it is a manual step that says what to do", async () => {
-    const { fake, provider } = await setup();
-    closers.push(async () => {
-      await provider.close();
-      await fake.close();
-    });
+    const { fake, provider } = await world();
     const e = await providerError(provider.retire("workflow", "FWelc1", ctx));
     expect(e.diagnostic.code).toBe("klaviyo/no-admission-gate");
     expect(e.diagnostic.hint).toMatch(/conditional split at the top/);

@@ -1,20 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { RefResolver } from "../../../src/provider/types";
 import { providerError } from "../../helpers/errors";
-import { setup, TOKEN } from "./helpers";
+import { TOKEN, closeWorlds, world } from "./helpers";
 
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of closers.splice(0)) await c();
-});
-async function world() {
-  const w = await setup();
-  closers.push(async () => {
-    await w.provider.close();
-    await w.fake.close();
-  });
-  return w;
-}
+afterEach(closeWorlds);
 const refs = (ids: Record<string, string>): RefResolver => ({
   idOf: (kind, name) => ids[`${kind}.${name}`],
   nameOf: (kind, id) => Object.entries(ids).find(([, v]) => v === id)?.[0].split(".")[1],

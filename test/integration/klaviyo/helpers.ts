@@ -1,4 +1,5 @@
 import { createKlaviyoProvider, type KlaviyoProviderOptions } from "../../../providers/klaviyo";
+import { createKlaviyoClient } from "../../../providers/klaviyo/client";
 import type { Clock } from "../../../providers/klaviyo/pacer";
 import type { CallContext, RefResolver } from "../../../src/provider/types";
 import { startFakeKlaviyo, type FakeKlaviyo, type FakeOptions } from "../../fixtures/klaviyo/fake";
@@ -38,4 +39,27 @@ export async function setup(fakeOpts: Partial<FakeOptions> = {}, extra: Partial<
       ...more,
     });
   return { clock, fake, provider: make(), make };
+}
+
+const closers: (() => Promise<void>)[] = [];
+/** A fake and a provider that `closeWorlds` (in afterEach) shuts down. */
+export async function world(...args: Parameters<typeof setup>) {
+  const w = await setup(...args);
+  closers.push(async () => {
+    await w.provider.close();
+    await w.fake.close();
+  });
+  return w;
+}
+/** Also closes what a test opened itself. */
+export const onClose = (c: () => Promise<void>) => closers.push(c);
+export async function closeWorlds(): Promise<void> {
+  for (const c of closers.splice(0)) await c();
+}
+
+/** A bare client on the fake (another integration on the same account, or a request by hand); closed with the world. */
+export function clientFor(url: string, clock: Clock = new VirtualClock(), config: Record<string, unknown> = {}) {
+  const c = createKlaviyoClient({ config: { type: "klaviyo", url, token: "${env:K}", ...config }, env: { K: TOKEN }, baseDir: "/tmp", clock, backoffMs: 1, random: () => 0 });
+  onClose(() => c.close());
+  return c;
 }

@@ -3,20 +3,9 @@ import { flowChangePath } from "../../../providers/klaviyo/workflows";
 import type { Resource, WorkflowSpec } from "../../../src/model";
 import type { CallContext, LiveObject, RefResolver } from "../../../src/provider/types";
 import { providerError } from "../../helpers/errors";
-import { setup } from "./helpers";
+import { closeWorlds, world } from "./helpers";
 
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of closers.splice(0)) await c();
-});
-async function world() {
-  const w = await setup();
-  closers.push(async () => {
-    await w.provider.close();
-    await w.fake.close();
-  });
-  return w;
-}
+afterEach(closeWorlds);
 /** The engine's resolver: names of what state knows, as an apply would have them. */
 function stateRefs(ids: Record<string, string> = {}): CallContext {
   const refs: RefResolver = {

@@ -3,22 +3,15 @@ import { operationOf, quotaNeeds, quotas } from "../../../providers/klaviyo/quot
 import { Pacer } from "../../../providers/klaviyo/pacer";
 import type { Resource } from "../../../src/model";
 import { providerError } from "../../helpers/errors";
-import { ctx, setup, VirtualClock } from "./helpers";
+import { VirtualClock, closeWorlds, ctx, world } from "./helpers";
 
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of closers.splice(0)) await c();
-});
+afterEach(closeWorlds);
 const segment = (i: number): Resource<"segment"> => ({ kind: "segment", name: `seg_${i}`, spec: { type: "dynamic", conditions: { property: "country", op: "eq", value: `C${i}` } } });
 const posts = (log: { method: string; path: string }[]) => log.filter((r) => r.method === "POST" && r.path === "/api/segments").length;
 
 describe("Klaviyo daily quotas", () => {
   it("stops cleanly at 100 segment creates a day with a klaviyo/daily-quota error, sends nothing more, and continues the next day", async () => {
-    const { fake, clock, provider } = await setup();
-    closers.push(async () => {
-      await provider.close();
-      await fake.close();
-    });
+    const { fake, clock, provider } = await world();
     for (let i = 0; i < 100; i++) await provider.create(segment(i), ctx);
     expect(fake.throttled).toEqual({});
     expect((await provider.quotas(ctx)).find((q) => q.operation === "segment-create")!.remainingToday).toBe(0);
@@ -37,11 +30,7 @@ describe("Klaviyo daily quotas", () => {
   });
 
   it("stops at Klaviyo's word when another integration spent part of the day: one refused request, then none", async () => {
-    const { fake, provider } = await setup({ daily: { "segment-create": 2 } });
-    closers.push(async () => {
-      await provider.close();
-      await fake.close();
-    });
+    const { fake, provider } = await world({ daily: { "segment-create": 2 } });
     await provider.create(segment(1), ctx);
     await provider.create(segment(2), ctx);
     const e = await providerError(provider.create(segment(3), ctx));

@@ -1,14 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createKlaviyoClient } from "../../../providers/klaviyo/client";
 import { SlidingWindow } from "../../../providers/klaviyo/pacer";
 import { paceSeconds } from "../../../providers/klaviyo/quotas";
 import { limitOf, RATE_CLASSES, type RateClassName } from "../../../providers/klaviyo/rates";
-import { setup, TOKEN } from "./helpers";
+import { clientFor, closeWorlds, world } from "./helpers";
 
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of closers.splice(0)) await c();
-});
+afterEach(closeWorlds);
 
 /** Most sends in any span of `span` ms (what any fixed window of that length can see). */
 function busiest(times: number[], span: number): number {
@@ -57,12 +53,8 @@ describe("Klaviyo rate classes", () => {
     ["M", "GET", "/api/metrics", 160],
     ["L", "GET", "/api/templates", 160],
   ] as const)("%s: %s %s past its burst or minute allowance gets no 429 from a fake that enforces Klaviyo's windows", async (name, method, path, n) => {
-    const { fake, clock, provider } = await setup();
-    const c = createKlaviyoClient({ config: { type: "klaviyo", url: fake.url, token: "${env:K}" }, env: { K: TOKEN }, baseDir: "/tmp", clock });
-    closers.push(async () => {
-      await Promise.all([c.close(), provider.close()]);
-      await fake.close();
-    });
+    const { fake, clock } = await world();
+    const c = clientFor(fake.url, clock);
     const t0 = clock.now();
     for (let i = 0; i < n; i++) {
       await c.request({ method, path, params: method === "GET" ? { "page[size]": path === "/api/metrics" ? undefined : 10 } : undefined, data: method === "POST" ? { data: { type: "segment", attributes: { name: `s${i}`, definition: { condition_groups: [{ conditions: [{ type: "profile-property", property: "x", filter: { type: "existence", operator: "is-set" } }] }] } } } } : undefined });
@@ -76,28 +68,18 @@ describe("Klaviyo rate classes", () => {
   });
 
   it("waits Retry-After on a 429 (another integration spent the window) and then succeeds", async () => {
-    const { fake, clock, provider } = await setup();
-    closers.push(async () => {
-      await provider.close();
-      await fake.close();
-    });
+    const { fake, clock } = await world();
     fake.inject((r) => r.path === "/api/tags", { status: 429, body: { errors: [{ id: "1", code: "throttled", title: "Throttled", detail: "Request was throttled. Expected available in 3 seconds." }] }, headers: { "retry-after": "3" } });
     const t0 = clock.now();
-    const c = createKlaviyoClient({ config: { type: "klaviyo", url: fake.url, token: "${env:K}" }, env: { K: TOKEN }, baseDir: "/tmp", clock });
-    closers.push(() => c.close());
-    await c.get("/api/tags");
+    await clientFor(fake.url, clock).get("/api/tags");
     expect(fake.log.filter((r) => r.path === "/api/tags").map((r) => r.status)).toEqual([429, 200]);
     expect(clock.now() - t0).toBeGreaterThanOrEqual(3_000);
   });
 
   it("two clients on one account: the one that meets a spent window waits it out", async () => {
-    const { fake, clock, provider } = await setup();
-    const other = createKlaviyoClient({ config: { type: "klaviyo", url: fake.url, token: "${env:K}" }, env: { K: TOKEN }, baseDir: "/tmp", clock });
-    const mine = createKlaviyoClient({ config: { type: "klaviyo", url: fake.url, token: "${env:K}" }, env: { K: TOKEN }, baseDir: "/tmp", clock });
-    closers.push(async () => {
-      await Promise.all([other.close(), mine.close(), provider.close()]);
-      await fake.close();
-    });
+    const { fake, clock } = await world();
+    const other = clientFor(fake.url, clock);
+    const mine = clientFor(fake.url, clock);
     const body = (n: string) => ({ data: { type: "list", attributes: { name: n } } });
     for (let i = 0; i < 10; i++) await other.post("/api/lists", body(`o${i}`));
     await mine.post("/api/lists", body("mine"));
