@@ -15,7 +15,7 @@ import { segments } from "./segments";
 import { consentIssues, subscriptionTypes } from "./subscriptions";
 import { loadTags } from "./tags";
 import { templates } from "./templates";
-import { createWorkflows, flowDrain, flowProfilesInFlight, retireFlow, type FlowDrainState } from "./workflows";
+import { createWorkflows, flowDrain, flowProfilesInFlight, resyncSends, retireFlow, type FlowDrainState } from "./workflows";
 
 export type KlaviyoProviderOptions = KlaviyoClientOptions;
 
@@ -135,9 +135,13 @@ export function createKlaviyoProvider(opts: KlaviyoProviderOptions): KlaviyoProv
       const o = kindOps(r.kind);
       return o.create ? o.create(env, r, ctx) : unsupported(r.kind, "create", capabilities[r.kind]?.note ?? "");
     }),
-    update: async (r, live, ctx) => writing(() => {
+    update: async (r, live, ctx) => writing(async () => {
       const o = kindOps(r.kind);
-      return o.update ? o.update(env, r, live, ctx) : unsupported(r.kind, "change", capabilities[r.kind]?.note ?? "");
+      if (!o.update) return unsupported(r.kind, "change", capabilities[r.kind]?.note ?? "");
+      const out = await o.update(env, r, live, ctx);
+      // Flow messages hold copies of their template's subject and sender: a template change is written into them too.
+      if (r.kind === "template" && !live.id.startsWith("universal:")) await resyncSends(env, live.id, live.spec as TemplateSpec, out.spec as TemplateSpec, ctx);
+      return out;
     }),
     delete: async (kind, id, ctx) => writing(() => {
       const o = kindOps(kind);

@@ -1,5 +1,5 @@
 import { error } from "../../src/diagnostics";
-import { address, canonicalJson, toResourceName, type Resource, type WorkflowSpec } from "../../src/model";
+import { address, canonicalJson, toResourceName, type Resource, type TemplateSpec, type WorkflowSpec } from "../../src/model";
 import { ProviderError, type CallContext, type LiveObject } from "../../src/provider/types";
 import type { Resource as KResource } from "./client";
 import type { ReadNotes } from "./conditions";
@@ -192,6 +192,40 @@ export async function flowDrain(env: KlaviyoEnv, id: string, ctx: CallContext, n
 async function definitionOf(env: KlaviyoEnv, id: string, ctx: CallContext): Promise<KFlowDefinition> {
   const res = await env.client.get<{ data: KResource<FlowAttributes> }>(`/api/flows/${id}`, { "additional-fields[flow]": "definition" }, ctx.signal);
   return res.data.attributes.definition ?? { triggers: [], actions: [], entry_action_id: null };
+}
+
+/* ------------------------------------------------------- template changes */
+
+/** The fields a flow message copies from its template: what a template change must write into the flows that send it. */
+function messageFields(t: TemplateSpec): Record<string, unknown> {
+  return t.channel === "sms" ? { body: t.body } : { subject_line: t.subject ?? null, preview_text: t.preheader ?? null, from_label: t.from_name ?? null };
+}
+
+/**
+ * Klaviyo copies a template into each flow message when the flow is written,
+ * so a changed subject, preheader or sender (or SMS text) is written again
+ * into every send action of a managed flow that sends the template: one
+ * action PATCH each.
+ * Returns how many actions changed. (An email body change reaches new flows
+ * only: Klaviyo keeps each message's own copy of the HTML.)
+ */
+export async function resyncSends(env: KlaviyoEnv, templateId: string, before: TemplateSpec, after: TemplateSpec, ctx: CallContext): Promise<number> {
+  const fields = messageFields(after);
+  if (canonicalJson(messageFields(before)) === canonicalJson(fields)) return 0;
+  const { data } = await env.client.getAll<FlowAttributes>("/api/flows", {}, FLOW_PAGE, ctx.signal);
+  let changed = 0;
+  // Only flows Mops manages (the engine's state names them): nothing else is touched.
+  for (const f of data.filter((x) => !x.attributes.archived && ctx.refs.nameOf("workflow", x.id) !== undefined)) {
+    const def = await definitionOf(env, f.id, ctx);
+    for (const a of def.actions) {
+      const message = (a.data?.message ?? {}) as Record<string, unknown>;
+      if (!a.type.startsWith("send-") || String(message.template_id) !== templateId) continue;
+      const definition = { id: a.id, type: a.type, links: a.links, data: { ...a.data, message: compact({ ...message, ...fields }) } };
+      await env.client.patch(`/api/flow-actions/${a.id}`, { data: { type: "flow-action", id: String(a.id), attributes: { definition } } }, ctx.signal);
+      changed++;
+    }
+  }
+  return changed;
 }
 
 /* -------------------------------------------------------------------- ops */

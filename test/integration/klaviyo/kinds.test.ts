@@ -155,6 +155,26 @@ describe("Klaviyo kinds", () => {
     expect(flowChangePath(waited.spec as WorkflowSpec, (provider.normalize!({ ...r, spec: { ...longer, trigger: { type: "segment_entry", segment: "welcomed" } } }).spec as WorkflowSpec))).toMatchObject({ path: "replace", reasons: ["`trigger` is fixed when a Klaviyo flow is created"] });
   });
 
+  it("a template's new subject is written into the flow messages that copied it, one action PATCH each", async () => {
+    const { fake, provider } = await world();
+    const ctx = stateRefs(ids);
+    const tpl: Resource<"template"> = { kind: "template", name: "welcome_email", spec: { channel: "email", subject: "Welcome", body: "<p>Hi</p>" } };
+    await provider.check!([tpl], ctx);
+    const flow = await provider.create({ kind: "workflow", name: "w", spec: { ...welcome, tags: undefined } }, ctx);
+    const sendOf = () => fake.account.flows.find((f) => f.id === flow.id)!.definition.actions.find((a: any) => a.type === "send-email");
+    expect(sendOf().data.message.subject_line).toBe("Welcome");
+    const live = (await provider.read("template", "TWelc1", ctx))!;
+    fake.log.length = 0;
+    // The seeded Welcome Series sends this template too, but Mops does not manage it: it is left alone.
+    await provider.update({ ...tpl, spec: { ...tpl.spec, subject: "Welcome aboard" } }, live, stateRefs({ ...ids, "workflow.w": flow.id }));
+    expect(writes(fake.log)).toEqual(["PATCH /api/templates/:id", "PATCH /api/flow-actions/:id"]);
+    expect(sendOf().data.message.subject_line).toBe("Welcome aboard");
+    fake.log.length = 0;
+    // A body change alone touches no flow: Klaviyo's messages keep their own copy of the HTML.
+    await provider.update({ ...tpl, spec: { ...tpl.spec, subject: "Welcome aboard", body: "<p>Hello</p>" } }, (await provider.read("template", "TWelc1", ctx))!, ctx);
+    expect(writes(fake.log)).toEqual(["PATCH /api/templates/:id"]);
+  });
+
   it("the fake refuses a PATCH of a flow's definition, as Klaviyo does", async () => {
     const { fake, provider } = await world();
     const made = await provider.create({ kind: "workflow", name: "w", spec: { ...welcome, status: "draft", tags: undefined } }, stateRefs(ids));
