@@ -30,16 +30,15 @@ export interface KlaviyoProvider extends Provider {
   quotas(ctx: CallContext): Promise<KlaviyoQuota[]>;
 }
 
-/** What check() learned of the stack that writes need: templates' message fields, caps, consent names. */
+/** What check() learned of the stack that writes need: templates' message fields and the frequency caps. */
 interface Declared {
   templates: Map<string, TemplateSpec>;
   caps: Resource<"frequency_cap">[];
-  consent: Map<string, string>;
 }
 
 export function createKlaviyoProvider(opts: KlaviyoProviderOptions): KlaviyoProvider {
   const client = createKlaviyoClient(opts);
-  let declared: Declared = { templates: new Map(), caps: [], consent: new Map() };
+  let declared: Declared = { templates: new Map(), caps: [] };
 
   const flowContext = (workflow: string): FlowContext => ({
     template: (name) => declared.templates.get(name),
@@ -93,18 +92,10 @@ export function createKlaviyoProvider(opts: KlaviyoProviderOptions): KlaviyoProv
     return p();
   };
 
-  /** Names for the stack's consent: the engine's (state), then Klaviyo's per-channel names, then the stack's own channel. */
-  const withConsent = (refs: Refs): Refs => ({
-    ...refs,
-    id: (kind, name) => refs.id(kind, name) ?? (kind === "subscription_type" ? declared.consent.get(name) : undefined),
-  });
-  names.refs = ((base) => (ctx: CallContext) => withConsent(base.call(names, ctx)))(names.refs);
-
   async function check(resources: Resource[], ctx: CallContext): Promise<Diagnostic[]> {
     declared = {
       templates: new Map(resources.flatMap((r) => (r.kind === "template" ? [[r.name, r.spec] as const] : []))),
       caps: resources.filter((r): r is Resource<"frequency_cap"> => r.kind === "frequency_cap"),
-      consent: new Map(),
     };
     const out: Diagnostic[] = [];
     try {
@@ -114,12 +105,7 @@ export function createKlaviyoProvider(opts: KlaviyoProviderOptions): KlaviyoProv
       throw e;
     }
     const live = names.refs(ctx);
-    for (const r of resources) {
-      if (r.kind !== "subscription_type") continue;
-      const issues = consentIssues(r, (n) => live.id("subscription_type", n));
-      out.push(...issues);
-      if (!issues.length) declared.consent.set(r.name, live.id("subscription_type", r.name)!);
-    }
+    for (const r of resources) if (r.kind === "subscription_type") out.push(...consentIssues(r, (n) => live.id("subscription_type", n)));
     // Names stand in for ids (the plan creates what is missing first); metrics must exist: Klaviyo makes them, Mops cannot.
     const refs: Refs = { ...identityRefs, metricId: live.metricId, metricName: live.metricName };
     for (const r of resources) out.push(...(kindOps(r.kind).check?.(r, refs) ?? []));

@@ -38,7 +38,7 @@ describe("mops against Klaviyo from the command line", () => {
   it("imports the account, plans nothing, applies a new segment, and sees drift made in Klaviyo", { timeout: 240_000 }, async () => {
     const imported = await run("import", "--out", "imported");
     expect(imported.stderr).toMatch(/Read \d+ live objects/);
-    expect(imported.code).toBe(0);
+    expect(imported.code, imported.stderr).toBe(0);
     expect(readdirSync(join(dir, "imported")).sort()).toEqual(["properties.yaml", "segments.yaml", "subscription_types.yaml", "templates.yaml", "workflows.yaml"]);
     const workflows = readFileSync(join(dir, "imported", "workflows.yaml"), "utf8");
     expect(workflows).toContain("segment: newsletter");
@@ -47,7 +47,7 @@ describe("mops against Klaviyo from the command line", () => {
     const plan = await run("plan", "--detailed-exitcode");
     expect(plan.stdout).toMatch(/No changes/i);
     // Nothing to change, and the imported account passes the marketing checks (warnings and notes only).
-    expect(plan.code).toBe(0);
+    expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout + plan.stderr).not.toMatch(/^error /m);
 
     writeFileSync(join(dir, "new.yaml"), "segments:\n  de_buyers:\n    type: dynamic\n    conditions: { all: [{ property: country, op: eq, value: DE }, { event: Placed Order, at_least: 1, within: 90d }] }\n");
@@ -57,7 +57,8 @@ describe("mops against Klaviyo from the command line", () => {
     expect(made.definition.condition_groups).toHaveLength(2);
     expect(fake.log.filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path}`)).toEqual(["POST /api/segments"]);
 
-    expect((await run("drift", "--detailed-exitcode")).code).toBe(0);
+    const still = await run("drift", "--detailed-exitcode");
+    expect(still.code, still.stderr).toBe(0);
     made.definition = { condition_groups: [{ conditions: [{ type: "profile-property", property: "country", filter: { type: "string", operator: "equals", value: "AT" } }] }] };
     const drift = await run("drift", "--detailed-exitcode");
     expect(drift.code).toBe(2);
