@@ -8,9 +8,8 @@
  *
  *   npx tsx bench/klaviyo-quota.ts [N] [concurrency]     (default: 100 8)
  */
-import { apply } from "../src/apply";
+import { runSession } from "../src/apply";
 import type { Resource } from "../src/model";
-import { refreshAndPlan } from "../src/plan";
 import { createKlaviyoProvider } from "../providers/klaviyo";
 import { paceSeconds } from "../providers/klaviyo/quotas";
 import { RATE_CLASSES } from "../providers/klaviyo/rates";
@@ -30,17 +29,20 @@ try {
     kind: "segment", name: `s${String(i).padStart(3, "0")}`, spec: { type: "dynamic", conditions: { property: "score", op: "gte", value: i } },
   }));
   const desired = { name: "bench", environment: "bench", environments: {}, resources };
-  const { plan, live, state } = await refreshAndPlan(provider, desired, await backend.read());
   const posts = () => fake.log.filter((r) => r.method === "POST" && r.path === "/api/segments");
   console.log(`${n} segment creates, fake Klaviyo enforcing XS (1/s, 15/min) and 100/day; bound ${bound.toFixed(1)} s; apply concurrency ${concurrency}`);
-  const t0 = performance.now();
-  const r = await apply(plan, { provider, backend, desired, state, live, concurrency, meta: { actor: "bench", command: "apply" } });
+  let t0 = performance.now();
+  const r = (await runSession({
+    provider, backend, desired, concurrency, meta: { actor: "bench", command: "apply" },
+    // The clock starts once the plan is made: what is measured is the apply.
+    confirm: async () => ((t0 = performance.now()), true),
+  })).applied!.executed;
   const s = (performance.now() - t0) / 1000;
   const sent = posts();
   const first = sent[0]!.at;
   const last = sent[sent.length - 1]!.at;
   console.log(
-    `outcome ${r.outcome} ${r.done}/${n} | wall ${s.toFixed(1)} s (first to last create ${((last - first) / 1000).toFixed(1)} s) | ` +
+    `outcome ${r.outcome} ${r.counts.done}/${n} | wall ${s.toFixed(1)} s (first to last create ${((last - first) / 1000).toFixed(1)} s) | ` +
       `bound ${bound.toFixed(1)} s | ratio ${(s / bound).toFixed(3)} (${((s / bound - 1) * 100).toFixed(1)} % over) | ` +
       `429s ${Object.values(fake.throttled).reduce((a, b) => a + b, 0)} | requests ${provider.requestCount}`,
   );
