@@ -1,7 +1,4 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx's loader (no build step):
-// the same loader also loads TypeScript stacks.
-import { register } from "tsx/esm/api";
-register();
-const { main } = await import("../src/cli/main.ts");
+// The built CLI (`npm run build`, run by `npm ci` and `npm pack`): JavaScript, no loader.
+const { main } = await import("../dist/cli.js");
 process.exitCode = await main(process.argv);

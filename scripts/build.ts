@@ -1,0 +1,73 @@
+/**
+ * `npm run build`: the package as users run it, in dist/.
+ *
+ * - JavaScript (esbuild): one ES module per entry, the code they share and
+ *   everything loaded on demand (each command, each provider, the TypeScript
+ *   loader's glue) split into chunks under dist/chunks/, so a command loads
+ *   only its own share. Dependencies stay in node_modules (`packages: "external"`).
+ * - Types (dts-bundle-generator): one self-contained .d.ts per public entry,
+ *   `mops` and `mops/pulumi`, with no relative imports left for a consumer's
+ *   TypeScript to resolve.
+ *
+ * `--js` builds only the JavaScript (what the tests run; the types take far longer).
+ */
+import { spawnSync } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
+const DIST = join(ROOT, "dist");
+
+/** dist/<name>.js ← source. Only these files are loaded by path; everything else is a chunk. */
+export const ENTRIES = {
+  cli: "src/cli/main.ts",
+  sdk: "src/sdk/index.ts",
+  pulumi: "src/pulumi/index.ts",
+  // Imported by URL in a Pulumi host process (src/pulumi/resources.ts).
+  "pulumi-provider": "src/pulumi/provider.ts",
+  // Registered with module.register() when a TypeScript stack is loaded (src/stack/sdk-resolve.ts).
+  "sdk-hooks": "src/stack/sdk-hooks.ts",
+};
+
+/** The public entries that get a .d.ts (package.json `exports` types). */
+const TYPED = { sdk: ENTRIES.sdk, pulumi: ENTRIES.pulumi };
+
+export async function buildJs(): Promise<void> {
+  rmSync(DIST, { recursive: true, force: true });
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints: ENTRIES,
+    outdir: DIST,
+    chunkNames: "chunks/[name]-[hash]",
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    packages: "external",
+    logLevel: "warning",
+  });
+}
+
+export function buildTypes(): void {
+  const config = join(DIST, ".dts-config.json");
+  const tsconfig = join(ROOT, "tsconfig.dts.json");
+  writeFileSync(
+    config,
+    JSON.stringify({
+      compilationOptions: { preferredConfigPath: tsconfig },
+      entries: Object.entries(TYPED).map(([name, filePath]) => ({ filePath: join(ROOT, filePath), outFile: join(DIST, `${name}.d.ts`) })),
+    }),
+  );
+  const bin = join(ROOT, "node_modules", "dts-bundle-generator", "dist", "bin", "dts-bundle-generator.js");
+  const r = spawnSync(process.execPath, [bin, "--silent", "--config", config], { cwd: ROOT, stdio: "inherit" });
+  rmSync(config);
+  if (r.status !== 0) throw new Error("dts-bundle-generator failed");
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await buildJs();
+  if (!process.argv.includes("--js")) buildTypes();
+}
