@@ -4,7 +4,8 @@
  * - JavaScript (esbuild): one ES module per entry, the code they share and
  *   everything loaded on demand (each command, each provider, the TypeScript
  *   loader's glue) split into chunks under dist/chunks/, so a command loads
- *   only its own share. Dependencies stay in node_modules (`packages: "external"`).
+ *   only its own share. The few libraries every command
+ *   loads are bundled in; the others are imported from node_modules.
  * - Types (dts-bundle-generator): one self-contained .d.ts per public entry,
  *   `mops` and `mops/pulumi`, with no relative imports left for a consumer's
  *   TypeScript to resolve.
@@ -15,7 +16,7 @@ import { spawnSync } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const DIST = join(ROOT, "dist");
@@ -30,6 +31,27 @@ export const ENTRIES = {
   // Registered with module.register() when a TypeScript stack is loaded (src/stack/sdk-resolve.ts).
   "sdk-hooks": "src/stack/sdk-hooks.ts",
 };
+
+/**
+ * Libraries that nearly every command loads are bundled in: one chunk to read
+ * instead of a few hundred small files to resolve (TypeBox alone is ~200).
+ * Every other package is imported from node_modules, and only by the command
+ * that needs it.
+ */
+const BUNDLED = new Set(["@sinclair/typebox", "commander", "yaml", "picocolors", "fastest-levenshtein"]);
+
+const packageName = (specifier: string) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+
+const externalPackages: Plugin = {
+  name: "external-packages",
+  setup(b) {
+    // A bare specifier that is not bundled stays an import (node:… builtins included).
+    b.onResolve({ filter: /^[^./]/ }, (args) => (BUNDLED.has(packageName(args.path)) ? undefined : { path: args.path, external: true }));
+  },
+};
+
+// Bundled CommonJS libraries `require` Node's builtins: an ES module has no `require` of its own.
+const REQUIRE_BANNER = 'import { createRequire as __mopsCreateRequire } from "node:module"; const require = __mopsCreateRequire(import.meta.url);';
 
 /** The public entries that get a .d.ts (package.json `exports` types). */
 const TYPED = { sdk: ENTRIES.sdk, pulumi: ENTRIES.pulumi };
@@ -46,7 +68,8 @@ export async function buildJs(): Promise<void> {
     format: "esm",
     platform: "node",
     target: "node20",
-    packages: "external",
+    plugins: [externalPackages],
+    banner: { js: REQUIRE_BANNER },
     logLevel: "warning",
   });
 }
