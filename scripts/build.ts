@@ -13,7 +13,7 @@
  * `--js` builds only the JavaScript (what the tests run; the types take far longer).
  */
 import { spawnSync } from "node:child_process";
-import { rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
@@ -58,6 +58,18 @@ const TYPED = { sdk: ENTRIES.sdk, pulumi: ENTRIES.pulumi };
 
 export async function buildJs(): Promise<void> {
   rmSync(DIST, { recursive: true, force: true });
+  // For `require("mops")`: a TypeScript stack outside an ES-module package is loaded as CommonJS.
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints: { sdk: ENTRIES.sdk },
+    outdir: DIST,
+    outExtension: { ".js": ".cjs" },
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    logLevel: "warning",
+  });
   await build({
     absWorkingDir: ROOT,
     entryPoints: ENTRIES,
@@ -88,6 +100,8 @@ export function buildTypes(): void {
   const r = spawnSync(process.execPath, [bin, "--silent", "--config", config], { cwd: ROOT, stdio: "inherit" });
   rmSync(config);
   if (r.status !== 0) throw new Error("dts-bundle-generator failed");
+  // The same declarations, read as CommonJS for `require("mops")` (package.json `exports`).
+  copyFileSync(join(DIST, "sdk.d.ts"), join(DIST, "sdk.d.cts"));
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

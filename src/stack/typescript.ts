@@ -42,7 +42,9 @@ export async function loadTsStack(file: string): Promise<ParsedFile> {
   } catch (e) {
     return { file, locator: fallback, diagnostics: [loadError(e, file)] };
   }
-  const def = mod.default as Record<string | symbol, unknown> | undefined;
+  // Outside an ES-module package, tsx loads the file as CommonJS: its default export sits one level down.
+  const outer = mod.default as Record<string | symbol, unknown> | undefined;
+  const def = (outer && typeof outer === "object" && !outer[STACK] && "default" in outer ? outer.default : outer) as Record<string | symbol, unknown> | undefined;
   if (!def || typeof def !== "object" || !def[STACK]) {
     return {
       file,
