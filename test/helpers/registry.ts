@@ -1,8 +1,9 @@
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { createReadStream, existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { promisify } from "node:util";
 
 interface LockEntry {
   name?: string;
@@ -37,7 +38,7 @@ const semverKey = (v: string) => v.split(/[.+-]/).map((p) => (/^\d+$/.test(p) ? 
  * an install outside the lock file needs: those are made here from the lock.
  */
 export async function lockFileRegistry(lockFile: string): Promise<{ url: string; close: () => Promise<void> }> {
-  const cache = execFileSync("npm", ["config", "get", "cache"], { encoding: "utf8" }).trim();
+  const cache = (await promisify(execFile)("npm", ["config", "get", "cache"])).stdout.trim();
   const lock = JSON.parse(readFileSync(lockFile, "utf8")) as { packages: Record<string, LockEntry> };
   const packuments = new Map<string, { name: string; "dist-tags": { latest: string }; versions: Record<string, unknown> }>();
   const tarballs = new Map<string, string>();
