@@ -4,10 +4,11 @@
  * Writes src/stack/validators.generated.js; test/unit/stack/validators.test.ts
  * fails when that file was not made from the schemas as they are now.
  *
- * Besides the whole stack file, every branch of every union is compiled on its
- * own: when a union fails, src/stack/schema-check.ts validates the value against
- * the one branch the author meant, to report only that branch's mistakes. Each
- * such branch carries its index in the generated list as `x-mops-branch`.
+ * When a union fails, src/stack/schema-check.ts validates the value against the
+ * one branch the author meant, to report only that branch's mistakes. So every
+ * branch of a union is compiled as a definition of its own (`$id: branch-N`,
+ * referenced from the union): the whole file's validator calls the same
+ * function the explanation does, and no branch is compiled twice.
  */
 import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
@@ -20,20 +21,20 @@ import { stackFileSchema } from "../src/model";
 import { PolicySchema } from "../src/model/policy";
 
 export const OUTPUT = resolve(fileURLToPath(new URL("../src/stack/validators.generated.js", import.meta.url)));
-export const BRANCH = "x-mops-branch";
 
-type Node = Record<string, unknown> & { anyOf?: Node[]; $ref?: string; const?: unknown };
+type Node = Record<string, unknown> & { anyOf?: Node[]; $ref?: string; $id?: string; const?: unknown };
 
 /** What the generated code is made from: any change to a schema changes it. */
 export function schemaHash(): string {
   return createHash("sha256").update(JSON.stringify({ stack: stackFileSchema(), policy: PolicySchema })).digest("hex");
 }
 
-/** The stack schema with every union branch that may be explained numbered in place; the branches, in that order. */
-function numberBranches(): { schema: Node & { $defs: Record<string, Node> }; branches: Node[] } {
-  const schema = structuredClone(stackFileSchema()) as unknown as Node & { $defs: Record<string, Node> };
-  const deref = (n: Node): Node => (n.$ref && schema.$defs[n.$ref] ? schema.$defs[n.$ref] : n);
-  const branches: Node[] = [];
+/** The stack schema with every union branch moved to `$defs` as `branch-N`; the branch ids, in order. */
+function branchesAsDefinitions(): { schema: Node & { $id: string; $defs: Record<string, Node> }; ids: string[] } {
+  const schema = structuredClone(stackFileSchema()) as unknown as Node & { $id: string; $defs: Record<string, Node> };
+  const defs = schema.$defs;
+  const deref = (n: Node): Node => (n.$ref && defs[n.$ref] ? defs[n.$ref]! : n);
+  const ids: string[] = [];
   const seen = new Set<unknown>();
   const walk = (n: unknown): void => {
     if (!n || typeof n !== "object" || seen.has(n)) return;
@@ -42,16 +43,22 @@ function numberBranches(): { schema: Node & { $defs: Record<string, Node> }; bra
     const node = n as Node;
     // A union of constants is answered with the allowed values, never by a branch.
     if (node.anyOf && !node.anyOf.every((b) => "const" in b)) {
-      for (const b of node.anyOf.map(deref)) {
-        if (b.anyOf || BRANCH in b) continue;
-        b[BRANCH] = branches.length;
-        branches.push(b);
-      }
+      node.anyOf = node.anyOf.map((b) => {
+        const d = deref(b);
+        if (d.anyOf) return b; // a nested union is explained by its own branches
+        if (!d.$id) {
+          d.$id = `branch-${ids.length}`;
+          defs[d.$id] = d;
+          ids.push(d.$id);
+          walk(d);
+        }
+        return { $ref: d.$id };
+      });
     }
     Object.values(node).forEach(walk);
   };
   walk(schema);
-  return { schema, branches };
+  return { schema, ids };
 }
 
 /**
@@ -62,31 +69,28 @@ function numberBranches(): { schema: Node & { $defs: Record<string, Node> }; bra
 const REQUIRE = 'import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);';
 
 export function generateValidators(): string {
-  const { schema, branches } = numberBranches();
-  // The options schema-check.ts and policy.ts relied on: every error, with its schema and data (verbose).
+  const { schema, ids } = branchesAsDefinitions();
+  // The options schema-check.ts and policy.ts rely on: every error, with its schema and data (verbose);
+  // each branch a function of its own (not inlined), shared by the file's validator and the explanation.
   const ajv = new Ajv({
     allErrors: true,
     strict: false,
     verbose: true,
+    inlineRefs: false,
     code: { source: true, esm: true, formats: _`require("ajv-formats/dist/formats").fullFormats` },
   });
   addFormats(ajv);
   ajv.addSchema(schema);
   ajv.addSchema(PolicySchema);
-  // Beside the stack schema, so `$ref: Condition` resolves to the same shared definition.
-  const ids = branches.map((b, i) => {
-    const $id = `https://mops.dev/schema/branch-${i}.json`;
-    ajv.addSchema({ ...b, $id });
-    return $id;
-  });
-  const refs: Record<string, string> = { stack: schema.$id as string, policy: PolicySchema.$id as string };
-  ids.forEach((id, i) => (refs[`branch${i}`] = id));
+  const base = (id: string) => new URL(id, schema.$id).href;
+  const refs: Record<string, string> = { stack: schema.$id, policy: PolicySchema.$id as string };
+  ids.forEach((id, i) => (refs[`branch${i}`] = base(id)));
   const code = standaloneCode(ajv, refs).replace(/^"use strict";/, "");
   return [
     "// Generated by scripts/generate-validators.ts (`npm run generate`) from src/model: do not edit.",
     REQUIRE,
     code,
-    `export const branches = [${ids.map((_, i) => `branch${i}`).join(", ")}];`,
+    `export const branches = { ${ids.map((id, i) => `${JSON.stringify(id)}: branch${i}`).join(", ")} };`,
     `export const defs = ${JSON.stringify(schema.$defs)};`,
     `export const SCHEMA_HASH = ${JSON.stringify(schemaHash())};`,
     "",

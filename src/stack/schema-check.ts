@@ -42,9 +42,9 @@ export function schemaIssues(data: unknown): SchemaIssue[] {
   return [{ code: "MOPS199", message: e?.message ?? "does not match the schema", path: toPath(e?.instancePath ?? ""), target: "value" }];
 }
 
-/** The branch's own validator: the generator numbered every branch a union may be explained by. */
+/** The branch's own validator: the generator made every union branch a definition (`$id: branch-N`). */
 function validatorFor(schema: Schema): ValidateFunction {
-  const v = branches[schema["x-mops-branch"] as number];
+  const v = schema.$id === undefined ? undefined : branches[schema.$id];
   if (!v) throw new Error("a union branch has no precompiled validator: run `npm run generate`");
   return v;
 }
