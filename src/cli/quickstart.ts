@@ -32,10 +32,10 @@ export async function runQuickstart(opts: { dir?: string }): Promise<void> {
   if (process.exitCode) return;
   step(3, "History: every apply is a version", "history");
   await runHistory(dir, {});
-  // `npx mops` resolves to this package only inside the clone: name the directory rather than `cd` into it.
+  // Installed, `mops` is on the PATH; in a clone `npx mops` is (it resolves to this package only there).
   process.stdout.write(
-    `\nNext: edit ${join(dir, "mops.yaml")}, then \`npx mops plan ${dir}\` and \`npx mops apply ${dir}\`\n` +
-      "(or run `npm link` once for a `mops` command anywhere). `mops show 1 <dir>` shows what was recorded;\n" +
+    `\nNext: edit ${join(dir, "mops.yaml")}, then \`mops plan ${dir}\` and \`mops apply ${dir}\`\n` +
+      "(in a clone without `npm link`: `npx mops …`). `mops show 1 <dir>` shows what was recorded;\n" +
       "after your next apply, `mops diff 1 2 <dir>` and `mops rollback 1 <dir>`.\n",
   );
 }
