@@ -13,7 +13,7 @@
  * `--js` builds only the JavaScript (what the tests run; the types take far longer).
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
@@ -57,7 +57,8 @@ const REQUIRE_BANNER = 'import { createRequire as __mopsCreateRequire } from "no
 const TYPED = { sdk: ENTRIES.sdk, pulumi: ENTRIES.pulumi };
 
 export async function buildJs(): Promise<void> {
-  rmSync(DIST, { recursive: true, force: true });
+  // Stale chunks go; the declarations stay (the tests rebuild only the JavaScript).
+  for (const f of existsSync(DIST) ? readdirSync(DIST) : []) if (!/\.d\.c?ts$/.test(f)) rmSync(join(DIST, f), { recursive: true, force: true });
   // For `require("mops")`: a TypeScript stack outside an ES-module package is loaded as CommonJS.
   await build({
     absWorkingDir: ROOT,
