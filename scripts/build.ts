@@ -13,8 +13,9 @@
  * `--js` builds only the JavaScript (what the tests run; the types take far longer).
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
 
@@ -42,11 +43,26 @@ const BUNDLED = new Set(["@sinclair/typebox", "commander", "yaml", "picocolors",
 
 const packageName = (specifier: string) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
 
+/** A deep import as Node's ES module loader resolves it: into a package with no `exports` map, with its file's extension. */
+function forNode(specifier: string): string {
+  const name = packageName(specifier);
+  if (name === specifier || specifier.startsWith("node:") || /\.[cm]?js$/.test(specifier)) return specifier;
+  let manifest: string;
+  try {
+    manifest = createRequire(join(ROOT, "package.json")).resolve(`${name}/package.json`);
+  } catch {
+    return specifier; // an `exports` map that hides package.json: Node resolves the subpath through it
+  }
+  if ((JSON.parse(readFileSync(manifest, "utf8")) as { exports?: unknown }).exports) return specifier;
+  return existsSync(join(dirname(manifest), `${specifier.slice(name.length + 1)}.js`)) ? `${specifier}.js` : specifier;
+}
+
 const externalPackages: Plugin = {
   name: "external-packages",
   setup(b) {
-    // A bare specifier that is not bundled stays an import (node:… builtins included).
-    b.onResolve({ filter: /^[^./]/ }, (args) => (BUNDLED.has(packageName(args.path)) ? undefined : { path: args.path, external: true }));
+    // A bare specifier that is not bundled stays an import (node:… builtins included), written
+    // so that Node finds it (`@pulumi/pulumi/runtime/rpc` → `…/rpc.js`).
+    b.onResolve({ filter: /^[^./]/ }, (args) => (BUNDLED.has(packageName(args.path)) ? undefined : { path: forNode(args.path), external: true }));
   },
 };
 

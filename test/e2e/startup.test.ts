@@ -79,4 +79,12 @@ describe("what a command loads", () => {
     expect(lazyLoaded(loaded)).toEqual([]);
     expect(packagesIn(loaded)).toEqual([]);
   });
+
+  it("every module of the build loads in Node (each import written so that Node resolves it)", async () => {
+    const files = [join(ROOT, "dist"), join(ROOT, "dist", "chunks")].flatMap((d) =>
+      readdirSync(d).filter((f) => /\.c?js$/.test(f)).map((f) => pathToFileURL(join(d, f)).href),
+    );
+    const script = `for (const f of ${JSON.stringify(files)}) await import(f);`;
+    await expect(promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], { cwd: dir })).resolves.toBeDefined();
+  });
 });
