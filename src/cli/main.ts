@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
-import { readFileSync } from "node:fs";
+// Inlined by the build: `--version` reads no file.
+import { version } from "../../package.json";
 
 interface CommandModule {
   register(program: Command): void;
@@ -30,8 +31,6 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   codeowners: () => import("./codeowners"),
   quickstart: () => import("./quickstart"),
 };
-
-const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 /** The program with the named commands registered. */
 export async function buildProgram(names: readonly string[] = Object.keys(COMMANDS)): Promise<Command> {
