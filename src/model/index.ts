@@ -7,3 +7,4 @@ export * from "./canonical";
 export * from "./names";
 export * from "./secrets";
 export * from "./policy";
+export * from "./opaque";
