@@ -48,7 +48,7 @@ describe("opaque audiences: cannot decide, never a guess", () => {
   it("no segment is called unused while a workflow's entry audience is opaque; an opaque dynamic segment needs no conditions", () => {
     expect(pick(run([{ kind: "workflow", name: "a", spec: wf({ tags: [OPAQUE_AUDIENCE] }) }]), "governance/unused-segment")).toEqual([]);
     expect(pick(run([{ kind: "workflow", name: "a", spec: wf({}) }]), "governance/unused-segment").map((d) => d.address).sort()).toEqual(["segment.list", "segment.vips"]);
-    const codes = checkReferences(stackOf([...base, { kind: "segment", name: "plain", spec: { type: "dynamic" } }]), { rangeOf: () => undefined }).map((d) => [d.code, d.message]);
+    const codes = checkReferences(stackOf([...base, { kind: "segment", name: "plain", spec: { type: "dynamic" } }]), { rangeOf: () => undefined, text: () => undefined }).map((d) => [d.code, d.message]);
     expect(codes).toEqual([["MOPS217", "dynamic segment `plain` has no conditions"]]);
   });
 });
