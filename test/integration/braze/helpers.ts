@@ -1,0 +1,60 @@
+import nock from "nock";
+import { KINDS, type Kind } from "../../../src/model";
+import { refresh } from "../../../src/plan";
+import { createBrazeProvider, type BrazeProvider, type BrazeProviderOptions } from "../../../providers/braze";
+import type { Clock } from "../../../providers/braze/limits";
+import { startFakeBraze, type FakeBraze, type FakeOptions } from "../../fixtures/braze/fake";
+
+export const KEY = "braze-rest-key-7c1f9e2a4b";
+export const SCIM_TOKEN = "braze-scim-token-3d5e8f10";
+export const ORIGIN = "mops.northwind.example";
+export const ENV = { BRAZE_API_KEY: KEY, BRAZE_SCIM_TOKEN: SCIM_TOKEN };
+
+/** A clock both the fake and the client read; sleeping moves it instead of waiting. */
+export function fakeClock(start = Date.parse("2026-03-20T10:00:00Z")): Clock & { slept: number[] } {
+  let t = start;
+  const slept: number[] = [];
+  return {
+    slept,
+    now: () => t,
+    sleep: async (ms) => {
+      slept.push(ms);
+      t += ms;
+    },
+  };
+}
+
+export function offline(): void {
+  nock.cleanAll();
+  nock.disableNetConnect();
+  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+}
+
+export interface World {
+  fake: FakeBraze;
+  provider: BrazeProvider;
+  clock: ReturnType<typeof fakeClock>;
+  close(): Promise<void>;
+}
+
+/** The fake Braze and a provider on it, sharing one clock. */
+export async function world(over: { fake?: Partial<FakeOptions>; provider?: Partial<BrazeProviderOptions>; config?: Record<string, unknown> } = {}): Promise<World> {
+  const clock = fakeClock();
+  const fake = await startFakeBraze({ key: KEY, scim: { token: SCIM_TOKEN, origin: ORIGIN }, clock, ...over.fake });
+  const provider = createBrazeProvider({
+    config: {
+      type: "braze", url: fake.url, token: "${env:BRAZE_API_KEY}", workspace: "Production",
+      scim: { token: "${env:BRAZE_SCIM_TOKEN}", origin: ORIGIN },
+      subscription_groups: { sms_marketing: { id: "7d89bdc3-4aa1-4592-8b8a-4c8b7161c875", channel: "sms" } },
+      ...over.config,
+    },
+    env: ENV, baseDir: process.cwd(), clock, backoffMs: 1, random: () => 0, ...over.provider,
+  });
+  return { fake, provider, clock, close: async () => { await provider.close(); await fake.close(); } };
+}
+
+export const readable = (p: BrazeProvider): Kind[] => KINDS.filter((k) => p.capabilities[k]?.read);
+
+export async function refreshAll(p: BrazeProvider) {
+  return refresh(p, readable(p), {});
+}
