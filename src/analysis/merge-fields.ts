@@ -20,6 +20,11 @@ export const FILTERS: Record<string, { arg: boolean }> = {
 /** Values every platform supplies itself; no property declaration needed. */
 export const BUILTIN_FIELDS = ["unsubscribe_url", "preferences_url", "web_version_url"] as const;
 
+/** Values one platform supplies in its own templates (a preference center page's form URL on Braze). */
+export const PLATFORM_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  braze: ["preference_center_submit_url"],
+};
+
 export interface Filter { name: string; arg?: string | number; offset: number }
 export interface MergeField { offset: number; raw: string; property: string; filters: Filter[] }
 export interface MergeProblem {

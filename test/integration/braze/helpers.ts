@@ -1,5 +1,5 @@
 import nock from "nock";
-import { KINDS, type Kind } from "../../../src/model";
+import { KINDS, type Kind, type ProviderConfig } from "../../../src/model";
 import { refresh } from "../../../src/plan";
 import { createBrazeProvider, type BrazeProvider, type BrazeProviderOptions } from "../../../providers/braze";
 import type { Clock } from "../../../providers/braze/limits";
@@ -47,7 +47,7 @@ export async function world(over: { fake?: Partial<FakeOptions>; provider?: Part
       scim: { token: "${env:BRAZE_SCIM_TOKEN}", origin: ORIGIN },
       subscription_groups: { sms_marketing: { id: "7d89bdc3-4aa1-4592-8b8a-4c8b7161c875", channel: "sms" } },
       ...over.config,
-    },
+    } as ProviderConfig,
     env: ENV, baseDir: process.cwd(), clock, backoffMs: 1, random: () => 0, ...over.provider,
   });
   return { fake, provider, clock, close: async () => { await provider.close(); await fake.close(); } };
