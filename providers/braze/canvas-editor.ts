@@ -1,6 +1,7 @@
 import { deepEqual, OPAQUE_AUDIENCE, type Step, type TemplateSpec, type WorkflowSpec } from "../../src/model";
 import { walkSteps } from "../../src/model/refs";
 import { dashboardWords } from "./instances";
+import { implicitSubscription } from "./messages";
 
 /**
  * A Canvas or campaign that differs from its declaration cannot be changed
@@ -29,8 +30,11 @@ const quoted = (items: readonly string[]) => items.map((x) => `"${x}"`).join(", 
 
 function what(step: Step): string {
   switch (step.type) {
-    case "send":
-      return `a Message step with an ${CHANNEL_WORDS[step.channel]} message with the content of template "${step.template}"${step.subscription_type ? ` (subscription group "${step.subscription_type}")` : ""}`;
+    case "send": {
+      const channel = CHANNEL_WORDS[step.channel]!;
+      const group = step.subscription_type && step.subscription_type !== implicitSubscription(step.channel) ? ` (subscription group "${step.subscription_type}")` : "";
+      return `a Message step with ${/^[AEIOU]/.test(channel) ? "an" : "a"} ${channel} message with the content of template "${step.template}"${group}`;
+    }
     case "wait":
       return "a Delay step";
     case "webhook":
@@ -77,7 +81,8 @@ export function canvasEditSteps(i: EditInput): string[] {
   const liveTags = (live.tags ?? []).filter(isBrazeTag), wantTags = (desired.tags ?? []).filter(isBrazeTag);
   const add = wantTags.filter((t) => !liveTags.includes(t)), drop = liveTags.filter((t) => !wantTags.includes(t));
   if (add.length || drop.length) {
-    lines.push(`In the ${noun} details, ${[add.length ? `add the tags ${quoted(add)}` : "", drop.length ? `remove the tags ${quoted(drop)}` : ""].filter(Boolean).join(" and ")}.`);
+    const tags = (xs: string[]) => `${xs.length === 1 ? "tag" : "tags"} ${quoted(xs)}`;
+    lines.push(`In the ${noun} details, ${[add.length ? `add the ${tags(add)}` : "", drop.length ? `remove the ${tags(drop)}` : ""].filter(Boolean).join(" and ")}.`);
   }
   if (live.owner !== desired.owner) lines.push(desired.owner ? `In the ${noun} details, set Teams to "${desired.owner}".` : `In the ${noun} details, remove the team.`);
   if (entryOf(live) !== entryOf(desired)) lines.push(`In Entry Schedule, choose the "${entryOf(desired) ?? "scheduled"}" delivery type.`);

@@ -99,6 +99,13 @@ export function createBrazeProvider(opts: BrazeProviderOptions): BrazeProvider {
   function byHand(resources: Resource[], ctx: CallContext): Diagnostic[] {
     return resources.flatMap((r) => {
       const id = ctx.refs.idOf(r.kind, r.name);
+      if (r.kind === "template" && r.spec.tags?.includes(MESSAGE_TAG) && (id === undefined || !templates.messages.has(id))) {
+        const at = address(r.kind, r.name);
+        // The plan would create it as an email template: a message exists only inside its Canvas or campaign.
+        return [error("braze/manual-step", `${at} is a Canvas or campaign message that Braze no longer has (its step was removed or its Canvas archived)`, {
+          address: at, hint: "add the message in the Canvas editor and import it again, or remove this template and the steps that send it from the stack",
+        })];
+      }
       const steps = id === undefined ? undefined : manualSteps(r, id);
       if (!steps) return [];
       const at = address(r.kind, r.name);

@@ -1,6 +1,9 @@
+import { join } from "node:path";
 import nock from "nock";
-import { KINDS, type Kind, type ProviderConfig } from "../../../src/model";
-import { refresh } from "../../../src/plan";
+import { runApply } from "../../../src/apply";
+import { KINDS, type Kind, type ProviderConfig, type Resource, type Stack } from "../../../src/model";
+import { refresh, refreshAndPlan } from "../../../src/plan";
+import { LocalBackend } from "../../../src/state/local";
 import { createBrazeProvider, type BrazeProvider, type BrazeProviderOptions } from "../../../providers/braze";
 import type { Clock } from "../../../providers/braze/limits";
 import { startFakeBraze, type FakeBraze, type FakeOptions } from "../../fixtures/braze/fake";
@@ -57,4 +60,33 @@ export const readable = (p: BrazeProvider): Kind[] => KINDS.filter((k) => p.capa
 
 export async function refreshAll(p: BrazeProvider) {
   return refresh(p, readable(p), {});
+}
+
+/** A stack for the Braze environment of a world, with these resources. */
+export function stackOf(w: World, resources: Resource[]): Stack {
+  return {
+    name: "northwind",
+    environment: "braze_prod",
+    environments: { braze_prod: { provider: { type: "braze", url: w.fake.url, token: "${env:BRAZE_API_KEY}" } } },
+    resources: [...resources].sort((a, b) => KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind) || (a.name < b.name ? -1 : 1)),
+  };
+}
+
+/** The engine over a local state directory: apply what the stack says, plan, or adopt what is live (import). */
+export function engine(w: World, dir: string) {
+  const backend = new LocalBackend({ dir: join(dir, ".mops"), stack: "northwind", environment: "braze_prod" });
+  const meta = { actor: "tester@example.com", command: "apply" as const };
+  return {
+    backend,
+    apply: (resources: Resource[]) => runApply({ provider: w.provider, backend, desired: stackOf(w, resources), meta }),
+    plan: async (resources: Resource[]) => refreshAndPlan(w.provider, stackOf(w, resources), await backend.read()),
+    /** Adopt every live object as `mops import` does, and return the resources it declared. */
+    async adoptAll(): Promise<Resource[]> {
+      const { live } = await refreshAll(w.provider);
+      const resources = live.map((o) => ({ kind: o.kind, name: o.name, spec: o.spec }) as Resource);
+      const r = await runApply({ provider: w.provider, backend, desired: stackOf(w, resources), meta: { ...meta, command: "import" } });
+      if (r.applied?.outcome !== "complete") throw new Error(`adopting failed: ${JSON.stringify(r.applied?.errors ?? r.diagnostics)}`);
+      return resources;
+    },
+  };
 }
