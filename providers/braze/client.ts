@@ -185,7 +185,7 @@ export function createBrazeClient(opts: BrazeClientOptions): BrazeClient {
   function quotaSpent(cls: EndpointClass, waitMs: number): ProviderError {
     const at = new Date(clock.now() + waitMs).toISOString();
     // The engine's `stop: "quota"` (issue 10) belongs here: the window will not reopen within this run.
-    return new ProviderError(error("braze/rate-limit", `Braze's limit of ${LIMITS[cls].words} is used up until ${at}; the request was not sent`, {
+    return new ProviderError(error("braze/rate-limit", `Braze's ${windows[cls].words} is used up until ${at}; the request was not sent`, {
       hint: cls === "scim" ? "SCIM allows 5,000 calls a day per company: apply again after the reset" : "apply again after the reset; finished steps are kept",
       detail: { class: cls, resetsAt: at },
     }), true, 429);
@@ -198,7 +198,7 @@ export function createBrazeClient(opts: BrazeClientOptions): BrazeClient {
     for (let attempt = 1; ; attempt++) {
       for (let w = win.reserve(); w > 0; w = win.reserve()) {
         if (w > maxWait) throw quotaSpent(cls, w);
-        opts.onRetry?.({ attempt, waitMs: w, reason: `Braze rate limit (${LIMITS[cls].words})`, method: req.method, path: req.path });
+        opts.onRetry?.({ attempt, waitMs: w, reason: `Braze's ${win.words} is used up`, method: req.method, path: req.path });
         await clock.sleep(w, req.signal);
       }
       try {

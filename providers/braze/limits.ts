@@ -25,8 +25,9 @@ export type EndpointClass = "rest" | "preference_center_read" | "preference_cent
 export interface Limit {
   limit: number;
   windowMs: number;
-  /** In the words of the docs, for diagnostics. */
-  words: string;
+  /** What the docs call it and the window in words, for diagnostics: "the default REST limit", "hour". */
+  what: string;
+  per: string;
 }
 
 const MINUTE = 60_000;
@@ -35,11 +36,11 @@ const DAY = 24 * HOUR;
 
 /** The documented default limits of the classes Mops calls. */
 export const LIMITS: Record<EndpointClass, Limit> = {
-  rest: { limit: 250_000, windowMs: HOUR, words: "250,000 requests per hour (the default REST limit)" },
-  preference_center_read: { limit: 1_000, windowMs: MINUTE, words: "1,000 requests per minute (preference center reads)" },
-  preference_center_write: { limit: 10, windowMs: MINUTE, words: "10 requests per minute (preference center writes)" },
-  custom_attributes: { limit: 1_000, windowMs: HOUR, words: "1,000 requests per hour (shared by /custom_attributes, /events, /events/list, /purchases/product_list)" },
-  scim: { limit: 5_000, windowMs: DAY, words: "5,000 requests per day per company (all SCIM endpoints)" },
+  rest: { limit: 250_000, windowMs: HOUR, what: "default REST limit", per: "hour" },
+  preference_center_read: { limit: 1_000, windowMs: MINUTE, what: "limit for preference center reads", per: "minute" },
+  preference_center_write: { limit: 10, windowMs: MINUTE, what: "limit for preference center writes", per: "minute" },
+  custom_attributes: { limit: 1_000, windowMs: HOUR, what: "limit shared by /custom_attributes, /events and /purchases/product_list", per: "hour" },
+  scim: { limit: 5_000, windowMs: DAY, what: "SCIM limit", per: "day per company" },
 };
 
 /** Which limit a request counts against. */
@@ -77,8 +78,13 @@ export class RateWindow {
     return 0;
   }
 
+  /** The limit Braze announces (X-RateLimit-Limit), when it has. */
+  announced?: number;
+
   /** What Braze said about this window: its count is never raised by a late answer, its reset is believed. */
   observe(headers: Record<string, string>): void {
+    const announced = Number(headers["x-ratelimit-limit"]);
+    if (announced > 0) this.announced = announced;
     const remaining = Number(headers["x-ratelimit-remaining"]);
     const reset = Number(headers["x-ratelimit-reset"]);
     if (headers["x-ratelimit-remaining"] !== undefined && Number.isFinite(remaining)) this.remaining = Math.min(this.remaining, Math.max(0, remaining));
@@ -90,6 +96,11 @@ export class RateWindow {
     this.observe(headers);
     this.remaining = 0;
     if (this.resetAt <= this.clock.now()) this.resetAt = this.clock.now() + this.limit.windowMs;
+  }
+
+  /** "the default REST limit of 250,000 requests per hour", with Braze's own figure when it gave one. */
+  get words(): string {
+    return `${this.limit.what} of ${(this.announced ?? this.limit.limit).toLocaleString("en-US")} requests per ${this.limit.per}`;
   }
 
   /** Requests left in this window, as far as anyone knows. */

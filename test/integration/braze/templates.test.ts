@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Resource } from "../../../src/model";
+import type { ProviderConfig, Resource } from "../../../src/model";
 import { providerError } from "../../helpers/errors";
 import { engine, KEY, offline, world, type World } from "./helpers";
 
@@ -41,7 +41,7 @@ describe("Braze templates: written through the API, never deleted by it", () => 
   it("updates each of them in place, and keeps a preference center's confirmation page", async () => {
     const e = engine(w, dir);
     await e.apply(templates);
-    const changed = templates.map((t) => ({ ...t, spec: { ...t.spec, body: `${t.spec.body as string}<p>v2</p>` } }) as Resource);
+    const changed = templates.map((t) => ({ ...t, spec: { ...t.spec, body: `${(t.spec as { body: string }).body}<p>v2</p>` } }) as Resource);
     const r = await e.apply(changed);
     expect(r.plan!.changes.map((c) => [c.address, c.action])).toEqual([
       ["template.header_block", "update"], ["template.sms_preferences", "update"], ["template.trail_digest", "update"],
@@ -73,7 +73,7 @@ describe("Braze templates: written through the API, never deleted by it", () => 
 
   it("names the instance's dashboard in the note when the instance is known", async () => {
     const { createBrazeProvider } = await import("../../../providers/braze");
-    const p = createBrazeProvider({ config: { type: "braze", instance: "fra-02", token: "${env:BRAZE_API_KEY}" }, env: { BRAZE_API_KEY: KEY }, baseDir: dir });
+    const p = createBrazeProvider({ config: { type: "braze", instance: "fra-02", token: "${env:BRAZE_API_KEY}" } as ProviderConfig, env: { BRAZE_API_KEY: KEY }, baseDir: dir });
     expect(p.capabilities.template!.note).toContain("archive it in the Braze dashboard (https://dashboard-02.braze.eu)");
     await p.close();
   });
