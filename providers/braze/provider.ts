@@ -3,6 +3,7 @@ import { address, deepEqual, type Kind, type ProviderConfig, type Resource } fro
 import { ProviderError, type CallContext, type Provider } from "../../src/provider/types";
 import type { RetryInfo } from "../../src/provider/http";
 import { messageEditSteps } from "./canvas-editor";
+import { dashboardWords } from "./instances";
 import { capabilitiesFor } from "./capabilities";
 import { createBrazeClient, type BrazeClient } from "./client";
 import { Exports } from "./exports";
@@ -40,6 +41,20 @@ export interface BrazeProvider extends Provider {
    * step (issue 10) takes its note from here.
    */
   manualSteps(r: Resource, liveId: string): string[] | undefined;
+}
+
+const PERIOD_WORDS: Record<string, string> = { m: "minute", h: "hour", d: "day", w: "week" };
+
+/** A frequency cap is a rule of Braze's global frequency capping, set by hand: which one, exactly. */
+function capRule(r: Resource<"frequency_cap">, dashboard: string | undefined): Diagnostic[] {
+  const at = address("frequency_cap", r.name);
+  const [, n, unit] = /^([0-9]+)([mhdw])$/.exec(r.spec.period)!;
+  const period = `${n} ${PERIOD_WORDS[unit!]}${n === "1" ? "" : "s"}`;
+  const exempt = r.spec.exempt?.workflows?.length ? `; in the settings of ${r.spec.exempt.workflows.join(", ")}, turn frequency capping off` : "";
+  return [warning("braze/manual-step", `${at}: Braze's global frequency capping has no API; set it by hand`, {
+    address: at,
+    hint: `in ${dashboardWords(dashboard)}: Settings > Frequency Capping, add a rule for ${r.spec.channels.join(", ")}: no more than ${r.spec.max} per ${period}${exempt}`,
+  })];
 }
 
 export function createBrazeProvider(opts: BrazeProviderOptions): BrazeProvider {
@@ -139,7 +154,7 @@ export function createBrazeProvider(opts: BrazeProviderOptions): BrazeProvider {
     },
     normalize: (r) => kindOps(r.kind).normalize(r, settings),
     async check(resources, ctx) {
-      const offline = resources.flatMap((r) => kindOps(r.kind).check?.(r) ?? []);
+      const offline = resources.flatMap((r) => (r.kind === "frequency_cap" ? capRule(r, settings.endpoint.dashboard) : kindOps(r.kind).check?.(r) ?? []));
       return [...offline, ...byHand(resources, ctx)];
     },
     get requestCount() {
