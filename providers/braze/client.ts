@@ -26,6 +26,7 @@ export interface BrazeClientOptions {
   scim?: ScimSettings;
   env: NodeJS.ProcessEnv;
   baseDir: string;
+  /** Tests share one with the fake Braze, so rate-limit waits take no time. */
   clock?: Clock;
   /** A rate-limit wait longer than this is not waited for: the call fails as retryable (default 120 s). */
   maxWaitMs?: number;
@@ -38,6 +39,8 @@ export interface BrazeClientOptions {
 
 export interface BrazeClient {
   get<T>(path: string, params?: HttpRequest["params"], signal?: AbortSignal): Promise<T>;
+  /** A GET of one object; undefined when Braze says it has none (404, or a 400 naming the id invalid or deleted). */
+  find<T>(path: string, params?: HttpRequest["params"], signal?: AbortSignal): Promise<T | undefined>;
   post<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T>;
   put<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T>;
   delete<T>(path: string, signal?: AbortSignal): Promise<T>;
@@ -143,6 +146,7 @@ export const noScim = (): ProviderError => new ProviderError(error("braze/no-sci
   hint: "add `scim: { token: ${env:BRAZE_SCIM_TOKEN}, origin: <service origin> }` to the provider settings (Settings > Company Settings > Admin Settings > SCIM Provisioning), or leave users, roles and teams out of the stack",
 }));
 
+const GONE = /invalid .*id|id is invalid|not found|has been deleted/i;
 const PAGE = 100;
 const MAX_PAGES = 10_000;
 /** How often a 429 is waited out and the request sent again. */
@@ -218,6 +222,15 @@ export function createBrazeClient(opts: BrazeClientOptions): BrazeClient {
 
   return {
     get,
+    async find<T>(path: string, params?: HttpRequest["params"], signal?: AbortSignal) {
+      try {
+        return await get<T>(path, params, signal);
+      } catch (e) {
+        // The info endpoints answer an unknown id with a 400 and words, not a 404 (braze-docs Troubleshooting tables).
+        if (e instanceof ProviderError && (e.status === 404 || (e.status === 400 && GONE.test(e.diagnostic.message)))) return undefined;
+        throw e;
+      }
+    },
     post: (path, body, signal) => request({ method: "POST", path, data: body, signal }),
     put: (path, body, signal) => request({ method: "PUT", path, data: body, signal }),
     delete: (path, signal) => request({ method: "DELETE", path, signal }),

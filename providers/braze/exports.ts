@@ -107,8 +107,12 @@ class Family<L extends { id: string; last_edited: string }, D extends { archived
     return this.inFlight;
   }
 
-  /** One, read now (not from the cache). */
-  async one(id: string, signal?: AbortSignal): Promise<D> {
+  /** One, read now (not from the cache); undefined when Braze has no such id. */
+  find(id: string, signal?: AbortSignal): Promise<D | undefined> {
+    return this.client.find<D>(this.detailsPath, { [this.idParam]: id }, signal);
+  }
+
+  private one(id: string, signal?: AbortSignal): Promise<D> {
     return this.client.get<D>(this.detailsPath, { [this.idParam]: id }, signal);
   }
 

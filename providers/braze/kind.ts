@@ -28,16 +28,6 @@ export interface KindOps<K extends Kind> {
   check?(r: Resource<K>): Diagnostic[];
 }
 
-/** A GET that answers 404 means "gone", not failure. */
-export async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
-  try {
-    return await p;
-  } catch (e) {
-    if (e instanceof ProviderError && e.status === 404) return undefined;
-    throw e;
-  }
-}
-
 /** A change Braze's API cannot make: what to do instead, never a request. */
 export function manualOnly(kind: Kind, what: string, hint: string): never {
   throw new ProviderError(error("braze/manual", `Braze's API cannot ${what} a ${kind}`, { hint }));

@@ -1,14 +1,12 @@
 import { error, warning, type Diagnostic } from "../../src/diagnostics";
 import { address, deepEqual, type Kind, type ProviderConfig, type Resource } from "../../src/model";
 import { ProviderError, type CallContext, type Provider } from "../../src/provider/types";
-import type { RetryInfo } from "../../src/provider/http";
 import { messageEditSteps } from "./canvas-editor";
 import { dashboardWords } from "./instances";
 import { capabilitiesFor } from "./capabilities";
-import { createBrazeClient, type BrazeClient } from "./client";
+import { createBrazeClient, type BrazeClient, type BrazeClientOptions } from "./client";
 import { Exports } from "./exports";
 import type { BrazeEnv, KindOps } from "./kind";
-import type { Clock } from "./limits";
 import { MESSAGE_TAG } from "./messages";
 import { Names } from "./names";
 import { properties } from "./properties";
@@ -19,17 +17,9 @@ import { createTemplates } from "./templates";
 import { roles, teams, users } from "./users";
 import { asExported, createWorkflows, placeOf } from "./workflows";
 
-export interface BrazeProviderOptions {
+/** The client's knobs, and the settings of the environment's provider. */
+export interface BrazeProviderOptions extends Pick<BrazeClientOptions, "env" | "baseDir" | "clock" | "maxWaitMs" | "backoffMs" | "maxRetries" | "random" | "onRetry"> {
   config: ProviderConfig;
-  env: NodeJS.ProcessEnv;
-  baseDir: string;
-  /** Tests share one with the fake Braze, so rate-limit waits take no time. */
-  clock?: Clock;
-  maxWaitMs?: number;
-  backoffMs?: number;
-  maxRetries?: number;
-  random?: () => number;
-  onRetry?: (info: RetryInfo) => void;
 }
 
 export interface BrazeProvider extends Provider {

@@ -1,6 +1,6 @@
 import { OPAQUE_AUDIENCE, toResourceName, type SegmentSpec } from "../../src/model";
 import type { CallContext, LiveObject } from "../../src/provider/types";
-import { byId, compact, manualOnly, orUndefined, type BrazeEnv, type KindOps } from "./kind";
+import { byId, compact, manualOnly, type BrazeEnv, type KindOps } from "./kind";
 
 /**
  * Segments <- Braze segments, read-only (braze-docs
@@ -31,6 +31,7 @@ export const segmentSpec = (d: BzSegmentDetails): SegmentSpec => compact({
 });
 
 const details = (env: BrazeEnv, id: string, ctx: CallContext) => env.client.get<BzSegmentDetails>("/segments/details", { segment_id: id }, ctx.signal);
+const found = (env: BrazeEnv, id: string, ctx: CallContext) => env.client.find<BzSegmentDetails>("/segments/details", { segment_id: id }, ctx.signal);
 
 export const segments: KindOps<"segment"> = {
   async list(env, ctx) {
@@ -41,7 +42,7 @@ export const segments: KindOps<"segment"> = {
     return all.map((d, i): LiveObject<"segment"> => ({ kind: "segment", id: listing[i]!.id, name: names[i]!, spec: segmentSpec(d), version: d.updated_at }));
   },
   async read(env, id, ctx) {
-    const d = await orUndefined(details(env, id, ctx));
+    const d = await found(env, id, ctx);
     return d && { kind: "segment", id, name: env.names.nameOf("segment", id, ctx) ?? toResourceName(d.name), spec: segmentSpec(d), version: d.updated_at };
   },
   create: (env, r) => manualOnly("segment", "create", `build segment "${r.name}" in ${env.settings.endpoint.dashboard ?? "the Braze dashboard"}: ${SEGMENTS_UI} > Create Segment`),

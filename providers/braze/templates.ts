@@ -2,7 +2,7 @@ import { error, warning, type Diagnostic } from "../../src/diagnostics";
 import { address, toResourceName, type Resource, type TemplateSpec } from "../../src/model";
 import { ProviderError, type LiveObject } from "../../src/provider/types";
 import { DetailCache } from "./details";
-import { compact, manualOnly, orUndefined, type BrazeEnv, type KindOps } from "./kind";
+import { compact, manualOnly, type BrazeEnv, type KindOps } from "./kind";
 import { fromLiquid, toLiquid } from "./liquid";
 import { MESSAGE_TAG, NO_TEXT } from "./messages";
 import { messageTemplates, type MessageTemplate } from "./workflows";
@@ -187,15 +187,15 @@ export function createTemplates(): KindOps<"template"> & { messages: Map<string,
       const name = (display: string) => env.names.nameOf("template", id, ctx) ?? toResourceName(display);
       switch (familyOfId(id)) {
         case "email_template": {
-          const t = await orUndefined(env.client.get<BzEmailTemplate>("/templates/email/info", { email_template_id: rawId(id) }, ctx.signal));
+          const t = await env.client.find<BzEmailTemplate>("/templates/email/info", { email_template_id: rawId(id) }, ctx.signal);
           return t && live(id, name(t.template_name), emailTemplateSpec(t));
         }
         case "content_block": {
-          const b = await orUndefined(env.client.get<BzContentBlock>("/content_blocks/info", { content_block_id: rawId(id) }, ctx.signal));
+          const b = await env.client.find<BzContentBlock>("/content_blocks/info", { content_block_id: rawId(id) }, ctx.signal);
           return b && live(id, name(b.name), contentBlockSpec(b));
         }
         case "preference_center": {
-          const p = await orUndefined(env.client.get<BzPreferenceCenter>(`/preference_center/v1/${encodeURIComponent(rawId(id))}`, undefined, ctx.signal));
+          const p = await env.client.find<BzPreferenceCenter>(`/preference_center/v1/${encodeURIComponent(rawId(id))}`, undefined, ctx.signal);
           return p && live(id, name(p.name), preferenceCenterSpec(p));
         }
         case "message": {

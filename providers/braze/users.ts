@@ -1,7 +1,7 @@
 import { error, type Diagnostic } from "../../src/diagnostics";
 import { address, toResourceName, type RoleSpec, type UserSpec } from "../../src/model";
 import { ProviderError, type CallContext, type LiveObject } from "../../src/provider/types";
-import { byId, compact, manualOnly, orUndefined, type BrazeEnv, type KindOps } from "./kind";
+import { byId, compact, manualOnly, type BrazeEnv, type KindOps } from "./kind";
 import { expressible, roleSpecOf } from "./permissions";
 
 /**
@@ -143,7 +143,7 @@ export const users: KindOps<"user"> = {
 
   async read(env, id, ctx) {
     await env.names.ensure(["role", "team"], ctx);
-    const u = await orUndefined(env.client.get<ScimUser>(`${BASE}/${encodeURIComponent(id)}`, undefined, ctx.signal));
+    const u = await env.client.find<ScimUser>(`${BASE}/${encodeURIComponent(id)}`, undefined, ctx.signal);
     return u && liveUser(env, u, env.names.nameOf("user", id, ctx) ?? toResourceName(localPart(u.userName)), ctx);
   },
 
@@ -184,7 +184,10 @@ export const users: KindOps<"user"> = {
   },
 
   async delete(env, id, ctx) {
-    await orUndefined(env.client.delete(`${BASE}/${encodeURIComponent(id)}`, ctx.signal));
+    // Gone already (removed in the dashboard, or by an apply that crashed before journaling) is what delete wants.
+    await env.client.delete(`${BASE}/${encodeURIComponent(id)}`, ctx.signal).catch((e: unknown) => {
+      if (!(e instanceof ProviderError && e.status === 404)) throw e;
+    });
   },
 
   normalize: (r) => ({ ...r, spec: compact({ ...r.spec, teams: r.spec.teams?.length ? [...new Set(r.spec.teams)].sort() : undefined }) }),

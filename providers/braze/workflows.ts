@@ -4,7 +4,7 @@ import {
 import type { CallContext, LiveObject } from "../../src/provider/types";
 import { canvasEditSteps } from "./canvas-editor";
 import type { CampaignDetails, CanvasDetails, CanvasStep, ConversionBehavior } from "./exports";
-import { compact, manualOnly, orUndefined, type BrazeEnv, type KindOps } from "./kind";
+import { compact, manualOnly, type BrazeEnv, type KindOps } from "./kind";
 import { channelOf, implicitSubscription, messageId, messageStep, messageTemplate, orderedMessages } from "./messages";
 
 /**
@@ -295,11 +295,11 @@ export function createWorkflows(): KindOps<"workflow"> & {
       const raw = id.slice(id.indexOf(":") + 1);
       const name = (display: string) => env.names.nameOf("workflow", id, ctx) ?? toResourceName(display);
       if (id.startsWith("canvas:")) {
-        const d = await orUndefined(env.exports.canvases.one(raw, ctx.signal));
+        const d = await env.exports.canvases.find(raw, ctx.signal);
         return d && !d.archived ? { kind: "workflow" as const, id, name: name(d.name), spec: fromCanvas(env, ctx, raw, d), version: d.updated_at } : undefined;
       }
       if (id.startsWith("campaign:")) {
-        const d = await orUndefined(env.exports.campaigns.one(raw, ctx.signal));
+        const d = await env.exports.campaigns.find(raw, ctx.signal);
         return d && !d.archived ? { kind: "workflow" as const, id, name: name(d.name), spec: campaignSpec(id, d, mapping(env, ctx)), version: d.updated_at } : undefined;
       }
       return undefined;

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { stringify } from "yaml";
 import { runAudit } from "../../src/cli/audit";
 import { editStack, mops, tempStack } from "../helpers/cli";
 import { BASE_URL, fakeHubSpot } from "../fixtures/hubspot/fake";
@@ -37,21 +38,13 @@ describe("mops audit on the sandbox and on HubSpot", () => {
     cleanups.push(() => fake.stop());
     const dir = mkdtempSync(join(tmpdir(), "mops-hs-audit-"));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    writeFileSync(join(dir, "mops.yaml"), [
-      "stack: northwind",
-      "environments:",
-      "  prod:",
-      "    provider:",
-      "      type: hubspot",
-      `      url: ${BASE_URL}`,
-      "      token: ${env:HUBSPOT_TOKEN}",
-      "      rate_limit: 10000",
-      "",
-    ].join("\n"));
+    writeFileSync(join(dir, "mops.yaml"), stringify({
+      stack: "northwind",
+      environments: { prod: { provider: { type: "hubspot", url: BASE_URL, token: "${env:HUBSPOT_TOKEN}", rate_limit: 10_000 } } },
+    }));
     vi.stubEnv("HUBSPOT_TOKEN", TOKEN);
     const out: string[] = [];
-    vi.spyOn(process.stdout, "write").mockImplementation((s) => (out.push(String(s)), true));
-    vi.spyOn(process.stderr, "write").mockImplementation((s) => (out.push(String(s)), true));
+    for (const stream of [process.stdout, process.stderr]) vi.spyOn(stream, "write").mockImplementation((s) => (out.push(String(s)), true));
     const result = await runAudit(dir, { env: "prod", format: "text" });
     expect(result!.unreadable).toEqual(["frequency_cap"]);
     const flow = fake.account.flows.find((f) => f.name === "Birthday Discount")!;

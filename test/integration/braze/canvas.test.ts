@@ -1,28 +1,15 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Resource, WorkflowSpec } from "../../../src/model";
-import { engine, offline, world, type World } from "./helpers";
+import { eachTest, engine } from "./helpers";
 
 const WELCOME = "5f1a0c2e-0000-4000-8000-00000000c001";
 
 describe("Canvases: read, compared, changed by hand", () => {
-  let w: World;
-  let dir: string;
-  beforeEach(async () => {
-    offline();
-    w = await world();
-    dir = mkdtempSync(join(tmpdir(), "mops-braze-"));
-  });
-  afterEach(async () => {
-    await w.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const box = eachTest();
 
   /** Someone edits the Welcome Journey in the dashboard: a tag, a step swapped for another, stopped. */
   function editInDashboard(): void {
-    const c = w.fake.account.canvases.find((x) => x.id === WELCOME)!;
+    const c = box.w.fake.account.canvases.find((x) => x.id === WELCOME)!;
     c.last_edited = "2026-03-21T09:00:00Z";
     c.details.enabled = false;
     c.details.tags = [...c.details.tags, "summer"];
@@ -36,7 +23,7 @@ describe("Canvases: read, compared, changed by hand", () => {
   }
 
   it("drift: edits made in the dashboard show against what was imported, and the plan says how to undo them by hand", async () => {
-    const e = engine(w, dir);
+    const e = engine(box.w, box.dir);
     const declared = await e.adoptAll();
     editInDashboard();
     const { plan } = await e.plan(declared);
@@ -51,11 +38,11 @@ describe("Canvases: read, compared, changed by hand", () => {
     // The message of the removed step is gone with it: the plan cannot create it back through the API.
     expect(plan.diagnostics.find((d) => d.address === "template.welcome_journey_trail_tips_push")).toMatchObject({ code: "braze/manual-step", severity: "error" });
     // Nothing is written: Braze has no call for it.
-    expect(w.fake.log.filter((l) => l.method !== "GET").length).toBe(0);
+    expect(box.w.fake.log.filter((l) => l.method !== "GET").length).toBe(0);
   });
 
   it("a declared change to a Canvas is a manual step with the clicks; the provider offers them for the engine's note", async () => {
-    const e = engine(w, dir);
+    const e = engine(box.w, box.dir);
     const declared = await e.adoptAll();
     const wanted = declared.map((r) => {
       if (r.kind !== "workflow" || r.name !== "welcome_journey") return r;
@@ -67,11 +54,11 @@ describe("Canvases: read, compared, changed by hand", () => {
     const steps = plan.diagnostics.find((d) => d.code === "braze/manual-step")!.detail!.steps as string[];
     await expect(`${steps.join("\n")}\n`).toMatchFileSnapshot("__golden__/canvas-declared-change.txt");
     const change = plan.changes.find((c) => c.address === "workflow.welcome_journey")!;
-    expect(w.provider.manualSteps(wanted.find((r) => r.name === "welcome_journey")!, change.id!)).toEqual(steps);
+    expect(box.w.provider.manualSteps(wanted.find((r) => r.name === "welcome_journey")!, change.id!)).toEqual(steps);
   });
 
   it("declaring what Braze does not export (an audience, a delay's length) is not a difference", async () => {
-    const e = engine(w, dir);
+    const e = engine(box.w, box.dir);
     const declared = await e.adoptAll();
     const richer = declared.map((r) => {
       if (r.kind !== "workflow" || r.name !== "welcome_journey") return r;
@@ -84,7 +71,7 @@ describe("Canvases: read, compared, changed by hand", () => {
   });
 
   it("a changed Canvas message is an error that stops the plan, with the clicks to change it in the editor", async () => {
-    const e = engine(w, dir);
+    const e = engine(box.w, box.dir);
     const declared = await e.adoptAll();
     const wanted = declared.map((r) => (r.kind === "template" && r.name === "welcome_journey_welcome_email" ? { ...r, spec: { ...r.spec, subject: "Welcome aboard" } } as Resource : r));
     const { plan } = await e.plan(wanted);

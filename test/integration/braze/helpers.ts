@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nock from "nock";
+import { afterEach, beforeEach } from "vitest";
 import { runApply } from "../../../src/apply";
 import { KINDS, type Kind, type ProviderConfig, type Resource, type Stack } from "../../../src/model";
 import { refresh, refreshAndPlan } from "../../../src/plan";
@@ -89,4 +92,19 @@ export function engine(w: World, dir: string) {
       return resources;
     },
   };
+}
+
+/** A fresh fake workspace, provider and state directory for each test of the calling `describe`. */
+export function eachTest(over: Parameters<typeof world>[0] = {}): { readonly w: World; readonly dir: string } {
+  const box = {} as { w: World; dir: string };
+  beforeEach(async () => {
+    offline();
+    box.w = await world(over);
+    box.dir = mkdtempSync(join(tmpdir(), "mops-braze-"));
+  });
+  afterEach(async () => {
+    await box.w.close();
+    rmSync(box.dir, { recursive: true, force: true });
+  });
+  return box;
 }

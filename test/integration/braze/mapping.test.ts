@@ -111,6 +111,13 @@ describe("Braze provider over the fake workspace", () => {
   });
   afterEach(async () => w.close());
 
+  it("reads the workspace into the neutral model", async () => {
+    const { live } = await refreshAll(w.provider);
+    const by = Object.fromEntries(live.map((o) => [`${o.kind}.${o.name}`, o.spec]));
+    expect(Object.keys(by).sort()).toMatchSnapshot();
+    expect(by["workflow.welcome_journey"]).toMatchSnapshot();
+  });
+
   it("normalize of what it reads is what it reads: an import plans nothing", async () => {
     const { live } = await refreshAll(w.provider);
     for (const o of live) expect(w.provider.normalize!({ kind: o.kind, name: o.name, spec: o.spec } as Resource).spec, `${o.kind}.${o.name}`).toEqual(o.spec);

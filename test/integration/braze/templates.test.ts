@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ProviderConfig, Resource } from "../../../src/model";
 import { providerError } from "../../helpers/errors";
-import { engine, KEY, offline, world, type World } from "./helpers";
+import { eachTest, engine, KEY } from "./helpers";
 
 const templates: Resource[] = [
   { kind: "template", name: "trail_digest", spec: { channel: "email", subject: "Trails for {{ first_name | default: \"you\" }}", preheader: "This week", body: "<p>Hi {{ first_name | default: \"you\" }}, {{ loyalty_tier | default: \"friend\" }}.</p>", tags: ["newsletter"] } },
@@ -13,33 +10,23 @@ const templates: Resource[] = [
 ];
 
 describe("Braze templates: written through the API, never deleted by it", () => {
-  let w: World;
-  let dir: string;
-  beforeEach(async () => {
-    offline();
-    w = await world();
-    dir = mkdtempSync(join(tmpdir(), "mops-braze-"));
-  });
-  afterEach(async () => {
-    await w.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const box = eachTest();
 
   it("creates an email template, a Content Block and a preference center, in Braze's Liquid", async () => {
-    const e = engine(w, dir);
+    const e = engine(box.w, box.dir);
     const r = await e.apply(templates);
     expect(r.applied?.outcome).toBe("complete");
-    const t = w.fake.account.email_templates.find((x) => x.template_name === "trail_digest")!;
+    const t = box.w.fake.account.email_templates.find((x) => x.template_name === "trail_digest")!;
     expect(t).toMatchObject({ subject: "Trails for {{ ${first_name} | default: \"you\" }}", body: "<p>Hi {{ ${first_name} | default: \"you\" }}, {{ custom_attribute.${loyalty_tier} | default: \"friend\" }}.</p>", tags: ["newsletter"] });
-    expect(w.fake.account.content_blocks.find((x) => x.name === "header_block")).toMatchObject({ content: "<header>Northwind</header>", description: "Logo and menu", state: "active", tags: [] });
-    expect(w.fake.account.preference_centers.find((x) => x.name === "sms_preferences")).toMatchObject({ preference_center_title: "Your preferences", state: "active" });
+    expect(box.w.fake.account.content_blocks.find((x) => x.name === "header_block")).toMatchObject({ content: "<header>Northwind</header>", description: "Logo and menu", state: "active", tags: [] });
+    expect(box.w.fake.account.preference_centers.find((x) => x.name === "sms_preferences")).toMatchObject({ preference_center_title: "Your preferences", state: "active" });
     // Read back, nothing differs.
     const { plan } = await e.plan(templates);
     expect(plan.changes.filter((c) => c.action !== "noop")).toEqual([]);
   });
 
   it("updates each of them in place, and keeps a preference center's confirmation page", async () => {
-    const e = engine(w, dir);
+    const e = engine(box.w, box.dir);
     await e.apply(templates);
     const changed = templates.map((t) => ({ ...t, spec: { ...t.spec, body: `${(t.spec as { body: string }).body}<p>v2</p>` } }) as Resource);
     const r = await e.apply(changed);
@@ -47,17 +34,17 @@ describe("Braze templates: written through the API, never deleted by it", () => 
       ["template.header_block", "update"], ["template.sms_preferences", "update"], ["template.trail_digest", "update"],
     ]);
     expect(r.applied?.outcome).toBe("complete");
-    expect(w.fake.account.email_templates.find((x) => x.template_name === "trail_digest")!.body).toContain("<p>v2</p>");
-    expect(w.fake.account.content_blocks.find((x) => x.name === "header_block")!.content).toBe("<header>Northwind</header><p>v2</p>");
-    const center = w.fake.account.preference_centers.find((x) => x.name === "sms_preferences")!;
+    expect(box.w.fake.account.email_templates.find((x) => x.template_name === "trail_digest")!.body).toContain("<p>v2</p>");
+    expect(box.w.fake.account.content_blocks.find((x) => x.name === "header_block")!.content).toBe("<header>Northwind</header><p>v2</p>");
+    const center = box.w.fake.account.preference_centers.find((x) => x.name === "sms_preferences")!;
     expect(center.preference_center_page_html).toContain("<p>v2</p>");
     expect(center.confirmation_page_html).toContain("saved");
   });
 
   it("a template removed from the stack is a manual step with the archive note; nothing is deleted", async () => {
-    const e = engine(w, dir);
+    const e = engine(box.w, box.dir);
     await e.apply(templates);
-    const requests = w.fake.log.length;
+    const requests = box.w.fake.log.length;
     const r = await e.apply([]);
     const manual = r.plan!.changes.filter((c) => c.kind === "template");
     expect(manual.map((c) => [c.address, c.action])).toEqual([
@@ -67,30 +54,30 @@ describe("Braze templates: written through the API, never deleted by it", () => 
       expect(c.manual).toMatch(/^cannot be deleted through the API: archive it in the Braze dashboard \(email templates: Templates > Email Templates; Content Blocks: Templates > Content Blocks;/);
       expect(c.reasons).toEqual(["no longer in the stack"]);
     }
-    expect(w.fake.log.slice(requests).filter((l) => l.method !== "GET")).toEqual([]);
-    expect(w.fake.account.email_templates.some((x) => x.template_name === "trail_digest")).toBe(true);
+    expect(box.w.fake.log.slice(requests).filter((l) => l.method !== "GET")).toEqual([]);
+    expect(box.w.fake.account.email_templates.some((x) => x.template_name === "trail_digest")).toBe(true);
   });
 
   it("names the instance's dashboard in the note when the instance is known", async () => {
     const { createBrazeProvider } = await import("../../../providers/braze");
-    const p = createBrazeProvider({ config: { type: "braze", instance: "fra-02", token: "${env:BRAZE_API_KEY}" } as ProviderConfig, env: { BRAZE_API_KEY: KEY }, baseDir: dir });
+    const p = createBrazeProvider({ config: { type: "braze", instance: "fra-02", token: "${env:BRAZE_API_KEY}" } as ProviderConfig, env: { BRAZE_API_KEY: KEY }, baseDir: box.dir });
     expect(p.capabilities.template!.note).toContain("archive it in the Braze dashboard (https://dashboard-02.braze.eu)");
     await p.close();
   });
 
   it("refuses what Braze would refuse, before any request: a non-email template, an email template without a subject", async () => {
-    const p = w.provider;
+    const p = box.w.provider;
     const ctx = { refs: { idOf: () => undefined, nameOf: () => undefined } };
     const sms = await providerError(p.create({ kind: "template", name: "promo_sms", spec: { channel: "sms", body: "Hi" } }, ctx));
     expect(sms.diagnostic).toMatchObject({ code: "braze/unsupported-channel", address: "template.promo_sms" });
     const bare = await providerError(p.create({ kind: "template", name: "bare", spec: { channel: "email", body: "Hi" } }, ctx));
     expect(bare.diagnostic.code).toBe("braze/missing-subject");
-    expect(w.fake.log).toEqual([]);
+    expect(box.w.fake.log).toEqual([]);
   });
 
   it("maps Braze's refusals to diagnostics with what to do: a tag that does not exist", async () => {
     const ctx = { refs: { idOf: () => undefined, nameOf: () => undefined } };
-    const e = await providerError(w.provider.create({ kind: "template", name: "tagged", spec: { channel: "email", subject: "S", body: "B", tags: ["no-such-tag"] } }, ctx));
+    const e = await providerError(box.w.provider.create({ kind: "template", name: "tagged", spec: { channel: "email", subject: "S", body: "B", tags: ["no-such-tag"] } }, ctx));
     expect(e.diagnostic).toMatchObject({
       code: "braze/bad-request",
       message: "Braze refused POST /templates/email/create (400): Some tags could not be found",
