@@ -290,6 +290,3 @@ export function createTemplates(): KindOps<"template"> & { messages: Map<string,
   };
   return ops;
 }
-
-/** Where each family lives in the dashboard, for manual steps. */
-export const TEMPLATE_PLACES = { email_template: TEMPLATES_UI, content_block: BLOCKS_UI, preference_center: PREFERENCES_UI } as const;
