@@ -26,7 +26,7 @@ export function capabilitiesFor(opts: { dashboard?: string; scim: boolean }): Ca
     }),
     template: {
       read: true, create: "api", update: "api", delete: "manual",
-      note: `cannot be deleted through the API: archive it in ${at} (email templates: Templates > Email Templates; Content Blocks: Templates > Content Blocks; preference centers: Audience > Subscriptions > Email Preference Center; a Canvas or campaign message goes with its Canvas or campaign)`,
+      note: `cannot be deleted through the API: archive it in ${at}, under Templates > Email Templates (an email template), Templates > Content Blocks (a Content Block) or Audience > Subscriptions > Email Preference Center (a preference center); a Canvas or campaign message goes with its Canvas or campaign`,
     },
     segment: readOnly(`read-only in the API (export): build and edit segments in ${at}: ${SEGMENTS_UI}; their filters are not exported, so the checks treat their audiences as opaque`),
     frequency_cap: {

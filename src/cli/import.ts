@@ -21,7 +21,7 @@ function writeLimits(provider: Provider): Partial<Record<Kind, string>> {
     if (!c) continue;
     const manual = (["create", "update", "delete"] as const).filter((a) => c[a] !== "api");
     if (!manual.length) continue;
-    const what = manual.length === 3 ? `Read-only on ${provider.name}` : `${provider.name}'s API cannot ${manual.join(" or ")} these`;
+    const what = manual.length === 3 ? `Read-only on ${provider.name}` : `On ${provider.name}, by hand only: ${manual.join(", ")}`;
     out[k] = `${what}${c.note ? `: ${c.note}` : ""}.`;
   }
   return out;

@@ -74,7 +74,7 @@ describe("mops on Braze from the command line", () => {
     expect(imported.stdout).toContain("Imported 41 objects into state");
     const workflows = readFileSync(join(dir, "imported", "workflows.yaml"), "utf8");
     expect(workflows).toContain("# Read-only on braze: Canvases and campaigns are read-only in the API (export only)");
-    expect(readFileSync(join(dir, "imported", "templates.yaml"), "utf8")).toContain("# braze's API cannot delete these: cannot be deleted through the API: archive it in the Braze dashboard");
+    expect(readFileSync(join(dir, "imported", "templates.yaml"), "utf8")).toContain("# On braze, by hand only: delete: cannot be deleted through the API: archive it in the Braze dashboard");
 
     const plan = await run(["plan", "--env", "braze_prod", "--detailed-exitcode"]);
     expect(plan.stdout).toContain("No changes. Your marketing platform matches the stack.");

@@ -51,7 +51,7 @@ describe("Braze templates: written through the API, never deleted by it", () => 
       ["template.header_block", "manual"], ["template.sms_preferences", "manual"], ["template.trail_digest", "manual"],
     ]);
     for (const c of manual) {
-      expect(c.manual).toMatch(/^cannot be deleted through the API: archive it in the Braze dashboard \(email templates: Templates > Email Templates; Content Blocks: Templates > Content Blocks;/);
+      expect(c.manual).toMatch(/^cannot be deleted through the API: archive it in the Braze dashboard, under Templates > Email Templates \(an email template\), Templates > Content Blocks \(a Content Block\)/);
       expect(c.reasons).toEqual(["no longer in the stack"]);
     }
     expect(box.w.fake.log.slice(requests).filter((l) => l.method !== "GET")).toEqual([]);
@@ -61,7 +61,7 @@ describe("Braze templates: written through the API, never deleted by it", () => 
   it("names the instance's dashboard in the note when the instance is known", async () => {
     const { createBrazeProvider } = await import("../../../providers/braze");
     const p = createBrazeProvider({ config: { type: "braze", instance: "fra-02", token: "${env:BRAZE_API_KEY}" } as ProviderConfig, env: { BRAZE_API_KEY: KEY }, baseDir: box.dir });
-    expect(p.capabilities.template!.note).toContain("archive it in the Braze dashboard (https://dashboard-02.braze.eu)");
+    expect(p.capabilities.template!.note).toContain("archive it in the Braze dashboard (https://dashboard-02.braze.eu), under Templates > Email Templates");
     await p.close();
   });
 
