@@ -30,7 +30,7 @@ describe("mops audit on the sandbox and on HubSpot", () => {
     expect(r.stdout).toMatch(/^Audit of environment `sandbox` \(sandbox\): 17 live objects read in \d+ requests\n/);
     expect(r.stdout).toMatch(/warning merge\/no-fallback: `\{\{ signup_date \}\}` has no fallback[^\n]*\n --> template\.reminder \(sandbox id [^)]+\)/);
     expect(r.stdout).not.toContain("mops.yaml:");
-  }, 60_000);
+  }, 120_000);
 
   it("HubSpot: the fake account's real consent problem, at the flow's HubSpot id", async () => {
     offline();

@@ -62,7 +62,7 @@ describe("mops on Braze from the command line", () => {
     const md = await run(["audit", "--env", "braze_prod", "--format", "markdown"]);
     expect(md.stdout).toContain("| `workflow` | 4 |");
     expect(md.stdout).toContain("- `consent/missing-subscription` `workflow.spring_sale_blast (braze id canvas:5f1a0c2e-0000-4000-8000-00000000c002)`");
-  }, 60_000);
+  }, 120_000);
 
   it("import, plan, drift and apply: the round trip plans nothing, a dashboard edit is drift, a new template is created", async () => {
     // The SMS names its group, so the imported stack has no error findings to block an apply.
