@@ -7,4 +7,5 @@ export const PROVIDERS: Readonly<Record<string, () => Promise<unknown>>> = {
   sandbox: () => import("./sandbox"),
   hubspot: () => import("./hubspot"),
   klaviyo: () => import("./klaviyo"),
+  braze: () => import("./braze"),
 };

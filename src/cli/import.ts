@@ -3,8 +3,8 @@ import { join, relative, resolve, sep } from "node:path";
 import type { Command } from "commander";
 import { currentActor, gitCommit, runSession } from "../apply";
 import { warning } from "../diagnostics";
-import { address, KINDS, type Resource } from "../model";
-import type { LiveObject } from "../provider";
+import { address, KINDS, type Kind, type Resource } from "../model";
+import type { LiveObject, Provider } from "../provider";
 import { isOwnMark, narrowPlan, refresh } from "../plan";
 import { emitStackYaml } from "../stack/emit";
 import { loadStack } from "../stack";
@@ -12,6 +12,20 @@ import { durationOption, engineAction, openStack, reportDiagnostics } from "./co
 import { progress } from "./progress";
 
 const NAME = /^[a-z][a-z0-9_]*$/;
+
+/** What the platform's API cannot do per kind, for the header of each written file: read-only kinds are marked as such. */
+function writeLimits(provider: Provider): Partial<Record<Kind, string>> {
+  const out: Partial<Record<Kind, string>> = {};
+  for (const k of KINDS) {
+    const c = provider.capabilities[k];
+    if (!c) continue;
+    const manual = (["create", "update", "delete"] as const).filter((a) => c[a] !== "api");
+    if (!manual.length) continue;
+    const what = manual.length === 3 ? `Read-only on ${provider.name}` : `On ${provider.name}, by hand only: ${manual.join(", ")}`;
+    out[k] = `${what}${c.note ? `: ${c.note}` : ""}.`;
+  }
+  return out;
+}
 
 /** `workflows.yaml`, or `workflows-2.yaml` when an earlier import already wrote that file. */
 function freePath(dir: string, file: string): string {
@@ -78,7 +92,7 @@ export async function runImport(path: string, opts: { env?: string; out?: string
           resources: undeclared.map((o) => ({ kind: o.kind, name: o.name, spec: o.spec }) as Resource),
           ...(insideStack ? {} : { environments: ctx.stack.environments, default_environment: ctx.stack.environment }),
         },
-        { source: `${provider!.name} (${ctx.stack.environment})` },
+        { source: `${provider!.name} (${ctx.stack.environment})`, limits: writeLimits(provider!) },
       ).filter((f) => !(insideStack && f.path === "mops.yaml"));
       mkdirSync(outDir, { recursive: true });
       for (const f of files) {

@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   plan: () => import("./plan"),
   apply: () => import("./apply"),
   drift: () => import("./drift"),
+  audit: () => import("./audit"),
   import: () => import("./import"),
   history: () => import("./history"),
   show: () => import("./show"),

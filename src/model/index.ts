@@ -8,3 +8,4 @@ export * from "./names";
 export * from "./secrets";
 export * from "./policy";
 export * from "./change";
+export * from "./opaque";

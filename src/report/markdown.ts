@@ -141,8 +141,13 @@ function dedupe(ds: Diagnostic[]): Diagnostic[] {
   });
 }
 
-function findingsSection(findings: Diagnostic[], limit: number): string {
-  const parts = ["#### Findings"];
+/** Findings as a Markdown section, grouped by severity; `locate` names where a finding without a file range points. */
+export function findingsMarkdown(findings: Diagnostic[], opts: { limit?: number; heading?: string; locate?: (d: Diagnostic) => string | undefined } = {}): string {
+  return findingsSection(findings, opts.limit ?? 60_000, opts.heading, opts.locate);
+}
+
+function findingsSection(findings: Diagnostic[], limit: number, heading = "#### Findings", locate?: (d: Diagnostic) => string | undefined): string {
+  const parts = [heading];
   let size = parts[0].length;
   let omitted = 0;
   for (const severity of ["error", "warning", "info"] as const) {
@@ -150,7 +155,7 @@ function findingsSection(findings: Diagnostic[], limit: number): string {
     if (!group.length) continue;
     const items: string[] = [];
     for (const d of group) {
-      const item = findingItem(d);
+      const item = findingItem(d, locate);
       if (size + item.length > limit) {
         omitted++;
         continue;
@@ -164,9 +169,9 @@ function findingsSection(findings: Diagnostic[], limit: number): string {
   return parts.join("\n\n");
 }
 
-function findingItem(d: Diagnostic): string {
+function findingItem(d: Diagnostic, locate?: (d: Diagnostic) => string | undefined): string {
   const at = d.range ? ` (${code(where(d.range))})` : "";
-  const about = d.address ? ` ${code(d.address)}` : "";
+  const about = d.address ? ` ${code(locate?.(d) ?? d.address)}` : "";
   const hint = d.hint ? `\n  - hint: ${mdText(d.hint)}` : "";
   return `- ${code(d.code)}${about}: ${mdText(d.message)}${at}${hint}`;
 }
