@@ -29,7 +29,7 @@ describe("Canvases: read, compared, changed by hand", () => {
     const { plan } = await e.plan(declared);
     const change = plan.changes.find((c) => c.address === "workflow.welcome_journey")!;
     expect(change.action).toBe("manual");
-    expect(change.reasons).toEqual(["changed outside Mops", "the platform's API cannot make this change"]);
+    expect(change.reasons).toEqual([{ code: "changed-outside" }, { code: "api-cannot", operation: "update" }]);
     expect(change.drift!.map((d) => d.path)).toEqual(expect.arrayContaining(["status", "tags", "steps[2].id"]));
     expect(change.manual).toMatch(/^Canvases and campaigns are read-only in the API/);
     const steps = plan.diagnostics.find((d) => d.code === "braze/manual-step" && d.address === "workflow.welcome_journey")!;

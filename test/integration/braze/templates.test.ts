@@ -52,7 +52,7 @@ describe("Braze templates: written through the API, never deleted by it", () => 
     ]);
     for (const c of manual) {
       expect(c.manual).toMatch(/^cannot be deleted through the API: archive it in the Braze dashboard, under Templates > Email Templates \(an email template\), Templates > Content Blocks \(a Content Block\)/);
-      expect(c.reasons).toEqual(["no longer in the stack"]);
+      expect(c.reasons).toEqual([{ code: "removed-from-stack" }, { code: "api-cannot", operation: "delete" }]);
     }
     expect(box.w.fake.log.slice(requests).filter((l) => l.method !== "GET")).toEqual([]);
     expect(box.w.fake.account.email_templates.some((x) => x.template_name === "trail_digest")).toBe(true);
