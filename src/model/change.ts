@@ -36,6 +36,12 @@ export type ReasonCode =
   | "dependency-recreated"
   /** replace: these attributes cannot change in place (`attributes`). */
   | "replace-forced"
+  /** replace: the platform fixes the structure of these attributes at creation: items added, removed, moved or retyped (`attributes`). */
+  | "structure-changed"
+  /** update: only the object's status changes. */
+  | "status-only"
+  /** update: these parts change in place, one platform request each (`paths`). */
+  | "in-place"
   /** delete: no longer in the stack. */
   | "removed-from-stack"
   /** delete: no longer in the stack, and already gone from the platform: only state forgets it. */
@@ -63,7 +69,7 @@ export type ReasonCode =
 
 export const REASON_CODES: readonly ReasonCode[] = [
   "new", "deleted-outside", "stack-changed", "changed-outside", "dependency-recreated", "replace-forced",
-  "removed-from-stack", "already-gone", "drained", "replaced", "import-declared", "adopt-requested", "import-command",
+  "structure-changed", "status-only", "in-place", "removed-from-stack", "already-gone", "drained", "replaced", "import-declared", "adopt-requested", "import-command",
   "own-mark", "update-after-adopt", "kind-unsupported", "api-cannot", "manual-changed",
 ];
 
@@ -71,8 +77,10 @@ export interface Reason {
   code: ReasonCode;
   /** The other resource the reason is about (dependency-recreated). */
   address?: string;
-  /** Top-level attributes the reason is about (replace-forced). */
+  /** Top-level attributes the reason is about (replace-forced, structure-changed). */
   attributes?: string[];
+  /** Spec paths the reason is about (in-place: `steps[2]`). */
+  paths?: string[];
   /** The platform operation the reason is about (api-cannot). */
   operation?: "create" | "update" | "delete";
   /** A platform id the reason is about (drained). */

@@ -1,6 +1,6 @@
 import { error, type Diagnostic } from "../diagnostics";
-import { address, canonicalJson, KINDS, type Kind, type Reason, type Resource } from "../model";
-import type { KindCapability, LiveObject, OwnerMark } from "../provider";
+import { address, canonicalJson, KINDS, type AttributeChange, type Kind, type Reason, type Resource } from "../model";
+import type { ChangePath, KindCapability, LiveObject, OwnerMark } from "../provider";
 import type { RetiredObject, StateResource } from "../state/types";
 import { referencesOf } from "../graph";
 import { diffSpecs, topAttribute } from "./diff";
@@ -203,20 +203,28 @@ export class Decider {
     const reasons: Reason[] = [];
     if (cd !== cs) reasons.push({ code: "stack-changed" });
     if (drift.length) reasons.push({ code: "changed-outside" });
-    const forcing = [...new Set(attributes.map((a) => topAttribute(a.path)).filter((t) => cap.replaceOn?.includes(t)))];
-    if (forcing.length && cap.delete === "api" && cap.create === "api") {
+    const how = this.pathOf(base, l, attributes, cap);
+    const replace = how.action === "replace";
+    if (replace && cap.delete === "api" && cap.create === "api") {
       change.action = "replace";
       change.replaceMode = cap.replaceStrategy === "drain" ? "drain" : cap.uniqueNames ? "delete-before-create" : "create-before-delete";
-      change.reasons = [...reasons, { code: "replace-forced", attributes: forcing }];
-    } else if (!forcing.length && cap.update === "api") {
+      change.reasons = [...reasons, ...how.reasons];
+    } else if (!replace && cap.update === "api") {
       change.action = "update";
-      change.reasons = reasons;
+      change.reasons = [...reasons, ...how.reasons];
     } else {
       change.action = "manual";
-      change.reasons = [...reasons, { code: "api-cannot", operation: forcing.length ? "create" : "update" }];
+      change.reasons = [...reasons, { code: "api-cannot", operation: replace ? "create" : "update" }];
       change.manual = cap.note ?? `change ${base.address} by hand in ${this.input.provider.name}`;
     }
     return change;
+  }
+
+  /** In place or by a new object: the capability's `replaceOn` attributes first, then what the provider knows of the rest. */
+  private pathOf(base: { kind: Kind; name: string; after: Resource["spec"] }, l: LiveObject, attributes: AttributeChange[], cap: KindCapability): ChangePath {
+    const forcing = [...new Set(attributes.map((a) => topAttribute(a.path)).filter((t) => cap.replaceOn?.includes(t)))];
+    if (forcing.length) return { action: "replace", reasons: [{ code: "replace-forced", attributes: forcing }] };
+    return this.input.provider.changePath?.({ kind: base.kind, name: base.name, spec: base.after } as Resource, l) ?? { action: "update", reasons: [] };
   }
 
   /** A state entry the stack no longer declares. */

@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../diagnostics";
-import type { Kind, ProviderConfig, Resource, SpecOf } from "../model";
+import type { Kind, ProviderConfig, Reason, Resource, SpecOf } from "../model";
 
 /**
  * Which stack made an object. Stamped on create (and kept on update) where the
@@ -82,6 +82,18 @@ export interface Quota {
 }
 
 /**
+ * How a platform makes one change of an object, where more than its
+ * top-level attributes decide (`replaceOn` cannot say that a flow's steps may
+ * change their data in place but not their shape): in place or only by a new
+ * object, and why, in reasons the plan shows (`status-only`, `in-place` with
+ * the parts, `structure-changed` with the attributes).
+ */
+export interface ChangePath {
+  action: "update" | "replace";
+  reasons: Reason[];
+}
+
+/**
  * The contract every platform adapter implements (Pulumi's dynamic provider
  * shape: check / diff via normalise, create / read / update / delete).
  * Providers throw `ProviderError` for platform refusals; anything else is a bug.
@@ -100,6 +112,11 @@ export interface Provider {
    * add its defaults), so plan compares like with like. Identity when absent.
    */
   normalize?(resource: Resource): Resource;
+  /**
+   * How the change from `live` to `resource` (both normalised) is made, when
+   * no `replaceOn` attribute already forces a replace; undefined: an update.
+   */
+  changePath?(resource: Resource, live: LiveObject): ChangePath | undefined;
   /** Optional per-provider pre-flight checks of a stack (e.g. HubSpot roles exist). */
   check?(resources: Resource[], ctx: CallContext): Promise<Diagnostic[]>;
   /** Estimated audience size of a segment, where the platform reports it. */

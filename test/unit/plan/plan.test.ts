@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkSavedPlan, diffSpecs, refreshAndPlan, type Plan, type ResourceChange } from "../../../src/plan";
-import type { Resource } from "../../../src/model";
+import type { Resource, WorkflowSpec } from "../../../src/model";
+import type { ChangePath, Provider } from "../../../src/provider";
 import type { State } from "../../../src/state/types";
 import { FakeBackend, FakeProvider, seg, stackOf, tpl, wf } from "../../helpers/fakes";
 
@@ -121,6 +122,45 @@ describe("makePlan", () => {
     // The old segment is deleted first, which the platform refuses while workflow.w uses it: say so before apply.
     expect(dbc.diagnostics).toContainEqual(expect.objectContaining({ code: "plan/replace-in-use", severity: "error", address: "segment.s" }));
     expect(dbc.diagnostics.find((d) => d.code === "plan/replace-in-use")?.message).toContain("workflow.w still uses it");
+  });
+
+  it("asks the provider how a change is made where replaceOn cannot say: status only, parts in place, or a new object", async () => {
+    const p = new FakeProvider();
+    p.capabilities.workflow = { read: true, create: "api", update: "api", delete: "api", replaceOn: ["trigger"], replaceStrategy: "drain" };
+    const asked: string[] = [];
+    // A platform that changes a step's data in place but fixes the number of steps at creation.
+    (p as FakeProvider & Pick<Provider, "changePath">).changePath = (r, live): ChangePath | undefined => {
+      asked.push(r.name);
+      const [a, b] = [live.spec, r.spec] as WorkflowSpec[];
+      if (a!.steps.length !== b!.steps.length) return { action: "replace", reasons: [{ code: "structure-changed", attributes: ["steps"] }] };
+      const parts = b!.steps.flatMap((s, i) => (JSON.stringify(s) === JSON.stringify(a!.steps[i]) ? [] : [`steps[${i}]`]));
+      return parts.length ? { action: "update", reasons: [{ code: "in-place", paths: parts }] } : { action: "update", reasons: [{ code: "status-only" }] };
+    };
+    const b = new FakeBackend();
+    for (const n of ["paused", "edited", "longer", "retriggered"]) managed(p, b.stateValue, "workflow", n, wf(n, "s", "t").spec);
+    managed(p, b.stateValue, "segment", "s", seg("s").spec);
+    managed(p, b.stateValue, "template", "t", tpl("t").spec);
+    const base = wf("x", "s", "t").spec as WorkflowSpec;
+    const { plan } = await refreshAndPlan(p, stackOf([
+      seg("s"), tpl("t"),
+      wf("paused", "s", "t", { status: "paused" }),
+      wf("edited", "s", "t", { steps: [{ ...base.steps[0], template: "t2" }, ...base.steps.slice(1)] }),
+      wf("longer", "s", "t", { steps: [...base.steps, { type: "wait", duration: "1d" }] }),
+      wf("retriggered", "s", "t", { trigger: { type: "event", event: "Placed Order" }, steps: [...base.steps, { type: "wait", duration: "1d" }] }),
+    ]), await b.state.read());
+    const c = byAddr(plan);
+    expect(c["workflow.paused"]).toMatchObject({ action: "update", reasons: [{ code: "stack-changed" }, { code: "status-only" }] });
+    expect(c["workflow.edited"]).toMatchObject({ action: "update", reasons: [{ code: "stack-changed" }, { code: "in-place", paths: ["steps[0]"] }] });
+    expect(c["workflow.longer"]).toMatchObject({ action: "replace", replaceMode: "drain", reasons: [{ code: "stack-changed" }, { code: "structure-changed", attributes: ["steps"] }] });
+    // A replaceOn attribute decides on its own: the provider is not asked.
+    expect(c["workflow.retriggered"]).toMatchObject({ action: "replace", reasons: [{ code: "stack-changed" }, { code: "replace-forced", attributes: ["trigger"] }] });
+    expect(asked.sort()).toEqual(["edited", "longer", "paused"]);
+    expect(after(plan, "retire:workflow.longer")).toEqual(["create:workflow.longer"]);
+
+    // Where the platform cannot delete, a change it makes only by a new object is manual.
+    p.capabilities.workflow = { ...p.capabilities.workflow!, delete: "manual", note: "delete it in the UI" };
+    const manual = byAddr((await refreshAndPlan(p, stackOf([seg("s"), tpl("t"), wf("longer", "s", "t", { steps: [...base.steps, { type: "wait", duration: "1d" }] })]), await b.state.read())).plan);
+    expect(manual["workflow.longer"]).toMatchObject({ action: "manual", reasons: [{ code: "stack-changed" }, { code: "api-cannot", operation: "create" }] });
   });
 
   it("records the audience of the segments a change touches, where the platform reports sizes", async () => {
