@@ -25,7 +25,7 @@ export const capabilities: Capabilities = {
     note: `no API: set the Smart Sending period in ${CAP_UI}; Mops turns each covered send's smart_sending_enabled on (off where no cap covers it or the workflow is exempt)`,
   },
   workflow: {
-    read: true, create: "api", update: "api", delete: "api", replaceOn: [...FLOW_FIXED],
+    read: true, create: "api", update: "api", delete: "api", replaceOn: [...FLOW_FIXED], replaceStrategy: "drain",
     note: "flows (creates 1/s, 15/min, 100/day): list/segment/metric/date triggers, time delays, email and SMS sends, conditional and trigger splits, random-sample splits, profile updates, list updates, webhooks; status and single actions change in place; a change of trigger, entry filter, suppression, re-entry or the steps' shape makes a new flow by drain-then-swap; no goals, holdouts, manual triggers or engagement branches",
   },
 };

@@ -40,6 +40,8 @@ export interface KlaviyoClient extends HttpClient {
   getAll<A>(path: string, params: Params, pageSize: number | undefined, signal?: AbortSignal): Promise<{ data: Resource<A>[]; included: Resource[] }>;
   readonly pacer: Pacer;
   readonly revision: string;
+  /** Klaviyo's clock (the `Date` of its latest answer, moved on by the time since): the clock its timestamps are on. */
+  serverNow(): number;
 }
 
 export interface KlaviyoClientOptions {
@@ -74,6 +76,8 @@ export function createKlaviyoClient(opts: KlaviyoClientOptions): KlaviyoClient {
   const revision = revisionOf(opts.config);
   const base = (opts.config.url ?? DEFAULT_BASE_URL).replace(/\/$/, "");
   const pacer = new Pacer({ clock: opts.clock, marginMs: opts.marginMs });
+  /** How far Klaviyo's clock is ahead of ours, from the `Date` header of its latest answer (second resolution). */
+  let skewMs = 0;
   const http = createHttpClient({
     baseURL: base,
     provider: "klaviyo",
@@ -96,6 +100,10 @@ export function createKlaviyoClient(opts: KlaviyoClientOptions): KlaviyoClient {
       return d;
     },
     toDiagnostic: klaviyoDiagnostic,
+    onResponse: (res) => {
+      const date = Date.parse(res.headers.date ?? "");
+      if (!Number.isNaN(date)) skewMs = date - pacer.clock.now();
+    },
   });
 
   /** A `links.next` from Klaviyo, as a path and params on our base (never another host). */
@@ -125,5 +133,6 @@ export function createKlaviyoClient(opts: KlaviyoClientOptions): KlaviyoClient {
     return { data, included };
   }
 
-  return Object.assign(http, { getAll, pacer, revision }) as KlaviyoClient;
+  const serverNow = () => pacer.clock.now() + skewMs;
+  return Object.assign(http, { getAll, pacer, revision, serverNow }) as KlaviyoClient;
 }

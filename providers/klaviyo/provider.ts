@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../../src/diagnostics";
-import { type Kind, type Resource, type TemplateSpec } from "../../src/model";
+import { type Kind, type Resource, type TemplateSpec, type WorkflowSpec } from "../../src/model";
 import { ProviderError, type CallContext, type LiveObject, type Provider } from "../../src/provider/types";
 import { capabilities } from "./capabilities";
 import { createKlaviyoClient, type KlaviyoClientOptions } from "./client";
@@ -15,7 +15,7 @@ import { segments } from "./segments";
 import { consentIssues, subscriptionTypes } from "./subscriptions";
 import { loadTags } from "./tags";
 import { templates } from "./templates";
-import { createWorkflows, flowDrain, flowProfilesInFlight, resyncSends, retireFlow, type FlowDrainState } from "./workflows";
+import { createWorkflows, flowChangePath, flowDrain, resyncSends, retireFlow, type FlowDrainState } from "./workflows";
 
 export type KlaviyoProviderOptions = KlaviyoClientOptions;
 
@@ -23,7 +23,7 @@ export type KlaviyoProviderOptions = KlaviyoClientOptions;
 export interface KlaviyoProvider extends Provider {
   /** Stop a flow admitting new profiles while those inside finish. */
   retire(kind: Kind, id: string, ctx: CallContext): Promise<void>;
-  /** Profiles inside a flow: Klaviyo cannot say, so always undefined; `drain` is the proxy. */
+  /** Profiles inside a flow: Klaviyo cannot count them; 0 once `drain` says the flow has drained, else unknown. */
   inFlight(kind: Kind, id: string, ctx: CallContext): Promise<number | undefined>;
   /** Whether a retired flow has drained (closed longer than its slowest path). */
   drain(id: string, ctx: CallContext): Promise<FlowDrainState>;
@@ -134,6 +134,12 @@ export function createKlaviyoProvider(opts: KlaviyoProviderOptions): KlaviyoProv
       return o.delete ? o.delete(env, id, ctx) : unsupported(kind, "delete", capabilities[kind]?.note ?? "");
     }),
     normalize: (r) => kindOps(r.kind).normalize(r),
+    // A workflow's status, steps' data and tags change in place; what its definition fixes only by a new flow.
+    changePath: (r, live) => {
+      if (r.kind !== "workflow") return undefined;
+      const c = flowChangePath(live.spec as WorkflowSpec, r.spec as WorkflowSpec);
+      return { action: c.path === "replace" ? "replace" : "update", reasons: c.reasons };
+    },
     check,
     async segmentSize(id, ctx) {
       const type = id.startsWith("list:") ? "list" : "segment";
@@ -142,8 +148,8 @@ export function createKlaviyoProvider(opts: KlaviyoProviderOptions): KlaviyoProv
       return typeof n === "number" ? n : undefined;
     },
     retire: async (kind, id, ctx) => (kind === "workflow" ? writing(() => retireFlow(env, id, ctx)) : unsupported(kind, "drain", "only workflows drain")),
-    inFlight: (kind, id, ctx) => (kind === "workflow" ? flowProfilesInFlight(env, id, ctx) : Promise.resolve(undefined)),
-    drain: (id, ctx) => flowDrain(env, id, ctx, client.pacer.clock.now()),
+    inFlight: async (kind, id, ctx) => (kind === "workflow" && (await flowDrain(env, id, ctx, client.serverNow())).drained ? 0 : undefined),
+    drain: (id, ctx) => flowDrain(env, id, ctx, client.serverNow()),
     quotas: async () => quotas(client.pacer),
     get requestCount() {
       return client.requestCount;

@@ -1,5 +1,6 @@
 import { error } from "../../src/diagnostics";
-import { address, canonicalJson, toResourceName, type Resource, type TemplateSpec, type WorkflowSpec } from "../../src/model";
+import { address, canonicalJson, toResourceName, type Reason, type Resource, type TemplateSpec, type WorkflowSpec } from "../../src/model";
+import { pathText } from "../../src/model/refs";
 import { ProviderError, type CallContext, type LiveObject } from "../../src/provider/types";
 import type { Resource as KResource } from "./client";
 import type { ReadNotes } from "./conditions";
@@ -66,8 +67,8 @@ const live = (env: KlaviyoEnv, d: FlowDetail, name: string): LiveObject<"workflo
 export type FlowChangePath = "none" | "status" | "in-place" | "replace";
 export interface FlowChange {
   path: FlowChangePath;
-  /** Why, in the words a plan shows. */
-  reasons: string[];
+  /** Why, as the plan shows it (typed: the engine's `changePath`). */
+  reasons: Reason[];
   /** Indexes (in written order) of the actions a single-action PATCH changes. */
   actions: number[];
 }
@@ -81,23 +82,31 @@ function shape(def: KFlowDefinition): string[] {
 
 /**
  * Which of the three paths a change of workflow takes on Klaviyo, from the
- * normalised specs: status only (PATCH the flow), single actions (PATCH each
- * changed action: same action types and links, other data), or a new flow
- * (anything the definition fixes: trigger, filters, re-entry, the steps'
- * shape). Tags change in place on every path.
+ * normalised specs: status only (PATCH the flow), in place (PATCH each
+ * changed action: same action types and links, other data; the status and
+ * tags too), or a new flow (anything the definition fixes: trigger, filters,
+ * re-entry, the steps' shape). The in-place parts are named by the steps
+ * that wrote the changed actions.
  */
 export function flowChangePath(before: WorkflowSpec, after: WorkflowSpec): FlowChange {
   const issues = new Issues("workflow");
-  const [a, b] = [before, after].map((s) => toDefinition(s, identityRefs, issues, bare));
+  const map = new SourceMap("workflow");
+  const [a, b] = [toDefinition(before, identityRefs, issues, bare), toDefinition(after, identityRefs, issues, bare, map)];
+  const reasons: Reason[] = [];
   const fixed = FLOW_FIXED.filter((k) => canonicalJson(before[k] ?? null) !== canonicalJson(after[k] ?? null));
-  const reasons: string[] = fixed.map((k) => `\`${k}\` is fixed when a Klaviyo flow is created`);
-  const [sa, sb] = [shape(a!), shape(b!)];
-  if (canonicalJson(sa) !== canonicalJson(sb)) reasons.push("the steps' shape changed (steps added, removed, moved or of another type): Klaviyo cannot add, remove or relink a flow's actions");
+  if (fixed.length) reasons.push({ code: "replace-forced", attributes: [...fixed] });
+  if (canonicalJson(shape(a)) !== canonicalJson(shape(b))) reasons.push({ code: "structure-changed", attributes: ["steps"] });
   if (reasons.length) return { path: "replace", reasons, actions: [] };
   // Index 0 is the gate, which a spec change never touches.
-  const actions = a!.actions.map((x, i) => i).filter((i) => i > 0 && canonicalJson(a!.actions[i]!.data) !== canonicalJson(b!.actions[i]!.data)).map((i) => i - 1);
-  if (actions.length) return { path: "in-place", reasons: [`${actions.length} step${actions.length > 1 ? "s" : ""} changed in place (one PATCH per Klaviyo action)`], actions };
-  if (before.status !== after.status) return { path: "status", reasons: [`status ${before.status} -> ${after.status}`], actions: [] };
+  const changed = a.actions.map((_, i) => i).filter((i) => i > 0 && canonicalJson(a.actions[i]!.data) !== canonicalJson(b.actions[i]!.data));
+  const parts = [
+    ...new Set(changed.map((i) => pathText(map.pathOf(`/data/attributes/definition/actions/${i}`) ?? ["steps"]))),
+    ...(before.status !== after.status ? ["status"] : []),
+    ...(canonicalJson(before.tags ?? []) !== canonicalJson(after.tags ?? []) ? ["tags"] : []),
+  ];
+  const actions = changed.map((i) => i - 1);
+  if (actions.length || parts.length > 1 || parts[0] === "tags") return { path: "in-place", reasons: [{ code: "in-place", paths: parts }], actions };
+  if (parts[0] === "status") return { path: "status", reasons: [{ code: "status-only" }], actions: [] };
   return { path: "none", reasons: [], actions: [] };
 }
 
@@ -125,15 +134,6 @@ export async function retireFlow(env: KlaviyoEnv, id: string, ctx: CallContext):
   }
   const definition = { id: gate!.id, type: "conditional-split", links: { next_if_true: gate!.links?.next_if_true ?? null, next_if_false: null }, data: { profile_filter: gateFilter(false) } };
   await env.client.patch(`/api/flow-actions/${gate!.id}`, { data: { type: "flow-action", id: String(gate!.id), attributes: { definition } } }, ctx.signal);
-}
-
-/**
- * Profiles still inside a flow. Klaviyo's API cannot say: no endpoint of
- * revision 2026-07-15 counts a flow's queued or waiting profiles (the
- * reporting endpoints count messages sent). `flowDrain` gives the proxy.
- */
-export async function flowProfilesInFlight(_env: KlaviyoEnv, _id: string, _ctx: CallContext): Promise<number | undefined> {
-  return undefined;
 }
 
 const HOUR = 3_600_000;
@@ -177,8 +177,14 @@ export interface FlowDrainState {
   profiles?: number;
 }
 
-/** Whether a retired flow may be deleted: closed for longer than its slowest path. */
-export async function flowDrain(env: KlaviyoEnv, id: string, ctx: CallContext, now = Date.now()): Promise<FlowDrainState> {
+/**
+ * Whether a retired flow may be deleted: closed for longer than its slowest
+ * path. Klaviyo cannot count the profiles inside a flow (no endpoint of
+ * revision 2026-07-15 counts its queued or waiting profiles; the reporting
+ * endpoints count messages sent), so this is the proxy. `now` is Klaviyo's
+ * clock, the one the closing time is on.
+ */
+export async function flowDrain(env: KlaviyoEnv, id: string, ctx: CallContext, now: number): Promise<FlowDrainState> {
   const def = await definitionOf(env, id, ctx);
   const gate = def.actions.find((a) => String(a.id) === String(def.entry_action_id));
   const longest = longestPathMs(def);
@@ -280,11 +286,11 @@ export function createWorkflows(flowContext: (workflow: string) => FlowContext):
       const desired = ops.normalize(r).spec;
       const change = flowChangePath(prior.spec, desired);
       if (prior.name !== r.name || change.path === "replace") {
-        const why = prior.name !== r.name ? ["Klaviyo cannot rename a flow through its API"] : change.reasons;
-        throw new ProviderError(error("klaviyo/flow-replace-required", `workflow.${r.name}: ${why.join("; ")}; this change needs a new flow`, {
-          hint: "the plan replaces this flow by drain-then-swap: the new flow goes live, the old one stops admitting and is deleted once the profiles inside have finished",
+        const why = prior.name !== r.name ? "Klaviyo cannot rename a flow through its API" : "its trigger, filters, re-entry or the steps' shape changed";
+        throw new ProviderError(error("klaviyo/flow-replace-required", `workflow.${r.name}: ${why}; this change needs a new flow`, {
+          hint: "plan again: the plan replaces this flow by drain-then-swap (the new flow goes live, the old one stops admitting and is deleted once the profiles inside have finished)",
           address: address("workflow", r.name),
-          detail: { path: "replace", reasons: why },
+          detail: { path: "replace", reasons: change.reasons },
         }));
       }
       if (change.path === "in-place") {
