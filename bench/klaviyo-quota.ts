@@ -11,14 +11,14 @@
 import { runSession } from "../src/apply";
 import type { Resource } from "../src/model";
 import { createKlaviyoProvider } from "../providers/klaviyo";
-import { paceSeconds } from "../providers/klaviyo/quotas";
-import { RATE_CLASSES } from "../providers/klaviyo/rates";
+import { RATE_CLASSES, windowsOf } from "../providers/klaviyo/rates";
+import { paceSeconds } from "../src/provider/sliding-window";
 import { FakeBackend } from "../test/helpers/fakes";
 import { startFakeKlaviyo } from "../test/fixtures/klaviyo/fake";
 
 const n = Number(process.argv[2] ?? 100);
 const concurrency = Number(process.argv[3] ?? 8);
-const bound = paceSeconds(RATE_CLASSES.XS, n);
+const bound = paceSeconds(n, windowsOf(RATE_CLASSES.XS));
 const token = "pk_bench_0000000000000000000000";
 
 const fake = await startFakeKlaviyo({ token });

@@ -61,7 +61,7 @@ export function isDailyCap(f: HttpFailure): boolean {
 }
 
 export function klaviyoClassifyRetry(f: HttpFailure): RetryDecision | undefined {
-  if (isDailyCap(f)) return { retry: false, reason: "Klaviyo daily cap reached" };
+  if (isDailyCap(f)) return { retry: false, reason: "Klaviyo daily cap reached", stop: "quota" };
   // Klaviyo documents Retry-After on every 429 (and no RateLimit-* headers there).
   if (f.status === 429) return { retry: true, waitMs: parseRetryAfter(f.headers["retry-after"]) ?? 1_000, reason: "Klaviyo rate limit (429)" };
   return undefined;
@@ -105,6 +105,6 @@ export async function located<T>(map: SourceMap, call: Promise<T>): Promise<T> {
       message: specPath ? `${map.address}.${pathText(specPath)}: ${e.diagnostic.message}` : e.diagnostic.message,
       detail: { ...e.diagnostic.detail, ...(specPath ? { specPath: [...specPath], path: pathText(specPath) } : {}) },
     };
-    throw new ProviderError(d, e.retryable, e.status);
+    throw new ProviderError(d, e.retryable, e.status, e.stop);
   }
 }

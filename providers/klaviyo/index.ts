@@ -5,6 +5,6 @@ export { createKlaviyoProvider } from "./provider";
 export type { KlaviyoProvider, KlaviyoProviderOptions } from "./provider";
 export { capabilities as klaviyoCapabilities } from "./capabilities";
 export { flowChangePath, flowDrain, retireFlow, longestPathMs } from "./workflows";
-export { quotas, quotaNeeds, operationOf } from "./quotas";
+export { quotas } from "./quotas";
 
 registerProvider("klaviyo", async (o) => createKlaviyoProvider({ config: o.config, env: o.env, baseDir: o.baseDir }));

@@ -1,7 +1,8 @@
 import { error } from "../../src/diagnostics";
 import { sleep } from "../../src/provider/http";
+import { SlidingWindow } from "../../src/provider/sliding-window";
 import { ProviderError } from "../../src/provider/types";
-import { DAILY_CAPS, limitOf, RATE_CLASSES, type DailyCap, type DailyOperation, type RateClass, type RateClassName } from "./rates";
+import { DAILY_CAPS, limitOf, RATE_CLASSES, windowsOf, type DailyCap, type DailyOperation, type RateClassName } from "./rates";
 
 /**
  * Sends each request at the earliest moment Klaviyo's windows allow, one
@@ -22,39 +23,7 @@ export interface Clock {
 
 export const realClock: Clock = { now: () => Date.now(), sleep };
 
-const SECOND = 1_000;
-const MINUTE = 60_000;
 export const DAY = 86_400_000;
-
-/**
- * Send times of one rate class. `reserve` hands out slots in call order, so
- * concurrent callers queue fairly and the schedule is exact: request k of a
- * class with burst b and steady s goes at max(t[k-b] + 1 s, t[k-s] + 1 min).
- */
-export class SlidingWindow {
-  private readonly sent: number[] = [];
-  constructor(readonly rateClass: RateClass, private readonly marginMs: number) {}
-
-  private heldUntil = 0;
-
-  /** Klaviyo answered 429: nothing of this class goes before `until` (its Retry-After). */
-  hold(until: number): void {
-    this.heldUntil = Math.max(this.heldUntil, until);
-  }
-
-  /** The moment the next request may go, recorded as taken. */
-  reserve(now: number): number {
-    const { burst, steady } = this.rateClass;
-    const n = this.sent.length;
-    let at = Math.max(now, this.heldUntil);
-    if (n >= burst) at = Math.max(at, this.sent[n - burst]! + SECOND + this.marginMs);
-    if (n >= steady) at = Math.max(at, this.sent[n - steady]! + MINUTE + this.marginMs);
-    this.sent.push(at);
-    // Only the last `steady` sends can ever matter again.
-    if (this.sent.length > steady) this.sent.splice(0, this.sent.length - steady);
-    return at;
-  }
-}
 
 /** Uses of one daily-capped operation in the last 24 hours (a rolling day: Klaviyo does not say when its day starts). */
 export class DailyCounter {
@@ -92,7 +61,7 @@ export class DailyCounter {
 
 export const DAILY_QUOTA_CODE = "klaviyo/daily-quota";
 
-/** The error that stops an apply cleanly at a daily cap: nothing was sent, the next run continues. */
+/** The error that stops an apply cleanly at a daily cap (`stop: "quota"`): nothing was sent, the next run continues. */
 export function dailyQuotaError(cap: DailyCap, nextAt: number): ProviderError {
   const when = new Date(nextAt).toISOString().replace(/\.\d{3}Z$/, "Z");
   return new ProviderError(
@@ -102,6 +71,7 @@ export function dailyQuotaError(cap: DailyCap, nextAt: number): ProviderError {
     }),
     false,
     429,
+    "quota",
   );
 }
 
@@ -125,7 +95,7 @@ export class Pacer {
 
   window(name: RateClassName): SlidingWindow {
     let w = this.windows.get(name);
-    if (!w) this.windows.set(name, (w = new SlidingWindow(RATE_CLASSES[name], this.marginMs)));
+    if (!w) this.windows.set(name, (w = new SlidingWindow(windowsOf(RATE_CLASSES[name]), this.marginMs)));
     return w;
   }
 

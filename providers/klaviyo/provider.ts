@@ -1,6 +1,6 @@
 import type { Diagnostic } from "../../src/diagnostics";
 import { type Kind, type Resource, type TemplateSpec, type WorkflowSpec } from "../../src/model";
-import { ProviderError, type CallContext, type LiveObject, type Provider } from "../../src/provider/types";
+import { ProviderError, type CallContext, type LiveObject, type Provider, type Quota } from "../../src/provider/types";
 import { capabilities } from "./capabilities";
 import { createKlaviyoClient, type KlaviyoClientOptions } from "./client";
 import type { FlowContext } from "./flows";
@@ -10,7 +10,7 @@ import { identityRefs, klaviyoId, type Refs } from "./mapping";
 import { loadMetrics } from "./metrics";
 import { NameCache } from "./names";
 import { createProperties, usedProperties } from "./properties";
-import { quotas, type KlaviyoQuota } from "./quotas";
+import { quotas } from "./quotas";
 import { segments } from "./segments";
 import { consentIssues, subscriptionTypes } from "./subscriptions";
 import { loadTags } from "./tags";
@@ -27,7 +27,7 @@ export interface KlaviyoProvider extends Provider {
   inFlight(kind: Kind, id: string, ctx: CallContext): Promise<number | undefined>;
   /** Whether a retired flow has drained (closed longer than its slowest path). */
   drain(id: string, ctx: CallContext): Promise<FlowDrainState>;
-  quotas(ctx: CallContext): Promise<KlaviyoQuota[]>;
+  quotas(ctx: CallContext): Promise<Quota[]>;
 }
 
 /** What check() learned of the stack that writes need: templates' message fields and the frequency caps. */

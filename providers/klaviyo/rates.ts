@@ -1,3 +1,5 @@
+import type { RateWindows } from "../../src/provider/sliding-window";
+
 /**
  * Klaviyo's rate limits, per endpoint, as its OpenAPI spec (2026-07-15,
  * `x-klaviyo-ratelimit` on every operation) and its rate-limit guide state them:
@@ -27,6 +29,9 @@ export const RATE_CLASSES: Record<RateClassName, RateClass> = {
   L: { name: "L", burst: 75, steady: 700 },
   XL: { name: "XL", burst: 350, steady: 3500 },
 };
+
+/** A class's windows as the shared pace takes them. */
+export const windowsOf = (rc: RateClass): RateWindows => ({ perSecond: rc.burst, perMinute: rc.steady });
 
 /** Operations whose count per day Klaviyo caps (spec: `daily` in `x-klaviyo-ratelimit`). */
 export type DailyOperation = "flow-create" | "segment-create" | "segment-update" | "list-create";

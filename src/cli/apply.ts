@@ -4,7 +4,7 @@ import type { EngineEvent } from "../plan/events";
 import { currentActor, gitCommit, runSession, type SessionResult } from "../apply";
 import type { Stack } from "../model";
 import { parseSavedPlan, type Plan, type PlanRequest, type ResourceChange } from "../plan";
-import { planText, summaryLine } from "../report/plan-text";
+import { planText, shownInPlanText, summaryLine } from "../report/plan-text";
 import { colorEnabled } from "./render";
 import {
   collectList, confirm, durationOption, engineAction, fail, intOption, isInteractive, openStack, reportDiagnostics, type StackContext,
@@ -94,8 +94,8 @@ export async function executeApply(ctx: StackContext, o: ExecuteOptions): Promis
       gate: approvalGate(policy, o.desired, o.approvers ?? []),
       confirm: async (plan) => {
         p.done();
-        reportDiagnostics(plan.diagnostics, ctx.loaded);
-        // A saved plan was reviewed already: applying it just says so (Terraform's way).
+        // A saved plan was reviewed already: applying it just says so (Terraform's way), so its notes show here.
+        reportDiagnostics(o.savedPlan ? plan.diagnostics : plan.diagnostics.filter((d) => !shownInPlanText(d)), ctx.loaded);
         if (o.savedPlan) {
           process.stdout.write(`Applying the saved plan: ${summaryLine(plan).replace(/^Plan: /, "")}\n`);
           return true;

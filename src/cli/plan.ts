@@ -4,7 +4,7 @@ import { hasChanges, type Plan, type PlanRequest } from "../plan";
 import type { Stack } from "../model";
 import { planMarkdown } from "../report/markdown";
 import { planJson } from "../report/plan-json";
-import { driftedChanges, driftText, planText } from "../report/plan-text";
+import { driftedChanges, driftText, planText, shownInPlanText } from "../report/plan-text";
 import { colorEnabled } from "./render";
 import { collectList, engineAction, openStack, planWithoutLock, reportDiagnostics, writeOutput } from "./context";
 import { progress } from "./progress";
@@ -46,7 +46,8 @@ export async function runPlan(path: string, opts: PlanOptions): Promise<Plan | u
     const { plan } = await planWithoutLock(ctx, ctx.stack, { events: p.sink, request: requestOf(opts) });
     p.done();
     plan.diagnostics.push(...(await analyzeLoaded(ctx.loaded, await lastApplied(ctx.backend))));
-    reportDiagnostics(plan.diagnostics, ctx.loaded);
+    const text = !opts.format || opts.format === "text";
+    reportDiagnostics(text ? plan.diagnostics.filter((d) => !shownInPlanText(d)) : plan.diagnostics, ctx.loaded);
     process.stdout.write(render(plan, opts, ctx.stack));
     if (hasErrors(plan.diagnostics)) {
       process.exitCode = 1;

@@ -10,4 +10,5 @@ export * from "./fingerprints";
 export * from "./refresh-and-plan";
 export * from "./events";
 export * from "./narrow";
+export * from "./quota";
 export { isOwnMark } from "./decide";

@@ -4,6 +4,7 @@ import type { State } from "../state/types";
 import { audienceOf } from "./audience";
 import { makePlan } from "./compare";
 import type { EventSink } from "./events";
+import { quotaDiagnostics } from "./quota";
 import { recoverRun, type Recovery } from "./recover";
 import { kindsToRefresh, refresh } from "./refresh";
 import type { MutableRefs } from "./resolver";
@@ -83,6 +84,7 @@ export async function refreshAndPlan(provider: Provider, desired: Stack, stored:
     plan.diagnostics.push({ code: "plan/apply-in-progress", severity: "warning", message: `an apply by ${stored.run.actor} (started ${stored.run.startedAt}) is in progress: this plan does not include what it is doing` });
   }
   if (provider.check) plan.diagnostics.push(...(await provider.check(desired.resources, { refs: read.refs, signal: opts.signal })));
+  if (provider.quotas) plan.diagnostics.push(...quotaDiagnostics(plan, await provider.quotas({ refs: read.refs, signal: opts.signal })));
   if (provider.segmentSize) {
     const audience = await audienceOf(provider as Required<Pick<Provider, "segmentSize">>, plan, desired, read.refs, opts.signal);
     if (Object.keys(audience).length) plan.audience = audience;

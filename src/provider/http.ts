@@ -29,6 +29,8 @@ export interface RetryDecision {
   /** Wait before the next attempt; computed backoff when absent. */
   waitMs?: number;
   reason: string;
+  /** Not retried, and the run starts nothing more: the platform's daily quota is spent (ProviderError.stop). */
+  stop?: "quota";
 }
 
 export interface RetryInfo {
@@ -278,7 +280,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     if (res.status >= 200 && res.status < 300) return res.data as T;
     const failure: HttpFailure = { method: req.method, path, status: res.status, headers, data: res.data };
     const decision = opts.classifyRetry?.(failure) ?? defaultClassifyRetry(failure);
-    if (!decision.retry) throw new AbortError(new ProviderError(diagnose(failure), false, res.status));
+    if (!decision.retry) throw new AbortError(new ProviderError(diagnose(failure), false, res.status, decision.stop));
     // A pace hook owns waiting for its windows (and learns of the 429 through classifyRetry).
     if (res.status === 429 && decision.waitMs !== undefined && !opts.pace) rate.pauseFor(decision.waitMs);
     throw new AttemptFailure(failure, decision);

@@ -73,12 +73,19 @@ export interface CallContext {
 export interface Quota {
   /** In words: "flow creates". */
   name: string;
-  applies: { kind: Kind; action: "create" | "update" | "delete" }[];
+  /**
+   * The operations it counts; `where`: only those whose spec has these
+   * top-level values (a Klaviyo `segment` of `type: static` is a list, whose
+   * creates have a quota of their own).
+   */
+  applies: { kind: Kind; action: "create" | "update" | "delete"; where?: Record<string, unknown> }[];
   perSecond?: number;
   perMinute?: number;
   perDay?: number;
-  /** What is left of today's allowance, when the platform says. */
+  /** What is left of today's allowance, when the platform says (or the provider counts). */
   remainingToday?: number;
+  /** Quotas naming one pace share its per-second and per-minute windows (one rate class of the platform). */
+  pace?: string;
 }
 
 /**

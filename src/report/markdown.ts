@@ -1,6 +1,7 @@
 import type { Diagnostic, Severity } from "../diagnostics";
 import { sortDiagnostics } from "../diagnostics";
 import type { Resource, Stack, WorkflowSpec } from "../model";
+import { QUOTA_CODE } from "../plan/quota";
 import type { Action, Plan, ResourceChange } from "../plan/types";
 import { code, fence, html, mdCell, mdTable, mdText } from "./md";
 import { stepMarks, workflowFlowchart } from "./mermaid";
@@ -85,7 +86,13 @@ export function planMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
   add(mdTable([" ", "Resource", "Action", "Why"], rows));
   if (rows.length < changes.length) add(`_…and ${changes.length - rows.length} more changes not listed._`);
 
-  const findings = dedupe([...plan.diagnostics, ...(opts.findings ?? [])]);
+  const quotas = plan.diagnostics.filter((d) => d.code === QUOTA_CODE);
+  if (quotas.length) {
+    const kind = quotas.some((d) => d.severity === "warning") ? "WARNING" : "NOTE";
+    add(`> [!${kind}]\n> **Platform quotas:** ${quotas.map((d) => mdText(d.message)).join("<br>\n> ")}`);
+  }
+
+  const findings = dedupe([...plan.diagnostics.filter((d) => d.code !== QUOTA_CODE), ...(opts.findings ?? [])]);
   if (findings.length) add(findingsSection(findings, Math.floor(max / 5)));
 
   const manual = changes.filter((c) => c.action === "manual" && c.manual);

@@ -1,6 +1,8 @@
 import { diffLines } from "diff";
 import pc from "picocolors";
 import { toYaml } from "../stack/emit";
+import type { Diagnostic } from "../diagnostics";
+import { QUOTA_CODE } from "../plan/quota";
 import type { AttributeChange, ChangeSummary, Plan, ResourceChange } from "../plan/types";
 import { masked } from "./mask";
 import { reasonWords } from "./reasons";
@@ -146,5 +148,15 @@ export function planText(plan: Plan, opts: TextOptions = {}): string {
   out.push("Mops will perform the following actions:", "");
   for (const ch of acting) out.push(...changeBlock(ch, c));
   out.push(c.bold(summaryLine(plan)));
+  out.push(...quotaLines(plan, c));
   return `${out.join("\n")}\n`;
+}
+
+/** Diagnostics the plan text itself shows (what the platform's quotas make the apply cost): the CLI prints them once, there. */
+export const shownInPlanText = (d: Diagnostic): boolean => d.code === QUOTA_CODE;
+
+function quotaLines(plan: Plan, c: Colors): string[] {
+  const quotas = plan.diagnostics.filter(shownInPlanText);
+  if (!quotas.length) return [];
+  return ["", "Platform quotas:", ...quotas.map((d) => `  ${d.severity === "warning" ? c.yellow(d.message) : d.message}`)];
 }

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { operationOf, quotaNeeds, quotas } from "../../../providers/klaviyo/quotas";
-import { Pacer } from "../../../providers/klaviyo/pacer";
 import type { Resource } from "../../../src/model";
+import { refreshAndPlan } from "../../../src/plan";
+import { FakeBackend, stackOf } from "../../helpers/fakes";
 import { providerError } from "../../helpers/errors";
-import { VirtualClock, closeWorlds, ctx, world } from "./helpers";
+import { closeWorlds, ctx, world } from "./helpers";
 
 afterEach(closeWorlds);
 const segment = (i: number): Resource<"segment"> => ({ kind: "segment", name: `seg_${i}`, spec: { type: "dynamic", conditions: { property: "country", op: "eq", value: `C${i}` } } });
@@ -14,12 +14,14 @@ describe("Klaviyo daily quotas", () => {
     const { fake, clock, provider } = await world();
     for (let i = 0; i < 100; i++) await provider.create(segment(i), ctx);
     expect(fake.throttled).toEqual({});
-    expect((await provider.quotas(ctx)).find((q) => q.operation === "segment-create")!.remainingToday).toBe(0);
+    expect((await provider.quotas(ctx)).find((q) => q.name === "segment creates")!.remainingToday).toBe(0);
 
     const e = await providerError(provider.create(segment(100), ctx));
     expect(e.diagnostic.code).toBe("klaviyo/daily-quota");
     expect(e.diagnostic.detail).toMatchObject({ quotaExhausted: true, operation: "segment-create", perDay: 100 });
     expect(e.retryable).toBe(false);
+    // The engine's executor stops starting operations on this, and the run records a partial version.
+    expect(e.stop).toBe("quota");
     expect(e.diagnostic.hint).toMatch(/apply again/);
     expect(posts(fake.log)).toBe(100);
 
@@ -37,39 +39,32 @@ describe("Klaviyo daily quotas", () => {
     expect(e.diagnostic.code).toBe("klaviyo/daily-quota");
     expect(e.diagnostic.detail).toMatchObject({ quotaExhausted: true });
     expect(posts(fake.log)).toBe(3);
+    expect(e.stop).toBe("quota");
     const again = await providerError(provider.create(segment(4), ctx));
     expect(again.diagnostic.code).toBe("klaviyo/daily-quota");
     expect(posts(fake.log)).toBe(3);
   });
 
-  it("tells the plan what an apply costs: minutes at 15 a minute, days past the daily cap", () => {
-    const qs = quotas(new Pacer({ clock: new VirtualClock() }));
-    expect(qs.map((q) => [q.name, q.perSecond, q.perMinute, q.perDay, q.remainingToday])).toEqual([
-      ["flow creates", 1, 15, 100, 100],
-      ["segment creates", 1, 15, 100, 100],
-      ["segment updates", 1, 15, 100, 100],
-      ["list creates", 10, 150, 150, 150],
-    ]);
-    const [flows] = quotaNeeds({ "flow-create": 37 }, qs);
-    expect(flows!.words).toBe("37 flow creates: 15 per minute, 100 per day — this apply needs 3 minutes");
-    expect(flows!.days).toBe(1);
-    const [many] = quotaNeeds({ "flow-create": 130 }, qs);
-    expect(many!.days).toBe(2);
-    expect(many!.words).toMatch(/^130 flow creates: 15 per minute, 100 per day — 100 fit in what is left today, so this apply needs 2 days/);
-    // Flow and segment creates share the XS windows, so each pays for the other's time.
-    const both = quotaNeeds({ "flow-create": 15, "segment-create": 15 }, qs);
-    expect(both.map((n) => n.words)).toEqual([
-      "15 flow creates: 15 per minute, 100 per day — this apply needs 2 minutes (with the other XS-class writes)",
-      "15 segment creates: 15 per minute, 100 per day — this apply needs 2 minutes (with the other XS-class writes)",
+  it("lists its four quotas, what this process has left of today, and the pace each shares", async () => {
+    const { provider } = await world();
+    await provider.create(segment(1), ctx);
+    const qs = await provider.quotas(ctx);
+    expect(qs.map((q) => [q.name, q.perSecond, q.perMinute, q.perDay, q.remainingToday, q.pace])).toEqual([
+      ["flow creates", 1, 15, 100, 100, "XS"],
+      ["segment creates", 1, 15, 100, 99, "XS"],
+      ["segment updates", 1, 15, 100, 100, "XS"],
+      ["list creates", 10, 150, 150, 150, "M"],
     ]);
   });
 
-  it("counts a workflow replace as a flow create and a static segment as a list", () => {
-    expect(operationOf("workflow", "replace")).toBe("flow-create");
-    expect(operationOf("workflow", "update")).toBeUndefined();
-    expect(operationOf("segment", "create", { type: "static" })).toBe("list-create");
-    expect(operationOf("segment", "create", { type: "dynamic" })).toBe("segment-create");
-    expect(operationOf("segment", "update", { type: "dynamic" })).toBe("segment-update");
-    expect(operationOf("segment", "update", { type: "static" })).toBeUndefined();
+  it("the plan says what an apply costs: a static segment is a list create, segment and flow creates share one pace", async () => {
+    const { provider } = await world();
+    const lists = Array.from({ length: 3 }, (_, i): Resource<"segment"> => ({ kind: "segment", name: `list_${i}`, spec: { type: "static" } }));
+    const desired = stackOf([...Array.from({ length: 37 }, (_, i) => segment(i)), ...lists]);
+    const { plan } = await refreshAndPlan(provider, desired, await new FakeBackend().state.read());
+    expect(plan.diagnostics.filter((d) => d.code === "plan/quota").map((d) => [d.severity, d.message])).toEqual([
+      ["info", "37 segment creates: 15 per minute, 100 per day — this apply needs 3 minutes"],
+      ["info", "3 list creates: 150 per minute, 150 per day — this apply needs 1 minute"],
+    ]);
   });
 });

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { SlidingWindow } from "../../../providers/klaviyo/pacer";
-import { paceSeconds } from "../../../providers/klaviyo/quotas";
-import { limitOf, RATE_CLASSES, type RateClassName } from "../../../providers/klaviyo/rates";
+import { limitOf, RATE_CLASSES, windowsOf, type RateClassName } from "../../../providers/klaviyo/rates";
+import { paceSeconds, SlidingWindow } from "../../../src/provider/sliding-window";
 import { clientFor, closeWorlds, world } from "./helpers";
 
 afterEach(closeWorlds);
@@ -19,7 +18,7 @@ function busiest(times: number[], span: number): number {
 describe("Klaviyo rate classes", () => {
   it.each(Object.keys(RATE_CLASSES) as RateClassName[])("%s: the sliding window never lets more than burst/s or steady/min through, and is no slower", (name) => {
     const rc = RATE_CLASSES[name];
-    const w = new SlidingWindow(rc, 0);
+    const w = new SlidingWindow(windowsOf(rc), 0);
     const n = rc.steady * 2 + rc.burst;
     const times = Array.from({ length: n }, () => w.reserve(0));
     expect(busiest(times, 1_000)).toBe(rc.burst);
@@ -62,7 +61,7 @@ describe("Klaviyo rate classes", () => {
     expect(fake.throttled).toEqual({});
     expect(fake.served[name]).toBe(n);
     // No faster than the class allows, and no slower than its exact pace (plus the 25 ms margins).
-    const bound = paceSeconds(RATE_CLASSES[name], n) * 1_000;
+    const bound = paceSeconds(n, windowsOf(RATE_CLASSES[name])) * 1_000;
     expect(clock.now() - t0).toBeGreaterThanOrEqual(bound);
     expect(clock.now() - t0).toBeLessThanOrEqual(bound + 25 * n);
   });
