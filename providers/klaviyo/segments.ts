@@ -6,7 +6,7 @@ import { fromGroups, toGroups, type KGroups, type ReadNotes } from "./conditions
 import { located, SourceMap } from "./errors";
 import { orUndefined, refuseOnErrors, sortedTags, type KindOps, type KlaviyoEnv } from "./kind";
 import { compact, identityRefs, Issues, klaviyoId, type Refs } from "./mapping";
-import { syncTags, tagNames } from "./tags";
+import { stampOwner, syncTags, tagsOf } from "./tags";
 
 /**
  * Segments: a dynamic segment is a Klaviyo segment (its definition), a static
@@ -56,12 +56,14 @@ export function toSegmentSpec(kind: "segment" | "list", definition: KGroups | nu
 }
 
 function liveSegment(env: KlaviyoEnv, s: KResource<SegmentAttributes>, included: KResource[], name: string, ctx: CallContext): LiveObject<"segment"> {
-  const spec = toSegmentSpec("segment", s.attributes.definition, tagNames(env, s, included), env.names.refs(ctx), { unknown: [] });
-  return { kind: "segment", id: `segment:${s.id}`, name, spec };
+  const { tags, owner } = tagsOf(env, s, included);
+  const spec = toSegmentSpec("segment", s.attributes.definition, tags, env.names.refs(ctx), { unknown: [] });
+  return { kind: "segment", id: `segment:${s.id}`, name, spec, ...(owner ? { owner } : {}) };
 }
 
 function liveList(env: KlaviyoEnv, l: KResource<ListAttributes>, included: KResource[], name: string): LiveObject<"segment"> {
-  return { kind: "segment", id: `list:${l.id}`, name, spec: toSegmentSpec("list", undefined, tagNames(env, l, included), identityRefs, { unknown: [] }) };
+  const { tags, owner } = tagsOf(env, l, included);
+  return { kind: "segment", id: `list:${l.id}`, name, spec: toSegmentSpec("list", undefined, tags, identityRefs, { unknown: [] }), ...(owner ? { owner } : {}) };
 }
 
 /** Every segment and list; ids sort segments before lists, each by Klaviyo id. */
@@ -121,7 +123,10 @@ export const segments: KindOps<"segment"> = {
       id = `list:${res.data.id}`;
     }
     env.names.add("segment", id, r.name);
-    await syncTags(env, isList(id) ? "lists" : "segments", klaviyoId(id), sortedTags(r.spec.tags) ?? [], [], ctx);
+    const rel = isList(id) ? "lists" : "segments";
+    // The mark first: the shorter the time the object goes unmarked, the likelier a lost answer is found by it.
+    await stampOwner(env, rel, klaviyoId(id), undefined, ctx.owner, ctx);
+    await syncTags(env, rel, klaviyoId(id), sortedTags(r.spec.tags) ?? [], [], ctx);
     return (await segments.read(env, id, ctx)) ?? { kind: "segment", id, name: r.name, spec: segments.normalize(r).spec };
   },
 
@@ -144,8 +149,10 @@ export const segments: KindOps<"segment"> = {
       await located(map, env.client.patch(`/api/segments/${id}`, { data: { type: "segment", id, attributes } }, ctx.signal));
     }
     env.names.add("segment", current.id, r.name);
-    await syncTags(env, isList(current.id) ? "lists" : "segments", id, desired.tags ?? [], current.spec.tags ?? [], ctx);
-    return (await segments.read(env, current.id, ctx)) ?? { ...current, name: r.name, spec: desired };
+    const rel = isList(current.id) ? "lists" : "segments";
+    await syncTags(env, rel, id, desired.tags ?? [], current.spec.tags ?? [], ctx);
+    const after = (await segments.read(env, current.id, ctx)) ?? { ...current, name: r.name, spec: desired };
+    return (await stampOwner(env, rel, id, after.owner, ctx.owner, ctx)) ? { ...after, owner: ctx.owner } : after;
   },
 
   async delete(env, id, ctx) {

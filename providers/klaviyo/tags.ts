@@ -1,4 +1,4 @@
-import type { CallContext } from "../../src/provider/types";
+import type { CallContext, OwnerMark } from "../../src/provider/types";
 import type { Resource } from "./client";
 import type { KlaviyoEnv } from "./kind";
 
@@ -19,13 +19,32 @@ export async function loadTags(env: KlaviyoEnv, ctx: CallContext): Promise<void>
   env.names.markLoaded("tags");
 }
 
-/** Tag names of a resource read with `include=tags`. */
-export function tagNames(env: KlaviyoEnv, r: Pick<Resource, "relationships">, included: readonly Resource[]): string[] | undefined {
+/**
+ * The owner mark of a flow, segment or list: a tag `mops:<stack>/<environment>/<lineage>`
+ * (an account holds up to 500 tags: one per stack, environment and state).
+ */
+export const ownerTag = (m: OwnerMark): string => `mops:${m.stack}/${m.environment}/${m.lineage}`;
+/** Where the capability table says the mark lives. */
+export const TAG_MARK = "a Klaviyo tag `mops:<stack>/<environment>/<lineage>`, attached right after the create (hidden from the spec's `tags`)";
+const OWNER_TAG = /^mops:([^/\s]+)\/([^/\s]+)\/([^/\s]+)$/;
+
+/** A resource read with `include=tags`: its tags as the neutral spec holds them, and the owner mark among them. */
+export function tagsOf(env: KlaviyoEnv, r: Pick<Resource, "relationships">, included: readonly Resource[]): { tags?: string[]; owner?: OwnerMark } {
   for (const t of included) if (t.type === "tag") env.names.tags.set(t.id, String(t.attributes.name));
   const rel = r.relationships?.tags?.data;
   const ids = Array.isArray(rel) ? rel.map((x) => x.id) : [];
   const names = ids.map((id) => env.names.tags.get(id) ?? id).sort();
-  return names.length ? names : undefined;
+  const mark = names.map((n) => OWNER_TAG.exec(n)).find((m) => m !== null);
+  const tags = names.filter((n) => !OWNER_TAG.test(n));
+  const owner = mark ? { stack: mark[1]!, environment: mark[2]!, lineage: mark[3]! } : undefined;
+  return { ...(tags.length ? { tags } : {}), ...(owner ? { owner } : {}) };
+}
+
+/** This stack's owner mark on an object: attached where it is missing, replacing another stack's. Whether it wrote. */
+export async function stampOwner(env: KlaviyoEnv, rel: Tagged, objectId: string, has: OwnerMark | undefined, owner: OwnerMark | undefined, ctx: CallContext): Promise<boolean> {
+  if (!owner || (has && ownerTag(has) === ownerTag(owner))) return false;
+  await syncTags(env, rel, objectId, [ownerTag(owner)], has ? [ownerTag(has)] : [], ctx);
+  return true;
 }
 
 async function tagId(env: KlaviyoEnv, name: string, ctx: CallContext): Promise<string> {

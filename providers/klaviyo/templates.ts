@@ -1,5 +1,5 @@
 import { address, toResourceName, type Resource, type TemplateSpec } from "../../src/model";
-import type { CallContext, LiveObject } from "../../src/provider/types";
+import type { CallContext, LiveObject, OwnerMark } from "../../src/provider/types";
 import type { Resource as KResource } from "./client";
 import { orUndefined, refuseOnErrors, type KindOps, type KlaviyoEnv } from "./kind";
 import { compact, Issues, klaviyoId } from "./mapping";
@@ -42,33 +42,46 @@ const HEADER = /^<!-- mops (\{.*?\}) -->\n?/;
 export const toKlaviyoMerge = (s: string) => s.replace(/\{\{\s*([\w.$]+)\s*\|\s*default:\s*/g, "{{ $1|default:");
 export const fromKlaviyoMerge = (s: string) => s.replace(/\{\{\s*([\w.$]+)\|default:/g, "{{ $1 | default: ");
 
+/** Where the capability table says the mark lives. */
+export const TEMPLATE_MARK = "`owner` in the `<!-- mops {…} -->` header comment of the HTML (an HTML block's too; a `text_block` has no place for one)";
+
+/** What the `<!-- mops {…} -->` comment at the top of a template's HTML holds: the message fields, and the owner mark. */
 interface Header {
   channel?: "sms";
   subject?: string;
   preheader?: string;
   from_name?: string;
+  owner?: OwnerMark;
 }
 
-/** The template fields a CODE template carries, as Klaviyo's create/update attributes. */
-export function templateAttributes(spec: TemplateSpec): { html: string; text?: string } {
+const withHeader = (header: Header, html: string) => (Object.keys(header).length ? `<!-- mops ${JSON.stringify(header)} -->\n${html}` : html);
+
+function parseHeader(html: string): { header: Header; rest: string } {
+  const m = HEADER.exec(html);
+  try {
+    return { header: m ? (JSON.parse(m[1]!) as Header) : {}, rest: m ? html.slice(m[0].length) : html };
+  } catch {
+    return { header: {}, rest: html.slice(m![0].length) };
+  }
+}
+
+/** The owner mark a template's or HTML block's header holds, when it is a well-formed one. */
+function ownerOf(html: string | null | undefined): OwnerMark | undefined {
+  const o = parseHeader(html ?? "").header.owner;
+  return typeof o?.stack === "string" && typeof o.environment === "string" && typeof o.lineage === "string" ? { stack: o.stack, environment: o.environment, lineage: o.lineage } : undefined;
+}
+
+/** The template fields a CODE template carries, as Klaviyo's create/update attributes; the owner mark rides in the header. */
+export function templateAttributes(spec: TemplateSpec, owner?: OwnerMark): { html: string; text?: string } {
   const header: Header = spec.channel === "sms"
-    ? { channel: "sms" }
-    : compact({ subject: spec.subject && toKlaviyoMerge(spec.subject), preheader: spec.preheader && toKlaviyoMerge(spec.preheader), from_name: spec.from_name });
-  const top = Object.keys(header).length ? `<!-- mops ${JSON.stringify(header)} -->\n` : "";
-  if (spec.channel === "sms") return { html: top, text: toKlaviyoMerge(spec.body) };
-  return { html: `${top}${toKlaviyoMerge(spec.body)}` };
+    ? compact({ channel: "sms" as const, owner })
+    : compact({ subject: spec.subject && toKlaviyoMerge(spec.subject), preheader: spec.preheader && toKlaviyoMerge(spec.preheader), from_name: spec.from_name, owner });
+  if (spec.channel === "sms") return { html: withHeader(header, ""), text: toKlaviyoMerge(spec.body) };
+  return { html: withHeader(header, toKlaviyoMerge(spec.body)) };
 }
 
 export function fromTemplate(a: Pick<TemplateAttributes, "html" | "text">): TemplateSpec {
-  const html = a.html ?? "";
-  const m = HEADER.exec(html);
-  let header: Header = {};
-  try {
-    header = m ? (JSON.parse(m[1]!) as Header) : {};
-  } catch {
-    header = {};
-  }
-  const rest = m ? html.slice(m[0].length) : html;
+  const { header, rest } = parseHeader(a.html ?? "");
   if (header.channel === "sms") return { channel: "sms", body: fromKlaviyoMerge(a.text ?? "") };
   return compact({
     channel: "email" as const,
@@ -79,19 +92,22 @@ export function fromTemplate(a: Pick<TemplateAttributes, "html" | "text">): Temp
   });
 }
 
-function blockDefinition(spec: TemplateSpec) {
+/** A universal content block; an HTML block carries the owner mark in a header like a template's (a text block has no place for one). */
+function blockDefinition(spec: TemplateSpec, owner?: OwnerMark) {
   const text = spec.tags?.includes(TEXT_BLOCK) ?? false;
+  const content = toKlaviyoMerge(spec.body);
   return {
     content_type: "block",
     type: text ? "text" : "html",
-    data: { content: toKlaviyoMerge(spec.body), display_options: {}, ...(text ? { styles: {} } : {}) },
+    data: { content: text ? content : withHeader(compact({ owner }), content), display_options: {}, ...(text ? { styles: {} } : {}) },
   };
 }
 
 function fromUniversal(a: UniversalAttributes): TemplateSpec | undefined {
   const d = a.definition;
   if (d?.content_type !== "block" || (d.type !== "html" && d.type !== "text")) return undefined;
-  return { channel: "email", body: fromKlaviyoMerge(d.data?.content ?? ""), tags: d.type === "text" ? [TEXT_BLOCK, UNIVERSAL] : [UNIVERSAL] };
+  const content = d.data?.content ?? "";
+  return { channel: "email", body: fromKlaviyoMerge(d.type === "html" ? parseHeader(content).rest : content), tags: d.type === "text" ? [TEXT_BLOCK, UNIVERSAL] : [UNIVERSAL] };
 }
 
 function check(r: Resource<"template">): Issues {
@@ -111,7 +127,7 @@ function check(r: Resource<"template">): Issues {
   return issues;
 }
 
-type Listed = { id: string; display: string; spec: TemplateSpec };
+type Listed = { id: string; display: string; spec: TemplateSpec; owner?: OwnerMark };
 
 async function listAll(env: KlaviyoEnv, ctx: CallContext): Promise<Listed[]> {
   const [templates, universal] = await Promise.all([
@@ -119,22 +135,25 @@ async function listAll(env: KlaviyoEnv, ctx: CallContext): Promise<Listed[]> {
     env.client.getAll<UniversalAttributes>("/api/template-universal-content", {}, UNIVERSAL_PAGE, ctx.signal),
   ]);
   // Drag-and-drop templates are edited in Klaviyo's editor; Mops manages coded ones.
-  const coded = templates.data.filter((t) => t.attributes.editor_type === "CODE").map((t) => ({ id: t.id, display: t.attributes.name, spec: fromTemplate(t.attributes) }));
+  const coded = templates.data.filter((t) => t.attributes.editor_type === "CODE").map((t) => ({ id: t.id, display: t.attributes.name, spec: fromTemplate(t.attributes), owner: ownerOf(t.attributes.html) }));
   const blocks = universal.data.flatMap((u) => {
     const spec = fromUniversal(u.attributes);
-    return spec ? [{ id: `universal:${u.id}`, display: u.attributes.name, spec }] : [];
+    return spec ? [{ id: `universal:${u.id}`, display: u.attributes.name, spec, owner: blockOwner(u.attributes) }] : [];
   });
   const byId = (a: Listed, b: Listed) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   return [...coded.sort(byId), ...blocks.sort(byId)];
 }
 
-const live = (id: string, name: string, spec: TemplateSpec): LiveObject<"template"> => ({ kind: "template", id, name, spec });
+/** The mark a write just stamped: a text block has no place for one. */
+const marked = (r: Resource<"template">, ctx: CallContext) => (r.spec.tags?.includes(TEXT_BLOCK) ? undefined : ctx.owner);
+const blockOwner = (a: UniversalAttributes) => (a.definition?.type === "html" ? ownerOf(a.definition.data?.content) : undefined);
+const live = (id: string, name: string, spec: TemplateSpec, owner?: OwnerMark): LiveObject<"template"> => ({ kind: "template", id, name, spec, ...(owner ? { owner } : {}) });
 
 export const templates: KindOps<"template"> = {
   async list(env, ctx) {
     const all = await listAll(env, ctx);
     const names = env.names.name("template", all, ctx);
-    return all.map((t, i) => live(t.id, names[i]!, t.spec));
+    return all.map((t, i) => live(t.id, names[i]!, t.spec, t.owner));
   },
 
   async read(env, id, ctx) {
@@ -142,24 +161,24 @@ export const templates: KindOps<"template"> = {
     if (id.startsWith("universal:")) {
       const res = await orUndefined(env.client.get<{ data: KResource<UniversalAttributes> }>(`/api/template-universal-content/${klaviyoId(id)}`, undefined, ctx.signal));
       const spec = res && fromUniversal(res.data.attributes);
-      return res && spec && live(id, name(res.data.attributes.name), spec);
+      return res && spec && live(id, name(res.data.attributes.name), spec, blockOwner(res.data.attributes));
     }
     const res = await orUndefined(env.client.get<{ data: KResource<TemplateAttributes> }>(`/api/templates/${id}`, undefined, ctx.signal));
-    return res && live(id, name(res.data.attributes.name), fromTemplate(res.data.attributes));
+    return res && live(id, name(res.data.attributes.name), fromTemplate(res.data.attributes), ownerOf(res.data.attributes.html));
   },
 
   async create(env, r, ctx) {
     refuseOnErrors(check(r));
     let id: string;
     if (isUniversal(r.spec)) {
-      const body = { data: { type: "template-universal-content", attributes: { name: r.name, definition: blockDefinition(r.spec) } } };
+      const body = { data: { type: "template-universal-content", attributes: { name: r.name, definition: blockDefinition(r.spec, ctx.owner) } } };
       id = `universal:${(await env.client.post<{ data: KResource }>("/api/template-universal-content", body, ctx.signal)).data.id}`;
     } else {
-      const body = { data: { type: "template", attributes: { name: r.name, editor_type: "CODE", ...templateAttributes(r.spec) } } };
+      const body = { data: { type: "template", attributes: { name: r.name, editor_type: "CODE", ...templateAttributes(r.spec, ctx.owner) } } };
       id = (await env.client.post<{ data: KResource }>("/api/templates", body, ctx.signal)).data.id;
     }
     env.names.add("template", id, r.name);
-    return live(id, r.name, templates.normalize(r).spec);
+    return live(id, r.name, templates.normalize(r).spec, marked(r, ctx));
   },
 
   async update(env, r, prior, ctx) {
@@ -167,14 +186,14 @@ export const templates: KindOps<"template"> = {
     const rename = prior.name !== r.name ? { name: r.name } : {};
     if (prior.id.startsWith("universal:")) {
       const id = klaviyoId(prior.id);
-      const body = { data: { type: "template-universal-content", id, attributes: { ...rename, definition: blockDefinition(r.spec) } } };
+      const body = { data: { type: "template-universal-content", id, attributes: { ...rename, definition: blockDefinition(r.spec, ctx.owner) } } };
       await env.client.patch(`/api/template-universal-content/${id}`, body, ctx.signal);
     } else {
-      const body = { data: { type: "template", id: prior.id, attributes: { ...rename, ...templateAttributes(r.spec) } } };
+      const body = { data: { type: "template", id: prior.id, attributes: { ...rename, ...templateAttributes(r.spec, ctx.owner) } } };
       await env.client.patch(`/api/templates/${prior.id}`, body, ctx.signal);
     }
     env.names.add("template", prior.id, r.name);
-    return live(prior.id, r.name, templates.normalize(r).spec);
+    return live(prior.id, r.name, templates.normalize(r).spec, marked(r, ctx));
   },
 
   async delete(env, id, ctx) {

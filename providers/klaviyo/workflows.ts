@@ -8,7 +8,7 @@ import { located, SourceMap } from "./errors";
 import { fromDefinition, gateFilter, gateState, toDefinition, type FlowContext, type FlowRead, type KAction, type KFlowDefinition } from "./flows";
 import { orUndefined, refuseOnErrors, sortedTags, type KindOps, type KlaviyoEnv } from "./kind";
 import { compact, identityRefs, Issues, type Refs } from "./mapping";
-import { syncTags, tagNames } from "./tags";
+import { stampOwner, syncTags, tagsOf } from "./tags";
 
 /**
  * Workflows <-> Klaviyo flows. What Klaviyo's API can change on a flow
@@ -58,9 +58,10 @@ export async function getFlow(env: KlaviyoEnv, id: string, ctx: CallContext): Pr
   return { flow: res.data, included: res.included ?? [], read: fromDefinition(res.data.attributes.definition, env.names.refs(ctx), notes), notes };
 }
 
-const live = (env: KlaviyoEnv, d: FlowDetail, name: string): LiveObject<"workflow"> => ({
-  kind: "workflow", id: d.flow.id, name, spec: toSpec(d.read, d.flow.attributes.status, tagNames(env, d.flow, d.included)),
-});
+function live(env: KlaviyoEnv, d: FlowDetail, name: string): LiveObject<"workflow"> {
+  const { tags, owner } = tagsOf(env, d.flow, d.included);
+  return { kind: "workflow", id: d.flow.id, name, spec: toSpec(d.read, d.flow.attributes.status, tags), ...(owner ? { owner } : {}) };
+}
 
 /* ----------------------------------------------------------- change paths */
 
@@ -276,6 +277,8 @@ export function createWorkflows(flowContext: (workflow: string) => FlowContext):
       const res = await located(map, env.client.post<{ data: KResource }>("/api/flows", { data: { type: "flow", attributes: { name: r.name, definition } } }, ctx.signal));
       const id = res.data.id;
       env.names.add("workflow", id, r.name);
+      // The mark first: the shorter the time the flow goes unmarked, the likelier a lost answer is found by it.
+      await stampOwner(env, "flows", id, undefined, ctx.owner, ctx);
       if (r.spec.status !== "draft") await setFlowStatus(env, id, r.spec.status, ctx);
       await syncTags(env, "flows", id, sortedTags(r.spec.tags) ?? [], [], ctx);
       return (await ops.read(env, id, ctx)) ?? { kind: "workflow", id, name: r.name, spec: ops.normalize(r).spec };
@@ -318,7 +321,8 @@ export function createWorkflows(flowContext: (workflow: string) => FlowContext):
       }
       if (prior.spec.status !== desired.status) await setFlowStatus(env, prior.id, desired.status, ctx);
       await syncTags(env, "flows", prior.id, desired.tags ?? [], prior.spec.tags ?? [], ctx);
-      return (await ops.read(env, prior.id, ctx)) ?? { ...prior, spec: desired };
+      const after = (await ops.read(env, prior.id, ctx)) ?? { ...prior, spec: desired };
+      return (await stampOwner(env, "flows", prior.id, after.owner, ctx.owner, ctx)) ? { ...after, owner: ctx.owner } : after;
     },
 
     async delete(env, id, ctx) {

@@ -73,8 +73,9 @@ export function recoverRun(
       case "create": {
         const candidates = live.filter((x) => x.kind === o.kind && address(x.kind, x.name) === o.address && !claimed.has(`${x.kind}\0${x.id}`));
         const marked = candidates.find((x) => isOwnMark(x.owner, ctx.own));
-        // Without a place for a mark, the one unowned object of the name this run asked for is the one it made.
-        const byName = !ctx.capabilities[o.kind]?.ownerMark && candidates.length === 1 && !candidates[0]!.owner ? candidates[0] : undefined;
+        // Without a place for a mark (or one written only after the create), the one unowned object of the name this run asked for is the one it made.
+        const cap = ctx.capabilities[o.kind];
+        const byName = (!cap?.ownerMark || cap.ownerMarkAfterCreate) && candidates.length === 1 && !candidates[0]!.owner ? candidates[0] : undefined;
         const made = marked ?? byName;
         if (!made) {
           notDone(o, "interrupted before the platform made it");

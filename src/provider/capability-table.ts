@@ -9,7 +9,7 @@ export function capabilityTable(caps: Capabilities, ui: string): string {
   const support = { api: "API", manual: `manual (${ui})`, none: "—" } as const;
   const rows = Object.entries(caps).map(([kind, c]) => {
     const managed = c.create === "api" && c.update === "api" && c.delete === "api" ? "managed" : c.read ? "read-only" : "manual";
-    return `| \`${kind}\` | ${managed} | ${c.read ? "yes" : "no"} | ${support[c.create]} | ${support[c.update]} | ${support[c.delete]} | ${c.note ?? ""} |`;
+    return `| \`${kind}\` | ${managed} | ${c.read ? "yes" : "no"} | ${support[c.create]} | ${support[c.update]} | ${support[c.delete]} | ${c.ownerMark ?? "none"} | ${c.note ?? ""} |`;
   });
-  return ["| kind | status | read | create | update | delete | notes |", "| --- | --- | --- | --- | --- | --- | --- |", ...rows].join("\n");
+  return ["| kind | status | read | create | update | delete | owner mark | notes |", "| --- | --- | --- | --- | --- | --- | --- | --- |", ...rows].join("\n");
 }

@@ -40,6 +40,12 @@ export interface KindCapability {
   note?: string;
   /** Where this platform keeps the owner mark of this kind, in words ("metadata"); absent: it has no place for one. */
   ownerMark?: string;
+  /**
+   * The mark is written by a request after the create (Klaviyo's tags): a create
+   * whose answer was lost leaves an object without it, which recovery then
+   * knows by its name, as for a kind with no place for a mark.
+   */
+  ownerMarkAfterCreate?: boolean;
   /** The platform refuses two objects of this kind with one name: a replace must delete the old one first. */
   uniqueNames?: boolean;
   /**

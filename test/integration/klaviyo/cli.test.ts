@@ -55,7 +55,10 @@ describe("mops against Klaviyo from the command line", () => {
     expect(applied.stdout).toMatch(/1 (added|created)/i);
     const made = fake.account.segments.find((s) => s.name === "de_buyers")!;
     expect(made.definition.condition_groups).toHaveLength(2);
-    expect(fake.log.filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path}`)).toEqual(["POST /api/segments"]);
+    // The owner mark is a tag, attached right after the create (Klaviyo's create takes no relationships).
+    expect(fake.log.filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path}`)).toEqual(["POST /api/segments", "POST /api/tags", expect.stringMatching(/^POST \/api\/tags\/[^/]+\/relationships\/segments$/)]);
+    const mark = fake.account.tags.find((t) => t.members.segments?.includes(made.id))!;
+    expect(mark.name).toMatch(/^mops:[^/]+\/[^/]+\/[^/]+$/);
 
     const still = await run("drift", "--detailed-exitcode");
     expect(still.code, still.stderr).toBe(0);

@@ -88,6 +88,44 @@ describe("Klaviyo kinds", () => {
     ]);
   });
 
+  it("owner marks: a tag on segments, lists and flows, the template header; read back as the object's owner, never as a diff", async () => {
+    const { fake, provider } = await world();
+    const owner = { stack: "shop", environment: "prod", lineage: "L1" };
+    const other = { stack: "blog", environment: "prod", lineage: "L9" };
+    const ctx = { ...stateRefs(), owner };
+    const seg: Resource<"segment"> = { kind: "segment", name: "de_buyers", spec: { type: "dynamic", tags: ["market"], conditions: { property: "country", op: "eq", value: "DE" } } };
+    const made = await provider.create(seg, ctx);
+    expect(made.owner).toEqual(owner);
+    expect(made.spec).toEqual(provider.normalize!(seg).spec);
+    const tagNames = (rel: string, id: string) => fake.account.tags.filter((t) => t.members[rel]?.includes(id)).map((t) => t.name).sort();
+    expect(tagNames("segments", made.id.slice("segment:".length))).toEqual(["market", "mops:shop/prod/L1"]);
+    expect((await provider.list("segment", ctx)).find((o) => o.id === made.id)!.owner).toEqual(owner);
+
+    const list = await provider.create({ kind: "segment", name: "beta", spec: { type: "static" } }, ctx);
+    expect(tagNames("lists", list.id.slice("list:".length))).toEqual(["mops:shop/prod/L1"]);
+    expect((await provider.read("segment", list.id, ctx))!).toMatchObject({ owner, spec: { type: "static" } });
+
+    // An update by another state moves the mark: one tag attached, the old one detached, no segment PATCH.
+    fake.log.length = 0;
+    const moved = await provider.update(seg, made, { ...stateRefs(), owner: other });
+    expect(moved.owner).toEqual(other);
+    expect(writes(fake.log)).toEqual(["POST /api/tags", "POST /api/tags/:tag/relationships/segments", "DELETE /api/tags/:tag/relationships/segments"]);
+    fake.log.length = 0;
+    await provider.update(seg, moved, { ...stateRefs(), owner: other });
+    expect(writes(fake.log)).toEqual([]);
+
+    const email: Resource<"template"> = { kind: "template", name: "promo", spec: { channel: "email", subject: "Hi", body: "<p>Hello</p>" } };
+    const t = await provider.create(email, ctx);
+    expect(fake.account.templates.find((x) => x.id === t.id)!.html).toBe('<!-- mops {"subject":"Hi","owner":{"stack":"shop","environment":"prod","lineage":"L1"}} -->\n<p>Hello</p>');
+    expect(await provider.read("template", t.id, ctx)).toMatchObject({ owner, spec: provider.normalize!(email).spec });
+    const block = await provider.create({ kind: "template", name: "legal", spec: { channel: "email", body: "<p>Terms</p>", tags: ["universal_content"] } }, ctx);
+    expect(await provider.read("template", block.id, ctx)).toMatchObject({ owner, spec: { body: "<p>Terms</p>" } });
+    const text = await provider.create({ kind: "template", name: "legal_text", spec: { channel: "email", body: "Terms", tags: ["text_block", "universal_content"] } }, ctx);
+    expect(text.owner).toBeUndefined();
+    expect(provider.capabilities.template!.ownerMark).toBeTruthy();
+    expect(provider.capabilities.workflow).toMatchObject({ ownerMark: expect.any(String), ownerMarkAfterCreate: true });
+  });
+
   const welcome: WorkflowSpec = {
     status: "active",
     tags: ["lifecycle"],
@@ -108,8 +146,11 @@ describe("Klaviyo kinds", () => {
     const { fake, provider } = await world();
     const r: Resource<"workflow"> = { kind: "workflow", name: "welcome_v2", spec: welcome };
     await provider.check!([r, { kind: "template", name: "cart_sms", spec: { channel: "sms", body: "Come back" } }, { kind: "frequency_cap", name: "weekly", spec: { max: 1, period: "16h", channels: ["email"] } }], stateRefs(ids));
-    const made = await provider.create(r, stateRefs(ids));
-    expect(writes(fake.log)).toEqual(["POST /api/flows", "PATCH /api/flows/:id", "POST /api/tags/:tag/relationships/flows"]);
+    const owner = { stack: "shop", environment: "prod", lineage: "L1" };
+    const made = await provider.create(r, { ...stateRefs(ids), owner });
+    // The owner mark tag right after the create, before the flow goes live.
+    expect(writes(fake.log)).toEqual(["POST /api/flows", "POST /api/tags", "POST /api/tags/:tag/relationships/flows", "PATCH /api/flows/:id", "POST /api/tags/:tag/relationships/flows"]);
+    expect(made.owner).toEqual(owner);
     expect(fake.log.find((x) => x.method === "PATCH")!.body.data.attributes).toEqual({ status: "live" });
     const f = fake.account.flows.find((x) => x.id === made.id)!;
     expect(f.status).toBe("live");
