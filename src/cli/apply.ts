@@ -61,7 +61,7 @@ export async function executeApply(ctx: StackContext, o: ExecuteOptions): Promis
   const actor = currentActor(baseDir);
   const commit = gitCommit(baseDir);
   // Apply progress is the command's output; refresh lines ride along.
-  const p = progress(process.stdout);
+  const p = progress(process.stdout, ctx.loaded.sources);
   ctx.listen(p.sink);
   const counts: Record<string, number> = {};
   const sink = (e: EngineEvent) => {

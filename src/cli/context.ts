@@ -2,7 +2,7 @@ import { InvalidArgumentError } from "commander";
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
-import { error, hasErrors, type Diagnostic } from "../diagnostics";
+import { error, hasErrors, placeInStack, type Diagnostic } from "../diagnostics";
 import type { Stack } from "../model";
 import { nullSink, type EventSink } from "../plan/events";
 import { refreshAndPlan, type PlannedWorld, type PlanOptions } from "../plan";
@@ -31,7 +31,8 @@ export interface StackOptions {
 /** Diagnostics for the person at the terminal, on stderr (stdout may be a plan in JSON). */
 export function reportDiagnostics(ds: readonly Diagnostic[], loaded?: LoadedStack): void {
   if (!ds.length) return;
-  process.stderr.write(renderDiagnostics(ds, { color: colorEnabled(process.stderr), source: (f) => loaded?.sources.text(f) }));
+  const placed = ds.map((d) => placeInStack(d, loaded?.sources));
+  process.stderr.write(renderDiagnostics(placed, { color: colorEnabled(process.stderr), source: (f) => loaded?.sources.text(f) }));
 }
 
 /** A one-line error for the user, exit code 1. */

@@ -1,6 +1,7 @@
 import pc from "picocolors";
 import type { EngineEvent, EventSink } from "../plan/events";
 import type { Phase } from "../plan/types";
+import { placeInStack, type SourceIndex } from "../diagnostics";
 import { renderDiagnostic } from "../report/diagnostics";
 import { colorEnabled } from "./render";
 
@@ -26,7 +27,7 @@ export interface Progress {
  * one live line (completed/total and what is running); elsewhere (CI, pipes)
  * one plain line per finished operation.
  */
-export function progress(stream: Stream = process.stderr): Progress {
+export function progress(stream: Stream = process.stderr, sources?: SourceIndex): Progress {
   const tty = !!stream.isTTY;
   const c = pc.createColors(colorEnabled(stream));
   const running = new Map<string, Phase>();
@@ -80,7 +81,8 @@ export function progress(stream: Stream = process.stderr): Progress {
       case "op-failed":
         running.delete(e.address);
         finished++;
-        say(`${e.address}: ${VERB[e.phase]}… ${c.red("failed")}\n${renderDiagnostic(e.diagnostic, { color: colorEnabled(stream) }).trimEnd()}`);
+        // A field the platform refused is shown where the stack wrote it.
+        say(`${e.address}: ${VERB[e.phase]}… ${c.red("failed")}\n${renderDiagnostic(placeInStack(e.diagnostic, sources), { color: colorEnabled(stream), source: (f) => sources?.text(f) }).trimEnd()}`);
         break;
       case "op-skipped":
         finished++;

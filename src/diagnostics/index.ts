@@ -63,3 +63,4 @@ export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
   });
 }
 export type { SourceIndex, SpecPath } from "./source";
+export { placeInStack } from "./source";

@@ -18,3 +18,16 @@ export interface SourceIndex {
   /** The file text, for rendering a caret under the line. */
   text(file: string): string | undefined;
 }
+
+/**
+ * A diagnostic that names a resource and the field of its spec a platform
+ * refused (`detail.specPath`, as providers report it) but no place in a file,
+ * placed at the line of the stack that wrote that field (or the nearest
+ * enclosing value that has one).
+ */
+export function placeInStack<D extends { address?: string; range?: SourceRange; detail?: Record<string, unknown> }>(d: D, sources: SourceIndex | undefined): D {
+  const path = d.detail?.specPath;
+  if (d.range || !d.address || !sources || !Array.isArray(path)) return d;
+  const range = sources.rangeOf(d.address, path as SpecPath);
+  return range ? { ...d, range } : d;
+}
