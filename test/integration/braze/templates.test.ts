@@ -80,6 +80,18 @@ describe("Braze templates: written through the API, never deleted by it", () => 
     expect(box.w.fake.log).toEqual([]);
   });
 
+  it("a Content Block description that leaves no room for the owner mark under Braze's 250 characters is refused before any write", async () => {
+    const owner = { stack: "northwind", environment: "braze_prod", lineage: "6f0c1e2a-0000-4000-8000-000000000001" };
+    const ctx = { refs: { idOf: () => undefined, nameOf: () => undefined }, owner };
+    const block = (description: string): Resource => ({ kind: "template", name: "long_block", spec: { channel: "email", description, body: "<p/>", tags: ["braze:content_block"] } });
+    const e = await providerError(box.w.provider.create(block("x".repeat(200)), ctx));
+    // The mark line is "\n[mops northwind braze_prod <lineage>]": 65 characters.
+    expect(e.diagnostic).toMatchObject({ code: "braze/too-long", message: "template.long_block: with Mops's owner mark as its last line, the description of a Content Block has room for 184 characters, and it has 200" });
+    expect(box.w.fake.log).toEqual([]);
+    await box.w.provider.create(block("x".repeat(184)), ctx);
+    expect(box.w.fake.account.content_blocks.find((b) => b.name === "long_block")!.description).toHaveLength(249);
+  });
+
   it("maps Braze's refusals to diagnostics with what to do: a tag that does not exist", async () => {
     const ctx = { refs: { idOf: () => undefined, nameOf: () => undefined } };
     const e = await providerError(box.w.provider.create({ kind: "template", name: "tagged", spec: { channel: "email", subject: "S", body: "B", tags: ["no-such-tag"] } }, ctx));
