@@ -149,7 +149,7 @@ describe("Braze provider over the fake workspace", () => {
   });
 
   it("a declared frequency cap is a manual rule: the plan's note says which, with its values; its removal too", () => {
-    const spec = { max: 3, period: "7d", channels: ["email", "push"], exempt: { workflows: ["order_confirmation"] } };
+    const spec = { max: 3, period: "7d", channels: ["email", "push"] as ("email" | "push")[], exempt: { workflows: ["order_confirmation"] } };
     expect(w.provider.manualNote!({ kind: "frequency_cap", name: "weekly", operation: "create", after: spec })).toBe(
       "in the Braze dashboard: Settings > Frequency Capping, add a rule for email, push: no more than 3 per 7 days; in the settings of order_confirmation, turn frequency capping off",
     );
