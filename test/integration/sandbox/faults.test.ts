@@ -76,6 +76,19 @@ describe("sandbox rate limit and faults", () => {
     expect(server.stats().rateLimited).toBe(0);
   });
 
+  it("injects seeded 429s with Retry-After that the client waits out and retries", async () => {
+    const server = await serve({ faults: { throttleRate: 0.3, retryAfterSeconds: 0, seed: 7 } });
+    const retries: { reason: string; waitMs: number }[] = [];
+    const provider = await open(server.url, { max_retries: 10 }, retries);
+    const ctx = context();
+    for (let i = 0; i < 20; i++) await provider.create(team(`r${i}`), ctx);
+    const stats = server.stats();
+    expect(stats.rateLimited).toBeGreaterThan(0);
+    expect(retries.length).toBe(stats.rateLimited);
+    expect(retries.every((r) => r.reason === "rate limited (429)" && r.waitMs === 0)).toBe(true);
+    expect((await provider.list("team", ctx)).map((t) => t.name)).toEqual(Array.from({ length: 20 }, (_, i) => `r${i}`));
+  });
+
   it("injects seeded 5xx errors that retries absorb", async () => {
     const server = await serve({ faults: { errorRate: 0.3, seed: 42 } });
     const retries: { reason: string; waitMs: number }[] = [];
