@@ -2,7 +2,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { stackFileSchema } from "../model";
 import type { Target } from "./locator";
-import { closest, quote, snakeCase } from "../diagnostics/suggest";
+import { clip, closest, quote, snakeCase } from "../diagnostics/suggest";
 import type { SpecPath } from "./types";
 
 /** A schema violation before it is given a source position. */
@@ -204,7 +204,7 @@ const TYPE_NAMES: Record<string, string> = {
 function describe(v: unknown): string {
   const t = jsonType(v);
   if (t === "object" || t === "array") return TYPE_NAMES[t];
-  return `${TYPE_NAMES[t]} (${JSON.stringify(v)})`;
+  return `${TYPE_NAMES[t]} (${clip(String(JSON.stringify(v)))})`;
 }
 
 function wrongType(expected: string[], data: unknown, path: SpecPath): SchemaIssue {
