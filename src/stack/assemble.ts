@@ -34,21 +34,25 @@ export function assemble(units: Unit[], texts: ReadonlyMap<string, string>, envi
   const environments = new Map<string, { env: Environment; unit: Unit }>();
   const declared = new Map<string, { kind: Kind; name: string; spec: unknown; unit: Unit }>();
 
+  // A file with schema errors is still merged, for the cross-file checks: use only the parts of the right shape
+  // (the rest is already reported), so `default_environment:` left empty is a schema error, not a crash.
   for (const unit of units) {
     const v = unit.value;
     for (const key of HEADER_SCALARS) {
-      if (v[key] === undefined) continue;
+      const value = v[key];
+      if (typeof value !== "string") continue;
       const first = header[key];
-      if (first && first.value !== v[key]) {
+      if (first && first.value !== value) {
         diagnostics.push(
           error("MOPS121", `\`${key}\` is set in two files`, {
             range: unit.locator.locate([key]),
             hint: `it is already ${quote(first.value)} at ${fmt(first.unit.locator.locate([key]))}; set it in one file`,
           }),
         );
-      } else if (!first) header[key] = { value: v[key] as string, unit };
+      } else if (!first) header[key] = { value, unit };
     }
-    for (const [name, env] of Object.entries((v.environments ?? {}) as Record<string, Environment>)) {
+    for (const [name, env] of Object.entries(mapping(v.environments))) {
+      if (!isMap(env)) continue;
       const first = environments.get(name);
       if (first) {
         diagnostics.push(
@@ -57,10 +61,10 @@ export function assemble(units: Unit[], texts: ReadonlyMap<string, string>, envi
             hint: `first declared at ${fmt(first.unit.locator.locate(["environments", name], "key"))}`,
           }),
         );
-      } else environments.set(name, { env, unit });
+      } else environments.set(name, { env: env as Environment, unit });
     }
     for (const kind of KINDS) {
-      for (const [name, spec] of Object.entries((v[KIND_KEYS[kind]] ?? {}) as Record<string, unknown>)) {
+      for (const [name, spec] of Object.entries(mapping(v[KIND_KEYS[kind]]))) {
         const addr = address(kind, name);
         const first = declared.get(addr);
         if (first) {
@@ -114,7 +118,7 @@ export function assemble(units: Unit[], texts: ReadonlyMap<string, string>, envi
 
   const specs = new Map<string, unknown>([...declared].map(([a, d]) => [a, d.spec]));
   for (const [envName, { env, unit }] of environments) {
-    for (const [kindKey, byName] of Object.entries(env.overrides ?? {})) {
+    for (const [kindKey, byName] of Object.entries(mapping(env.overrides))) {
       const prefix = ["environments", envName, "overrides", kindKey];
       const kind = KIND_OF_KEY[kindKey];
       if (!kind) {
@@ -126,7 +130,7 @@ export function assemble(units: Unit[], texts: ReadonlyMap<string, string>, envi
         );
         continue;
       }
-      for (const [name, partial] of Object.entries(byName)) {
+      for (const [name, partial] of Object.entries(mapping(byName))) {
         const addr = address(kind, name);
         if (!declared.has(addr)) {
           const names = [...declared.values()].filter((d) => d.kind === kind).map((d) => d.name);
@@ -179,6 +183,7 @@ function mergeOverride(base: unknown, over: unknown): unknown {
 }
 
 const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+const mapping = (v: unknown): Record<string, unknown> => (isMap(v) ? v : {});
 
 /** A schema issue whose path starts `[kindKey, name, …]`, placed through the stack's sources. */
 function issueAt(i: SchemaIssue, sources: StackSources, addr: string): Diagnostic {

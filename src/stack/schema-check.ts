@@ -202,6 +202,7 @@ const TYPE_NAMES: Record<string, string> = {
 };
 
 function describe(v: unknown): string {
+  if (v === null) return "nothing (the value is empty or null)";
   const t = jsonType(v);
   if (t === "object" || t === "array") return TYPE_NAMES[t];
   return `${TYPE_NAMES[t]} (${clip(String(JSON.stringify(v)))})`;
@@ -211,9 +212,11 @@ function wrongType(expected: string[], data: unknown, path: SpecPath): SchemaIss
   const names = [...new Set(expected.map((t) => TYPE_NAMES[t] ?? t))];
   const want = names.length > 1 ? `${names.slice(0, -1).join(", ")}, or ${names[names.length - 1]}` : names[0];
   const hint =
-    typeof data === "string" && expected.some((t) => t === "number" || t === "integer") && data.trim() !== "" && !isNaN(Number(data))
-      ? `write it without quotes: ${data}`
-      : undefined;
+    data === null
+      ? "write a value after the colon, or remove the key"
+      : typeof data === "string" && expected.some((t) => t === "number" || t === "integer") && data.trim() !== "" && !isNaN(Number(data))
+        ? `write it without quotes: ${data}`
+        : undefined;
   return { code: "MOPS101", message: `expected ${want}, got ${describe(data)}`, hint, path, target: "value" };
 }
 

@@ -1,5 +1,6 @@
 import { Composer, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, type CST, type Document, type Node, type Pair } from "yaml";
 import { error, type Diagnostic, type SourceRange } from "../diagnostics";
+import { normalizeLineBreaks } from "./files";
 import { LIMITS } from "./limits";
 import type { Locator, Target } from "./locator";
 import type { SpecPath } from "./types";
@@ -12,13 +13,6 @@ export interface ParsedFile {
   locator: Locator;
   diagnostics: Diagnostic[];
 }
-
-/**
- * CR LF and a lone CR (both YAML line breaks) as LF. The parser knows only
- * LF and CR LF, so a file saved with CR alone read as one long line. Every
- * line keeps its characters, so columns are the editor's.
- */
-export const normalizeLineBreaks = (text: string): string => (text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text);
 
 /** Parse one YAML stack file, keeping every value's position. */
 export function parseYamlFile(file: string, raw: string): ParsedFile {
