@@ -7,7 +7,7 @@ import { hasChanges, type Plan } from "../plan";
 import { parsePlanJson } from "../report/plan-json";
 import { planText, summaryLine } from "../report/plan-text";
 import { colorEnabled } from "./render";
-import { confirm, engineAction, fail, intOption, isInteractive, openStack, reportDiagnostics, type StackContext } from "./context";
+import { confirm, engineAction, fail, intOption, isInteractive, openStack, reportDiagnostics, type StackContext, tsTimeoutOption } from "./context";
 import { progress } from "./progress";
 import { analyzeLoaded, approvalGate, collectApprovers, lastApplied } from "./check";
 import { loadStackPolicy } from "../stack/policy";
@@ -125,6 +125,7 @@ const isPlanFile = (arg: string) => arg.endsWith(".json") && existsSync(arg) && 
 
 interface ApplyCliOptions {
   env?: string;
+  tsTimeout?: number;
   stack?: string;
   autoApprove?: boolean;
   concurrency?: number;
@@ -139,7 +140,7 @@ export async function runApplyCommand(target: string, opts: ApplyCliOptions): Pr
     if (!saved) return fail(`${target} is not a Mops plan file`, "make one with `mops plan --out plan.json`");
     path = opts.stack ?? ".";
   }
-  const ctx = await openStack(path, { env: opts.env ?? saved?.environment }, { provider: true });
+  const ctx = await openStack(path, { env: opts.env ?? saved?.environment, tsTimeout: opts.tsTimeout }, { provider: true });
   if (!ctx) return;
   try {
     await executeApply(ctx, {
@@ -157,6 +158,7 @@ export function register(program: Command): void {
     .description("make the platform match the stack (or apply a saved plan exactly), recording a version in history")
     .argument("[path]", "stack file or directory, or a plan saved with `mops plan --out`", ".")
     .option("-e, --env <name>", "environment to apply")
+    .addOption(tsTimeoutOption())
     .option("--stack <path>", "the stack a saved plan belongs to (default: current directory)")
     .option("--auto-approve", "do not ask for confirmation (CI)")
     .option("--concurrency <n>", "operations in flight at once (default: the provider's, else 8)", intOption)

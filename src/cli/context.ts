@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError, Option } from "commander";
 import { createInterface } from "node:readline/promises";
 import { error, hasErrors, type Diagnostic } from "../diagnostics";
 import type { Stack } from "../model";
@@ -23,7 +23,20 @@ export interface StackContext {
 
 export interface StackOptions {
   env?: string;
+  /** --ts-timeout, in ms. */
+  tsTimeout?: number;
 }
+
+/**
+ * `--ts-timeout`: how long a TypeScript stack, and each custom policy rule,
+ * may run. On every command that loads a stack.
+ */
+export const tsTimeoutOption = (): Option =>
+  new Option("--ts-timeout <seconds>", "time a TypeScript stack or custom policy rule may run before it is stopped (default: 30)").argParser((v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a number of seconds, got \`${v}\``);
+    return Math.round(n * 1000);
+  });
 
 /** Diagnostics for the person at the terminal, on stderr (stdout may be a plan in JSON). */
 export function reportDiagnostics(ds: readonly Diagnostic[], loaded?: LoadedStack): void {
@@ -50,7 +63,7 @@ export async function openStack(path: string, opts: StackOptions, need: { provid
     process.exitCode = 1;
     return undefined;
   }
-  const res = await loadStack(target, { environment: opts.env, env: process.env });
+  const res = await loadStack(target, { environment: opts.env, env: process.env, tsTimeoutMs: opts.tsTimeout });
   reportDiagnostics(res.diagnostics.filter((d) => d.severity !== "info"), res.value);
   if (!res.value || hasErrors(res.diagnostics)) {
     process.exitCode = 1;

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { historyText } from "../report/history-text";
-import { engineAction, openStack, reportDiagnostics } from "./context";
+import { engineAction, openStack, reportDiagnostics, tsTimeoutOption } from "./context";
 import { error } from "../diagnostics";
 import type { StackContext } from "./context";
 
@@ -34,5 +34,6 @@ export function register(program: Command): void {
     .description("list the recorded versions: who applied what, when, from which commit, with what outcome")
     .argument("[path]", "stack file or directory", ".")
     .option("-e, --env <name>", "environment")
+    .addOption(tsTimeoutOption())
     .action(engineAction(runHistory));
 }

@@ -8,7 +8,7 @@ import type { LiveObject } from "../provider";
 import { makePlan, refresh, type Plan } from "../plan";
 import { emitStackYaml } from "../stack/emit";
 import { loadStack } from "../stack";
-import { engineAction, openStack, reportDiagnostics } from "./context";
+import { engineAction, openStack, reportDiagnostics, tsTimeoutOption } from "./context";
 import { progress } from "./progress";
 
 const NAME = /^[a-z][a-z0-9_]*$/;
@@ -83,7 +83,7 @@ export async function runImport(path: string, opts: { env?: string; out?: string
     }
 
     // Adopt what the stack declares now, written files included.
-    const again = await loadStack(path, { environment: ctx.stack.environment, env: process.env });
+    const again = await loadStack(path, { environment: ctx.stack.environment, env: process.env, tsTimeoutMs: ctx.loaded.tsTimeoutMs });
     if (!again.value) {
       reportDiagnostics(again.diagnostics, again.value);
       process.stderr.write("The imported files do not load as part of the stack; nothing was adopted.\n");
@@ -122,6 +122,7 @@ export function register(program: Command): void {
     .description("adopt live platform objects into state by name; write undeclared ones out as YAML stack files")
     .argument("[path]", "stack file or directory", ".")
     .option("-e, --env <name>", "environment to import from")
+    .addOption(tsTimeoutOption())
     .option("--out <dir>", "where to write undeclared objects (default: <stack>/imported)")
     .action(engineAction(runImport));
 }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { readFileSync } from "node:fs";
+import { reportBug } from "./render";
 
 interface CommandModule {
   register(program: Command): void;
@@ -56,6 +57,7 @@ export async function main(argv: string[]): Promise<number> {
     return Number(process.exitCode ?? 0);
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1;
-    throw e;
+    reportBug(e);
+    return 1;
   }
 }

@@ -5,6 +5,7 @@ import { schemaIssues, type SchemaIssue } from "./schema-check";
 import { StackSources, type Origin } from "./sources";
 import { quote, suggestion } from "../diagnostics/suggest";
 import type { SpecPath } from "./types";
+import { count, LIMITS } from "./limits";
 import { where as fmt } from "./where";
 
 /** One stack file after parsing, `${env:…}` resolution and schema checks. */
@@ -148,6 +149,8 @@ export function assemble(units: Unit[], texts: ReadonlyMap<string, string>, envi
     }
   }
 
+  diagnostics.push(...overLimits(declared, specs, sources));
+
   // Overridden specs are checked again: an override can break a valid declaration.
   for (const [addr, o] of origins) {
     if (!o.override) continue;
@@ -169,6 +172,51 @@ export function assemble(units: Unit[], texts: ReadonlyMap<string, string>, envi
     resources,
   };
   return { stack, sources, diagnostics };
+}
+
+/** The documented limits on resources per stack and steps per workflow (limits.ts), each at its place. */
+function overLimits(declared: Map<string, { kind: Kind; name: string; unit: Unit }>, specs: Map<string, unknown>, sources: StackSources): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (declared.size > LIMITS.resources) {
+    const [addr, d] = [...declared][LIMITS.resources]!;
+    out.push(
+      error("MOPS006", `the stack declares ${count(declared.size)} resources; a stack may declare at most ${count(LIMITS.resources)}`, {
+        range: d.unit.locator.locate([KIND_KEYS[d.kind], d.name], "key"),
+        hint: "split it into several stacks (one per brand, region or team)",
+        address: addr,
+      }),
+    );
+  }
+  for (const [addr, d] of declared) {
+    if (d.kind !== "workflow") continue;
+    const n = countSteps((specs.get(addr) as { steps?: unknown } | undefined)?.steps);
+    if (n > LIMITS.steps) {
+      out.push(
+        error("MOPS006", `workflow \`${d.name}\` has ${count(n)} steps; a workflow may have at most ${count(LIMITS.steps)}`, {
+          range: sources.keyRangeOf(addr, ["steps"]),
+          hint: "split the journey: one workflow can hand contacts to the next with `add_to_segment`",
+          address: addr,
+        }),
+      );
+    }
+  }
+  return out;
+}
+
+/** Steps in a list, nested ones included, counted without recursion and whatever their shape. */
+function countSteps(steps: unknown): number {
+  let n = 0;
+  const todo: unknown[] = [steps];
+  while (todo.length > 0) {
+    const list = todo.pop();
+    if (!Array.isArray(list)) continue;
+    for (const s of list) {
+      if (!isMap(s)) continue;
+      n++;
+      todo.push(s.then, s.else, ...(Array.isArray(s.paths) ? s.paths.map((p) => (isMap(p) ? p.steps : undefined)) : []));
+    }
+  }
+  return n;
 }
 
 /** Mappings merge key by key; lists and scalars replace; `null` removes the key. */

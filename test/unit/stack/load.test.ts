@@ -130,7 +130,9 @@ describe("loadStack", () => {
     expect((await loadStack("/nonexistent/stack", {})).diagnostics.map((d) => d.code)).toEqual(["MOPS001"]);
     expect((await loadStack(stackDir({ "readme.md": "x" }), {})).diagnostics.map((d) => d.code)).toEqual(["MOPS001"]);
     expect((await loadStack(stackDir({ "a.yaml": "- just\n- a list\n" }), {})).diagnostics.map((d) => d.code)).toEqual(["MOPS101"]);
-    expect((await loadStack(stackDir({ "a.yaml": "segments: {}\n" }), {})).diagnostics.map((d) => d.code)).toEqual(["MOPS120"]);
+    // A file that yields nothing is said so, besides the missing name.
+    expect((await loadStack(stackDir({ "a.yaml": "segments: {}\n" }), {})).diagnostics.map((d) => d.code)).toEqual(["MOPS005", "MOPS120"]);
+    expect((await loadStack(stackDir({ "a.yaml": "segments:\n  vip: { type: static }\n" }), {})).diagnostics.map((d) => d.code)).toEqual(["MOPS120"]);
   });
 
   it("reports a setting given two different values in two files", async () => {
