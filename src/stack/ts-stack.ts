@@ -146,7 +146,7 @@ function plainData(v: unknown, base: (string | number)[], range: SourceRange, ou
         continue;
       }
       if (open.has(src)) {
-        problem(path, "the object that holds it: the value refers back to itself", "build the value without a cycle (a copy instead of a reference to a parent)");
+        problem(path, "a reference back to an object that holds it (a cycle)", "build the value without a cycle: a copy instead of a reference to a parent");
         continue;
       }
       if (path.length - base.length >= LIMITS.depth) {

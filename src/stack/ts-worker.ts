@@ -7,7 +7,10 @@
  * a diagnostic at the author's line.
  */
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { require as tsxRequire } from "tsx/cjs/api";
 import { tsImport } from "tsx/esm/api";
 import { error, type Diagnostic } from "../diagnostics";
 import type { Stack } from "../model";
@@ -24,9 +27,10 @@ process.setSourceMapsEnabled(true);
 // What the author's code prints is news for the person, not part of a report on stdout (`--format json`).
 process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
 
-/** Set while a custom rule runs: an exit then answers the waiting main thread. */
+/** Set once rules are being run: an exit then answers the waiting main thread. */
 let answer: ((reply: CheckReply) => void) | undefined;
-const files = job.mode === "stack" ? [job.file] : job.files;
+/** The author's files a failure is looked for in: the stack, the rule files, or the rule running now. */
+let files = job.mode === "stack" ? [job.file] : job.files;
 
 const exit = process.exit.bind(process);
 process.exit = ((code?: number | string | null) => {
@@ -60,12 +64,31 @@ const stray = (what: string) => (reason: unknown) => {
 process.on("unhandledRejection", stray("a promise was rejected and nothing handled it"));
 process.on("uncaughtException", stray("an exception was thrown outside the file's own code"));
 
-/** A module through tsx; a file outside an ESM package is loaded as CommonJS, its default export one level down. */
+/** Whether tsx runs `file` as CommonJS: a `.cts` file, or a `.ts` file outside a `"type": "module"` package. */
+function commonJs(file: string): boolean {
+  if (file.endsWith(".cts")) return true;
+  if (file.endsWith(".mts")) return false;
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    try {
+      return (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { type?: string }).type !== "module";
+    } catch {
+      if (dir === dirname(dir)) return true;
+    }
+  }
+}
+
+/**
+ * A module's default export, through tsx. CommonJS goes through tsx's
+ * require, whose stack traces (and so call sites and error lines) are the
+ * file's own; its import path would run it from a `data:` URL.
+ */
 async function load(file: string): Promise<unknown> {
   post({ type: "loading", file });
-  const mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
-  const d = mod.default as { default?: unknown } | undefined;
-  return d && typeof d === "object" && "default" in d && !(Symbol.for("mops.stack") in d) ? d.default : d;
+  if (commonJs(file)) {
+    const m = tsxRequire(file, import.meta.url) as { default?: unknown; __esModule?: boolean };
+    return m && typeof m === "object" && "default" in m ? m.default : m;
+  }
+  return ((await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown }).default;
 }
 
 /** One macrotask, so a rejection the module left behind is reported before its result. */
@@ -115,6 +138,7 @@ async function loadRules(paths: string[]): Promise<LoadedRule[]> {
 /** What `runCustomRules` made of a rule's result in the main thread, made here; a throw is placed at the rule's line. */
 function check(rule: LoadedRule, stack: Stack): Diagnostic[] {
   const out: Diagnostic[] = [];
+  files = [rule.file];
   try {
     for (const d of rule.check(stack) as Iterable<Diagnostic>) out.push({ ...d, code: d.code || rule.code, severity: d.severity ?? "warning" });
   } catch (e) {

@@ -141,19 +141,21 @@ export function toYamlValue(root: Node | null | undefined, place: Place): YamlVa
   const merge = (out: Record<string, unknown>, node: Node, value: unknown) => {
     if (isAlias(node) && !aliases.has(node)) return; // reported as dangling
     const source = isAlias(node) ? aliases.get(node)! : node;
-    const parts: [Node, unknown][] = isSeq(source)
-      ? source.items.map((it, k) => [it as Node, (value as unknown[])[k]])
-      : [[node, value]];
+    const named = isAlias(node) ? `\`*${(node as { source: string }).source}\` names` : "this is";
+    const parts: [Node, unknown][] = isSeq(source) ? source.items.map((it, k) => [it as Node, (value as unknown[])[k]]) : [[node, value]];
+    const mapOf = (n: Node) => (isAlias(n) ? aliases.get(n) : n);
+    const bad = (where: Node, what: string): void => {
+      diagnostics.push(
+        error("MOPS008", `\`<<\` merges mappings, but ${what}`, { range: at(where), hint: "merge an alias of a mapping: `<<: *defaults` (or a list of them: `<<: [*a, *b]`)" }),
+      );
+    };
+    // A list behind an alias is judged as a whole, at the alias: its items are elsewhere.
+    if (isSeq(source) && isAlias(node) && !parts.every(([n]) => isMap(mapOf(n)))) return bad(node, `${named} a list of other things`);
     for (const [itemNode, itemValue] of parts) {
       if (isAlias(itemNode) && !aliases.has(itemNode)) continue;
-      const item = isAlias(itemNode) ? aliases.get(itemNode)! : itemNode;
+      const item = mapOf(itemNode)!;
       if (!isMap(item)) {
-        diagnostics.push(
-          error("MOPS008", `\`<<\` merges mappings, but ${isAlias(itemNode) ? `\`*${(itemNode as { source: string }).source}\` names` : "this is"} ${isSeq(item) ? "a list" : "a single value"}`, {
-            range: at(itemNode),
-            hint: "merge an alias of a mapping: `<<: *defaults` (or a list of them: `<<: [*a, *b]`)",
-          }),
-        );
+        bad(itemNode, `${isAlias(itemNode) ? `\`*${(itemNode as { source: string }).source}\` names` : "this is"} ${isSeq(item) ? "a list" : "a single value"}`);
         continue;
       }
       for (const [k, v] of Object.entries(itemValue as Record<string, unknown>)) {
