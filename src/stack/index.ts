@@ -109,7 +109,7 @@ function resolveFor({ found, parsed, texts, env, tsTimeoutMs }: Read, environmen
       diagnostics.push(
         warning("MOPS005", `\`${displayPath(p.file)}\` declares nothing: no stack settings and no resources`, {
           range: { file: p.file, line: 1, col: 1 },
-          hint: "is it empty, commented out, or saved with line breaks Mops cannot read? Remove it if it is not part of the stack",
+          hint: "is it empty or commented out? Remove it if it is not part of the stack",
         }),
       );
     }

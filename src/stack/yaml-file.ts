@@ -72,28 +72,22 @@ export function parseYamlFile(file: string, raw: string): ParsedFile {
 
 /** The offset of the first collection nested deeper than the limit, walking the parser's tokens without recursion. */
 function tooDeep(tokens: readonly CST.Token[]): number | undefined {
+  let first: number | undefined;
   const todo: [CST.Token, number][] = tokens.map((t) => [t, 0]);
   while (todo.length > 0) {
     const [t, depth] = todo.pop()!;
-    switch (t.type) {
-      case "document":
-        if (t.value) todo.push([t.value, depth]);
-        break;
-      case "block-map":
-      case "block-seq":
-      case "flow-collection": {
-        if (depth + 1 > LIMITS.depth) return t.offset;
-        for (const it of t.items as CST.CollectionItem[]) {
-          if (it.key) todo.push([it.key, depth + 1]);
-          if (it.value) todo.push([it.value, depth + 1]);
-        }
-        break;
-      }
-      default:
-        break;
+    if (t.type === "document" && t.value) todo.push([t.value, depth]);
+    if (t.type !== "block-map" && t.type !== "block-seq" && t.type !== "flow-collection") continue;
+    if (depth + 1 > LIMITS.depth) {
+      first = Math.min(first ?? t.offset, t.offset);
+      continue;
+    }
+    for (const it of t.items as CST.CollectionItem[]) {
+      if (it.key) todo.push([it.key, depth + 1]);
+      if (it.value) todo.push([it.value, depth + 1]);
     }
   }
-  return undefined;
+  return first;
 }
 
 function firstSentence(m: string): string {

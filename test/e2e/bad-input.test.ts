@@ -1,8 +1,9 @@
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { mops, type Run } from "../helpers/cli";
 
 /**
  * Bad input the CLI must survive as a process (issue 17): TypeScript that
@@ -14,26 +15,8 @@ const ROOT = resolve(import.meta.dirname, "../..");
 const TS = "test/fixtures/bad-input/ts";
 const STACK_TRACE = /^\s+at .+:\d+:\d+\)?$/m;
 
-interface Run {
-  code: number | null;
-  signal: string | null;
-  stdout: string;
-  stderr: string;
-}
-
-function mops(args: string[], opts: { cwd?: string; uid?: number } = {}): Promise<Run> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [join(ROOT, "bin/mops.js"), ...args],
-      { cwd: opts.cwd ?? ROOT, env: { ...process.env, NO_COLOR: "1" }, timeout: 120_000, ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.uid } : {}) },
-      (e, stdout, stderr) => {
-        const x = e as (Error & { code?: number; signal?: string }) | null;
-        done({ code: x ? (typeof x.code === "number" ? x.code : null) : 0, signal: x?.signal ?? null, stdout, stderr });
-      },
-    );
-  });
-}
+const run = (args: string[], opts: { cwd?: string; uid?: number } = {}): Promise<Run> =>
+  mops(args, { cwd: opts.cwd ?? ROOT, killAfterMs: 120_000, ...(opts.uid !== undefined ? { uid: opts.uid } : {}) });
 
 /** Ended by itself (not by the bound), with exit code `code`, a diagnostic and no stack trace. */
 function ended(r: Run, code: number): string {
@@ -47,46 +30,46 @@ function ended(r: Run, code: number): string {
 
 describe("TypeScript stacks run bounded", () => {
   it("an endless loop is stopped at --ts-timeout", async () => {
-    const out = ended(await mops(["validate", `${TS}/loop.ts`, "--ts-timeout", "2"]), 1);
+    const out = ended(await run(["validate", `${TS}/loop.ts`, "--ts-timeout", "2"]), 1);
     expect(out).toContain("error MOPS003: the TypeScript stack did not finish within 2 s\n --> test/fixtures/bad-input/ts/loop.ts:1:1");
   }, 150_000);
 
   it("awaiting a promise that never settles is an error, not exit 0 with no output", async () => {
-    const out = ended(await mops(["validate", `${TS}/unsettled.ts`]), 1);
+    const out = ended(await run(["validate", `${TS}/unsettled.ts`]), 1);
     expect(out).toContain("error MOPS003: the TypeScript stack never finished: its top-level code waits for a promise that never settles");
   }, 150_000);
 
   it("a stray setInterval neither keeps mops running nor spoils the result", async () => {
-    const out = ended(await mops(["validate", `${TS}/interval.ts`]), 0);
+    const out = ended(await run(["validate", `${TS}/interval.ts`]), 0);
     expect(out).toContain("stack `shop`: 1 resource, environment sandbox: no problems");
   }, 150_000);
 
   it("process.exit(3) in a stack is a diagnostic at the call, and mops exits 1", async () => {
-    const out = ended(await mops(["validate", `${TS}/exit.ts`]), 1);
+    const out = ended(await run(["validate", `${TS}/exit.ts`]), 1);
     expect(out).toContain("error MOPS003: the TypeScript stack called process.exit(3)\n --> test/fixtures/bad-input/ts/exit.ts:2:9");
   }, 150_000);
 
   it("an unhandled rejection is a diagnostic at its line, not a Node stack", async () => {
-    const out = ended(await mops(["validate", `${TS}/rejection.ts`]), 1);
+    const out = ended(await run(["validate", `${TS}/rejection.ts`]), 1);
     expect(out).toContain("a promise was rejected and nothing handled it: nobody catches me\n --> test/fixtures/bad-input/ts/rejection.ts:2:16");
   }, 150_000);
 
   it("what a stack prints goes to stderr: a JSON report on stdout stays JSON", async () => {
-    const r = await mops(["validate", `${TS}/prints.ts`, "--format", "json"]);
+    const r = await run(["validate", `${TS}/prints.ts`, "--format", "json"]);
     ended(r, 0);
     expect(JSON.parse(r.stdout)).toMatchObject({ valid: true, resources: 1 });
     expect(r.stderr).toContain("hello from the stack");
   }, 150_000);
 
   it("a missing import points at the import line", async () => {
-    const out = ended(await mops(["validate", `${TS}/missing-import.ts`]), 1);
+    const out = ended(await run(["validate", `${TS}/missing-import.ts`]), 1);
     expect(out).toContain("cannot find `./no-such-file`\n --> test/fixtures/bad-input/ts/missing-import.ts:2:26");
   }, 150_000);
 
   it("importing \"mops\" outside the repository explains how to install it", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mops-outside-"));
     copyFileSync(join(ROOT, TS, "interval.ts"), join(dir, "mops.ts"));
-    const out = ended(await mops(["validate"], { cwd: dir }), 1);
+    const out = ended(await run(["validate"], { cwd: dir }), 1);
     expect(out).toContain("cannot find `mops`\n --> mops.ts:1:36");
     expect(out).toContain("npm install --save-dev mops");
   }, 150_000);
@@ -96,7 +79,7 @@ describe("TypeScript stacks run bounded", () => {
     cpSync(join(ROOT, "examples/quickstart"), dir, { recursive: true });
     mkdirSync(join(dir, "policy"));
     writeFileSync(join(dir, "policy", "endless.ts"), "export default () => {\n  for (;;) {}\n};\n");
-    const out = ended(await mops(["validate", "--env", "sandbox", "--ts-timeout", "2"], { cwd: dir }), 1);
+    const out = ended(await run(["validate", "--env", "sandbox", "--ts-timeout", "2"], { cwd: dir }), 1);
     expect(out).toContain("error policy/custom-rule-failed: custom rule custom/endless did not finish within 2 s");
   }, 150_000);
 });
@@ -105,7 +88,7 @@ describe("the file system", () => {
   it("a FIFO named mops.yaml is refused, not read (it would block forever)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mops-fifo-"));
     execFileSync("mkfifo", [join(dir, "mops.yaml")]);
-    const out = ended(await mops(["validate"], { cwd: dir }), 1);
+    const out = ended(await run(["validate"], { cwd: dir }), 1);
     expect(out).toContain("error MOPS007: `mops.yaml` is a pipe (a FIFO or a process substitution), not a file");
   }, 150_000);
 
@@ -115,17 +98,17 @@ describe("the file system", () => {
     chmodSync(dir, 0o755);
     chmodSync(join(dir, "mops.yaml"), 0o000);
     // root reads anything: run as nobody then.
-    const out = ended(await mops(["validate", dir], process.getuid?.() === 0 ? { uid: 65534 } : {}), 1);
+    const out = ended(await run(["validate", dir], process.getuid?.() === 0 ? { uid: 65534 } : {}), 1);
     expect(out).toContain(`error MOPS007: \`${join(dir, "mops.yaml")}\` cannot be read: permission denied`);
   }, 150_000);
 
   it("plan --out into a missing folder or onto a directory stops before planning, naming the path", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mops-out-"));
     cpSync(join(ROOT, "examples/quickstart"), dir, { recursive: true });
-    const missing = await mops(["plan", "--out", "nope/plan.json"], { cwd: dir });
+    const missing = await run(["plan", "--out", "nope/plan.json"], { cwd: dir });
     expect(ended(missing, 1)).toBe("error cli/out: cannot write `nope/plan.json`: the folder nope does not exist\n  = hint: create it first: mkdir -p nope\n\n1 error\n");
     mkdirSync(join(dir, "plans"));
-    const onto = await mops(["plan", "--out", "plans"], { cwd: dir });
+    const onto = await run(["plan", "--out", "plans"], { cwd: dir });
     expect(ended(onto, 1)).toBe("error cli/out: `plans` is a directory\n  = hint: name a file in it, e.g. plans/plan.json\n\n1 error\n");
   }, 150_000);
 });

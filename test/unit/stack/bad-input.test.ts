@@ -1,6 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../../src/analysis";
@@ -13,6 +12,7 @@ import { renderDiagnostics } from "../../../src/report/diagnostics";
 import { loadStack } from "../../../src/stack";
 import { LIMITS } from "../../../src/stack/limits";
 import { loadCustomRules } from "../../../src/stack/policy";
+import { tempDir } from "../../helpers/files";
 import { stackOf } from "../analysis/helpers";
 
 /**
@@ -22,14 +22,7 @@ import { stackOf } from "../analysis/helpers";
 const ROOT = resolve(import.meta.dirname, "../../..");
 const QUICKSTART = readFileSync(join(ROOT, "examples/quickstart/mops.yaml"), "utf8");
 
-function stackDir(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "mops-bad-"));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, ".."), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
+const stackDir = (files: Record<string, string>) => tempDir(files, "mops-bad-");
 
 const load = (path: string) => loadStack(path, { env: {} });
 const codes = (ds: readonly Diagnostic[]) => ds.map((d) => d.code);

@@ -1,20 +1,13 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stackFileSchema } from "../../../src/model";
+import { tempDir } from "../../helpers/files";
 import { defaultStackPath, loadStack, validateStack } from "../../../src/stack";
 
 const root = resolve(__dirname, "../../..");
 
-function stackDir(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "mops-load-"));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, ".."), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
+const stackDir = (files: Record<string, string>) => tempDir(files, "mops-load-");
 
 const ENVS = `
 stack: shop

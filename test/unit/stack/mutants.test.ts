@@ -1,10 +1,10 @@
-import { execFile } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import fc from "fast-check";
 import { parseDocument } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
+import { mops } from "../../helpers/cli";
 import { analyzeLoaded, type StackPolicy } from "../../../src/cli/check";
 import { hasErrors, type Diagnostic } from "../../../src/diagnostics";
 import { KIND_KEYS } from "../../../src/model";
@@ -247,7 +247,7 @@ describe("damaged demo stacks", () => {
       const c = copies.get(m.stack)!;
       const { file } = damage(c, m);
       try {
-        const r = await cli(["validate", c.dir]);
+        const r = await mops(["validate", c.dir], { cwd: ROOT, killAfterMs: 120_000 });
         const out = r.stdout + r.stderr;
         expect(r.signal, `${m.op}: killed after the process time limit`).toBeNull();
         expect([0, 1], `${m.op}: exit ${r.code}\n${out}`).toContain(r.code);
@@ -261,12 +261,3 @@ describe("damaged demo stacks", () => {
   }, 600_000);
 });
 
-/** The CLI as a user runs it, killed if it runs past a generous bound (a hang is a failure, not a slow test). */
-function cli(args: string[]): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [join(ROOT, "bin/mops.js"), ...args], { env: { ...process.env, NO_COLOR: "1" }, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (e, stdout, stderr) => {
-      const x = e as (Error & { code?: number; signal?: string }) | null;
-      done({ code: x ? (typeof x.code === "number" ? x.code : null) : 0, signal: x?.signal ?? null, stdout, stderr });
-    });
-  });
-}
