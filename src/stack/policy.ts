@@ -1,10 +1,11 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import Ajv from "ajv";
-import { error, type Result } from "../diagnostics";
+import { error, type Diagnostic, type Result } from "../diagnostics";
 import { DEFAULT_POLICY, PolicySchema, policyFrom, type CustomRule, type Policy, type PolicyFile } from "../model/policy";
-import { readTextFile } from "./files";
+import { kindOf, readTextFile } from "./files";
 import { DEFAULT_TS_TIMEOUT_MS, startRules } from "./ts-host";
+import { displayPath } from "./where";
 import type { LoadedStack } from "./types";
 import { parseYamlFile } from "./yaml-file";
 import { closest } from "../diagnostics/suggest";
@@ -72,19 +73,24 @@ function schemaAt(path: (string | number)[]): Record<string, unknown> | undefine
  * gives the findings it would give in this thread.
  */
 export async function loadCustomRules(dir: string, opts: { tsTimeoutMs?: number } = {}): Promise<Result<CustomRule[]>> {
-  let files: string[];
+  let names: string[];
   try {
-    files = readdirSync(dir, { withFileTypes: true })
-      .filter((e) => e.name.endsWith(".ts") && !e.name.endsWith(".d.ts") && (e.isFile() || e.isSymbolicLink()))
-      .map((e) => e.name)
-      .sort();
+    names = readdirSync(dir).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")).sort();
   } catch {
     return { value: [], diagnostics: [] };
   }
-  if (files.length === 0) return { value: [], diagnostics: [] };
-  const host = await startRules(files.map((f) => join(dir, f)), opts.tsTimeoutMs ?? DEFAULT_TS_TIMEOUT_MS);
+  // Only regular files are imported: a pipe named like a rule would block the worker.
+  const unreadable: Diagnostic[] = [];
+  const files = names.map((f) => join(dir, f)).filter((file) => {
+    const st = statSync(file, { throwIfNoEntry: false });
+    if (st?.isFile()) return true;
+    unreadable.push(error("policy/bad-custom-rule", st ? `${displayPath(file)} is ${kindOf(st)}, not a file` : `${displayPath(file)} is a link to nothing`, { hint: "a custom rule is a .ts file" }));
+    return false;
+  });
+  if (files.length === 0) return { value: [], diagnostics: unreadable };
+  const host = await startRules(files, opts.tsTimeoutMs ?? DEFAULT_TS_TIMEOUT_MS);
   const value: CustomRule[] = host.rules.map((r, i) => ({ code: r.code, file: r.file, check: (stack) => host.check(i, stack) }));
-  return { value, diagnostics: host.diagnostics };
+  return { value, diagnostics: [...unreadable, ...host.diagnostics] };
 }
 
 /**

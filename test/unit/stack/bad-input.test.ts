@@ -288,7 +288,9 @@ describe("custom policy rules run bounded", () => {
       "b-exits.ts": "export default () => process.exit(3);\n",
       "c-fine.ts": 'export default { code: "custom/fine", check: () => [{ code: "", severity: "warning", message: "fine" }] };\n',
     });
+    execFileSync("mkfifo", [join(dir, "d-pipe.ts")]);
     const rules = await loadCustomRules(dir, { tsTimeoutMs: 5_000 });
+    expect(rules.diagnostics.map((d) => `${d.code} ${d.message.replace(dir, "")}`)).toEqual(["policy/bad-custom-rule /d-pipe.ts is a pipe (a FIFO or a process substitution), not a file"]);
     const found = analyze(stackOf([]), { customRules: rules.value }).filter((d) => d.code.startsWith("custom/") || d.code.startsWith("policy/"));
     expect(found.map((d) => `${d.code} ${d.message} ${d.range ? `${d.range.file.split("/").pop()}:${d.range.line}` : ""}`)).toEqual([
       "policy/custom-rule-failed custom rule custom/a-throws threw: no a-throws.ts:2",
