@@ -156,7 +156,7 @@ export function assemble(units: Unit[], texts: ReadonlyMap<string, string>, envi
     if (!o.override) continue;
     const d = declared.get(addr)!;
     const issues = schemaIssues({ [KIND_KEYS[d.kind]]: { [d.name]: specs.get(addr) } });
-    diagnostics.push(...issues.map((i) => issueAt(i, sources, addr)));
+    for (const i of issues) diagnostics.push(issueAt(i, sources, addr));
   }
 
   if (diagnostics.some((d) => d.severity === "error") || !header.stack) return { sources, diagnostics };

@@ -97,7 +97,8 @@ function resolveFor({ found, parsed, texts, env, tsTimeoutMs }: Read, environmen
   const diagnostics: Diagnostic[] = [];
   const units: Unit[] = [];
   for (const p of parsed) {
-    diagnostics.push(...p.diagnostics);
+    // Loops, not push(...xs): a file can hold a million mistakes, more than a call takes arguments.
+    for (const d of p.diagnostics) diagnostics.push(d);
     if (p.value === undefined) continue;
     if (!p.value || typeof p.value !== "object" || Array.isArray(p.value)) {
       diagnostics.push(
@@ -115,15 +116,15 @@ function resolveFor({ found, parsed, texts, env, tsTimeoutMs }: Read, environmen
     }
     const resolved = resolveEnvVars(p.value, env);
     const issues = [...resolved.issues, ...schemaIssues(resolved.value)];
-    diagnostics.push(...issues.map((i) => error(i.code, i.message, { hint: i.hint, range: p.locator.locate(i.path, i.target), ...addressOf(i.path) })));
+    for (const i of issues) diagnostics.push(error(i.code, i.message, { hint: i.hint, range: p.locator.locate(i.path, i.target), ...addressOf(i.path) }));
     units.push({ file: p.file, value: resolved.value as Record<string, unknown>, locator: p.locator });
   }
 
   // A file that did not parse would make every cross-file check wrong.
   if (units.length < parsed.length) return { diagnostics: sortDiagnostics(diagnostics) };
   const a = assemble(units, texts, environment);
-  diagnostics.push(...a.diagnostics);
-  if (a.stack && !hasErrors(diagnostics)) diagnostics.push(...checkReferences(a.stack, a.sources));
+  for (const d of a.diagnostics) diagnostics.push(d);
+  if (a.stack && !hasErrors(diagnostics)) for (const d of checkReferences(a.stack, a.sources)) diagnostics.push(d);
 
   const policy = a.stack ? policyFile(found.baseDir, units) : undefined;
   const value: LoadedStack | undefined =

@@ -4,8 +4,8 @@
  * what a marketing account holds (docs/stack-format.md, "Limits").
  */
 export const LIMITS = {
-  /** Bytes in one stack file: a 100,000-value enum is 1.5 MB. */
-  fileBytes: 16 * 1024 * 1024,
+  /** Bytes in one stack file: a 100,000-value enum is 1.4 MB; 8 MB of wrong values (560,000 errors) take 1 GB to report. */
+  fileBytes: 8 * 1024 * 1024,
   /** Mappings and lists inside each other: every walker of a stack recurses this deep at most. */
   depth: 100,
   /** Values YAML aliases may add to one file when they are expanded ("billion laughs"). */

@@ -65,7 +65,7 @@ export function parseYamlFile(file: string, raw: string): ParsedFile {
   }
   const converted = toYamlValue(doc.contents, range);
   const locator = yamlLocator(file, doc, converted.aliases, range);
-  diagnostics.push(...converted.diagnostics);
+  for (const d of converted.diagnostics) diagnostics.push(d);
   if (diagnostics.length > 0) return { file, locator, diagnostics };
   return { file, value: converted.value ?? {}, locator, diagnostics };
 }

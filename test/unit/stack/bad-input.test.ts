@@ -208,7 +208,7 @@ describe("pathological sizes", () => {
     const dir = stackDir({ "a.yaml": "stack: shop\n", "big.yaml": `# ${"x".repeat(LIMITS.fileBytes)}\n` });
     const r = await load(dir);
     expect(codes(r.diagnostics)).toEqual(["MOPS006"]);
-    expect(r.diagnostics[0]!.message).toMatch(/^`.*big\.yaml` is 16 MB; a stack file may be at most 16 MB$/);
+    expect(r.diagnostics[0]!.message).toMatch(/^`.*big\.yaml` is 8 MB; a stack file may be at most 8 MB$/);
   });
 
   it("a stack over the resource limit is MOPS006 at the first resource past it", async () => {
