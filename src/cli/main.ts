@@ -1,6 +1,10 @@
 import { Command, CommanderError } from "commander";
-import { readFileSync } from "node:fs";
+// Inlined by the build: `--version` reads no file.
+import { version } from "../../package.json";
 import { reportBug } from "./render";
+
+// For bin/mops.js: what escapes every action is reported in one line, not as Node's stack dump.
+export { installCrashHandlers } from "./render";
 
 interface CommandModule {
   register(program: Command): void;
@@ -19,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   plan: () => import("./plan"),
   apply: () => import("./apply"),
   drift: () => import("./drift"),
+  audit: () => import("./audit"),
   import: () => import("./import"),
   history: () => import("./history"),
   show: () => import("./show"),
@@ -31,8 +36,6 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   codeowners: () => import("./codeowners"),
   quickstart: () => import("./quickstart"),
 };
-
-const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 /** The program with the named commands registered. */
 export async function buildProgram(names: readonly string[] = Object.keys(COMMANDS)): Promise<Command> {

@@ -20,6 +20,16 @@ export function outputProblem(path: string): Diagnostic | undefined {
   return undefined;
 }
 
+const WHY: Record<string, string> = {
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EROFS: "the file system is read-only",
+  ENOSPC: "the disk is full",
+  ENOTDIR: "a part of the path is not a directory",
+  ENOENT: "its directory does not exist",
+  EISDIR: "it is a directory",
+};
+
 /** Write a command's output file; a failure is a diagnostic naming the path, never an exception. */
 export async function writeOutput(path: string, text: string): Promise<Diagnostic | undefined> {
   const problem = outputProblem(path);
@@ -28,8 +38,8 @@ export async function writeOutput(path: string, text: string): Promise<Diagnosti
     await writeFile(resolve(path), text);
     return undefined;
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOSPC" ? "the disk is full" : (e as Error).message;
+    const code = (e as NodeJS.ErrnoException).code ?? "";
+    const why = WHY[code] ?? (e as Error).message;
     return error("cli/out", `cannot write \`${displayPath(resolve(path))}\`: ${why}`);
   }
 }

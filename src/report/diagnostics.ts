@@ -13,6 +13,12 @@ export interface RenderOptions {
   summary?: boolean;
   /** At most this many diagnostics of one code per file, then "… and N more like this" (default 10). */
   perCode?: number;
+  /**
+   * Where a diagnostic with no file range points, instead of its bare
+   * address: a finding about a live object (`mops audit`) names the object
+   * and its platform id there.
+   */
+  locate?: (d: Diagnostic) => string | undefined;
 }
 
 /** Columns of a source line shown around the caret; a longer line is cut to this window. */
@@ -40,7 +46,7 @@ export function renderDiagnostic(d: Diagnostic, opts: RenderOptions = {}): strin
   const pad = " ".repeat(r && line !== undefined ? String(r.line).length : 1);
   const bar = c.blue("|");
   if (r) lines.push(`${pad}${c.blue("-->")} ${displayPath(r.file, opts.cwd)}:${r.line}:${r.col}`);
-  else if (d.address) lines.push(`${pad}${c.blue("-->")} ${d.address}`);
+  else if (d.address) lines.push(`${pad}${c.blue("-->")} ${opts.locate?.(d) ?? d.address}`);
   if (r && line !== undefined) {
     const start = Math.min(Math.max(r.col, 1), line.length + 1);
     // endCol is exclusive; a range over several lines is underlined to the end of its first.
@@ -109,23 +115,30 @@ export function renderDiagnostics(ds: readonly Diagnostic[], opts: RenderOptions
   const c = pc.createColors(opts.color ?? false);
   const limit = opts.perCode ?? PER_CODE;
   const groups = new Map<string, number>();
-  for (const d of ds) groups.set(groupOf(d), (groups.get(groupOf(d)) ?? 0) + 1);
+  for (const d of ds) {
+    const g = groupOf(d);
+    if (g !== undefined) groups.set(g, (groups.get(g) ?? 0) + 1);
+  }
   const shown = new Map<string, number>();
   const body: string[] = [];
   for (const d of ds) {
     const g = groupOf(d);
+    if (g === undefined) {
+      body.push(renderDiagnostic(d, opts));
+      continue;
+    }
     const n = (shown.get(g) ?? 0) + 1;
     shown.set(g, n);
     if (n > limit) continue;
     body.push(renderDiagnostic(d, opts));
     const rest = groups.get(g)! - limit;
     if (n === limit && rest > 0) {
-      const file = d.range ? ` in ${displayPath(d.range.file, opts.cwd)}` : "";
-      body.push(c.dim(`… and ${rest.toLocaleString("en-US")} more like this (${d.severity} ${d.code}${file})`));
+      body.push(c.dim(`… and ${rest.toLocaleString("en-US")} more like this (${d.severity} ${d.code} in ${displayPath(d.range!.file, opts.cwd)})`));
     }
   }
   const colour = ds.some((d) => d.severity === "error") ? c.red : ds.length > 0 ? c.yellow : c.green;
   return [...body, ...(opts.summary === false ? [] : [colour(c.bold(summarize(ds)))])].join("\n\n") + "\n";
 }
 
-const groupOf = (d: Diagnostic): string => `${d.severity} ${d.code} ${d.range?.file ?? ""}`;
+/** Diagnostics are counted per code within a file; one with no file (an audit finding about a live object) stands alone. */
+const groupOf = (d: Diagnostic): string | undefined => (d.range ? `${d.severity} ${d.code} ${d.range.file}` : undefined);

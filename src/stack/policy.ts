@@ -1,6 +1,5 @@
 import { readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import Ajv from "ajv";
 import { error, type Diagnostic, type Result } from "../diagnostics";
 import { DEFAULT_POLICY, PolicySchema, policyFrom, type CustomRule, type Policy, type PolicyFile } from "../model/policy";
 import { kindOf, readTextFile } from "./files";
@@ -9,10 +8,9 @@ import { displayPath } from "./where";
 import type { LoadedStack } from "./types";
 import { parseYamlFile } from "./yaml-file";
 import { closest } from "../diagnostics/suggest";
-
-/** A stack's policy file and custom rules are inputs like its stack files: read here, evaluated by analysis. */
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validate = ajv.compile(PolicySchema);
+// A stack's policy file and custom rules are inputs like its stack files: read here, evaluated by analysis.
+// The policy file's validator is precompiled from src/model (`npm run generate`).
+import { policy as validate } from "./validators.generated";
 
 /** Read and check a policy file; every problem has file:line:col. */
 export function loadPolicy(file: string): Result<Policy> {

@@ -4,10 +4,14 @@ import { fileURLToPath } from "node:url";
 import { error, type Diagnostic, type SourceRange } from "../diagnostics";
 import { stackFrames } from "../sdk/frames";
 import { normalizeLineBreaks } from "./files";
+import { fromSources } from "./sdk-resolve";
 import { displayPath } from "./where";
 
-/** Mops' own sources: a frame there is the SDK or this loader, never the author's line. */
-const OWN = `${dirname(dirname(fileURLToPath(import.meta.url)))}/`;
+/**
+ * Mops' own code: a frame there is the SDK or this loader, never the author's
+ * line. From the sources, src/; built, dist/ (where the SDK is, chunks and all).
+ */
+const OWN = `${fromSources(import.meta.url) ? dirname(dirname(fileURLToPath(import.meta.url))) : dirname(fileURLToPath(import.meta.resolve("mops")))}/`;
 
 const lineOf = (file: string, line: number): string => {
   try {

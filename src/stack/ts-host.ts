@@ -1,6 +1,7 @@
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { error, type Diagnostic } from "../diagnostics";
 import type { Stack } from "../model";
+import { fromSources } from "./sdk-resolve";
 import type { CheckReply, Job, RuleInfo, WorkerMessage } from "./ts-protocol";
 
 /**
@@ -15,7 +16,13 @@ export const DEFAULT_TS_TIMEOUT_MS = 30_000;
 /** The loader itself must be up within this, on a loaded machine too; the author's time starts after it. */
 const STARTUP_MS = 60_000;
 const MEMORY_MB = 2048;
-const BOOT = new URL("./ts-worker-boot.mjs", import.meta.url);
+/**
+ * The worker's first module. Built, it is dist/ts-worker.js, an entry of its
+ * own beside the SDK (scripts/build.ts); from the sources (tests), a plain
+ * JavaScript file that loads tsx first, then ts-worker.ts.
+ */
+const workerEntry = (): URL =>
+  fromSources(import.meta.url) ? new URL("./ts-worker-boot.mjs", import.meta.url) : new URL("ts-worker.js", import.meta.resolve("mops"));
 
 export type Ending =
   | { end: "message"; message: WorkerMessage }
@@ -31,7 +38,7 @@ export interface Run {
 }
 
 function spawn(job: Job, extra: Record<string, unknown> = {}, transferList: Transferable[] = []): Worker {
-  const worker = new Worker(BOOT, {
+  const worker = new Worker(workerEntry(), {
     workerData: { ...job, ...extra },
     transferList: transferList as never,
     resourceLimits: { maxOldGenerationSizeMb: MEMORY_MB },

@@ -6,7 +6,7 @@
  * awaits, loop forever) stays in this thread; the main thread turns it into
  * a diagnostic at the author's line.
  */
-import { parentPort, workerData, type MessagePort } from "node:worker_threads";
+import { isMainThread, parentPort, workerData, type MessagePort } from "node:worker_threads";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -15,6 +15,7 @@ import { tsImport } from "tsx/esm/api";
 import { error, type Diagnostic } from "../diagnostics";
 import type { Stack } from "../model";
 import type { CustomRuleExport } from "../model/policy";
+import { resolveMopsToOwnSdk } from "./sdk-resolve";
 import { authorFrame, failureAt, loadFailure } from "./ts-errors";
 import { declarations } from "./ts-stack";
 import type { CheckReply, CheckRequest, Job, RuleInfo, WorkerMessage } from "./ts-protocol";
@@ -22,47 +23,48 @@ import type { CheckReply, CheckRequest, Job, RuleInfo, WorkerMessage } from "./t
 const job = workerData as Job & { port?: MessagePort; signal?: Int32Array };
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
-// Call sites and error positions must be the TypeScript lines: tsx emits inline source maps.
-process.setSourceMapsEnabled(true);
-// What the author's code prints is news for the person, not part of a report on stdout (`--format json`).
-process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
-
 /** Set once rules are being run: an exit then answers the waiting main thread. */
 let answer: ((reply: CheckReply) => void) | undefined;
 /** The author's files a failure is looked for in: the stack, the rule files, or the rule running now. */
-let files = job.mode === "stack" ? [job.file] : job.files;
-
-const exit = process.exit.bind(process);
-process.exit = ((code?: number | string | null) => {
-  const n = Number(code ?? process.exitCode ?? 0);
-  const who = job.mode === "stack" ? "the TypeScript stack" : "a custom rule";
-  const diagnostic = error(job.mode === "stack" ? "MOPS003" : "policy/custom-rule-failed", `${who} called process.exit(${n})`, {
-    range: failureAt(new Error().stack ?? "", files),
-    hint: "a stack or a rule only declares; it must not end the process",
-  });
-  if (answer) answer({ exit: diagnostic });
-  else post({ type: "exit", code: n, diagnostic });
-  return exit(n);
-}) as typeof process.exit;
-process.kill = (() => {
-  throw new Error("process.kill is not available to a stack or a policy rule");
-}) as typeof process.kill;
-
+let files: string[] = [];
 /** Problems outside the module's own evaluation: reported while loading, ignored once rules are being run. */
 let loading = true;
-const stray = (what: string) => (reason: unknown) => {
-  if (!loading) return;
-  const e = reason instanceof Error ? reason : new Error(String(reason));
-  post({
-    type: "problem",
-    diagnostic: error(job.mode === "stack" ? "MOPS003" : "policy/bad-custom-rule", `${what}: ${e.message.split("\n")[0]}`, {
-      range: failureAt(e.stack ?? "", files),
-      hint: "await every promise the file starts, and catch what it may throw",
-    }),
-  });
-};
-process.on("unhandledRejection", stray("a promise was rejected and nothing handled it"));
-process.on("uncaughtException", stray("an exception was thrown outside the file's own code"));
+
+/** What the author's code can do to the process, turned into messages to the main thread. */
+function contain(): void {
+  // Call sites and error positions must be the TypeScript lines: tsx emits inline source maps.
+  process.setSourceMapsEnabled(true);
+  // What the author's code prints is news for the person, not part of a report on stdout (`--format json`).
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  const exit = process.exit.bind(process);
+  process.exit = ((code?: number | string | null) => {
+    const n = Number(code ?? process.exitCode ?? 0);
+    const who = job.mode === "stack" ? "the TypeScript stack" : "a custom rule";
+    const diagnostic = error(job.mode === "stack" ? "MOPS003" : "policy/custom-rule-failed", `${who} called process.exit(${n})`, {
+      range: failureAt(new Error().stack ?? "", files),
+      hint: "a stack or a rule only declares; it must not end the process",
+    });
+    if (answer) answer({ exit: diagnostic });
+    else post({ type: "exit", code: n, diagnostic });
+    return exit(n);
+  }) as typeof process.exit;
+  process.kill = (() => {
+    throw new Error("process.kill is not available to a stack or a policy rule");
+  }) as typeof process.kill;
+  const stray = (what: string) => (reason: unknown) => {
+    if (!loading) return;
+    const e = reason instanceof Error ? reason : new Error(String(reason));
+    post({
+      type: "problem",
+      diagnostic: error(job.mode === "stack" ? "MOPS003" : "policy/bad-custom-rule", `${what}: ${e.message.split("\n")[0]}`, {
+        range: failureAt(e.stack ?? "", files),
+        hint: "await every promise the file starts, and catch what it may throw",
+      }),
+    });
+  };
+  process.on("unhandledRejection", stray("a promise was rejected and nothing handled it"));
+  process.on("uncaughtException", stray("an exception was thrown outside the file's own code"));
+}
 
 /** Whether tsx runs `file` as CommonJS: a `.cts` file, or a `.ts` file outside a `"type": "module"` package. */
 function commonJs(file: string): boolean {
@@ -159,10 +161,17 @@ function serve(rules: LoadedRule[], port: MessagePort, signal: Int32Array): void
   port.on("message", ({ rule, stack }: CheckRequest) => answer!({ diagnostics: check(rules[rule]!, stack) }));
 }
 
-post({ type: "ready" });
-if (job.mode === "stack") await loadStack(job.file);
-else {
-  const rules = await loadRules(job.files);
-  loading = false;
-  serve(rules, job.port!, job.signal!);
+// Only as the worker ts-host.ts starts: imported anywhere else (a check that every built module loads), it does nothing.
+if (!isMainThread && job?.mode) {
+  files = job.mode === "stack" ? [job.file] : job.files;
+  contain();
+  // `import … from "mops"` in the author's files is this Mops's SDK (a no-op from the sources).
+  resolveMopsToOwnSdk();
+  post({ type: "ready" });
+  if (job.mode === "stack") await loadStack(job.file);
+  else {
+    const rules = await loadRules(job.files);
+    loading = false;
+    serve(rules, job.port!, job.signal!);
+  }
 }

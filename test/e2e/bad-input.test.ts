@@ -66,12 +66,15 @@ describe("TypeScript stacks run bounded", () => {
     expect(out).toContain("cannot find `./no-such-file`\n --> test/fixtures/bad-input/ts/missing-import.ts:2:26");
   }, 150_000);
 
-  it("importing \"mops\" outside the repository explains how to install it", async () => {
+  it.each([
+    ["an ES-module package", { "package.json": '{ "type": "module" }' }],
+    ["no package (CommonJS)", {}],
+  ])("outside the repository, in %s, `import … from \"mops\"` in the worker is the running Mops's SDK", async (_, files: Record<string, string>) => {
     const dir = mkdtempSync(join(tmpdir(), "mops-outside-"));
     copyFileSync(join(ROOT, TS, "interval.ts"), join(dir, "mops.ts"));
-    const out = ended(await run(["validate"], { cwd: dir }), 1);
-    expect(out).toContain("cannot find `mops`\n --> mops.ts:1:36");
-    expect(out).toContain("npm install --save-dev mops");
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    const out = ended(await run(["validate"], { cwd: dir }), 0);
+    expect(out).toContain("stack `shop`: 1 resource, environment sandbox: no problems");
   }, 150_000);
 
   it("a custom policy rule that never returns is stopped and reported", async () => {
@@ -80,7 +83,8 @@ describe("TypeScript stacks run bounded", () => {
     mkdirSync(join(dir, "policy"));
     writeFileSync(join(dir, "policy", "endless.ts"), "export default () => {\n  for (;;) {}\n};\n");
     const out = ended(await run(["validate", "--env", "sandbox", "--ts-timeout", "2"], { cwd: dir }), 1);
-    expect(out).toContain("error policy/custom-rule-failed: custom rule custom/endless did not finish within 2 s");
+    // Stopped while it runs; on a loaded machine perhaps while its file still loads.
+    expect(out).toMatch(/error policy\/(custom-rule-failed: custom rule custom\/endless|bad-custom-rule: the custom rule endless\.ts) did not finish within 2 s/);
   }, 150_000);
 });
 

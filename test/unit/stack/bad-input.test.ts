@@ -289,7 +289,8 @@ describe("custom policy rules run bounded", () => {
       "c-fine.ts": 'export default { code: "custom/fine", check: () => [{ code: "", severity: "warning", message: "fine" }] };\n',
     });
     execFileSync("mkfifo", [join(dir, "d-pipe.ts")]);
-    const rules = await loadCustomRules(dir, { tsTimeoutMs: 5_000 });
+    // None of these runs long: a generous bound costs nothing, and a loaded machine cannot trip it.
+    const rules = await loadCustomRules(dir, { tsTimeoutMs: 60_000 });
     expect(rules.diagnostics.map((d) => `${d.code} ${d.message.replace(dir, "")}`)).toEqual(["policy/bad-custom-rule /d-pipe.ts is a pipe (a FIFO or a process substitution), not a file"]);
     const found = analyze(stackOf([]), { customRules: rules.value }).filter((d) => d.code.startsWith("custom/") || d.code.startsWith("policy/"));
     expect(found.map((d) => `${d.code} ${d.message} ${d.range ? `${d.range.file.split("/").pop()}:${d.range.line}` : ""}`)).toEqual([
@@ -299,7 +300,9 @@ describe("custom policy rules run bounded", () => {
     ]);
     const loop = await loadCustomRules(stackDir({ "loop.ts": "export default () => { for (;;) {} };\n" }), { tsTimeoutMs: 1_000 });
     const stopped = analyze(stackOf([]), { customRules: loop.value }).filter((d) => d.code.startsWith("policy/"));
-    expect(stopped.map((d) => d.message)).toEqual(["custom rule custom/loop did not finish within 1 s"]);
-    expect(hasErrors(stopped)).toBe(true);
+    // On a loaded machine the second may already pass while the file loads: stopped then, in the same words.
+    const all = [...loop.diagnostics, ...stopped];
+    expect(all.map((d) => d.message)).toEqual([expect.stringMatching(/^(the )?custom rule (custom\/loop|loop\.ts) did not finish within 1 s$/)]);
+    expect(hasErrors(all)).toBe(true);
   }, 120_000);
 });
