@@ -181,7 +181,10 @@ describe("a damaged saved plan", () => {
       fc.property(damage, (d) => {
         const r = parseSavedPlan(damaged(plan, d), "plan.json");
         // What apply reads of a plan it accepted: its changes, each with an action it knows.
-        if (r.value) return expect(r.value.changes.every((c) => (ACTIONS as readonly string[]).includes(c.action) && typeof c.address === "string")).toBe(true);
+        if (r.value) {
+          expect(r.value.changes.every((c) => (ACTIONS as readonly string[]).includes(c.action) && typeof c.address === "string")).toBe(true);
+          return;
+        }
         expect(r.diagnostics).toHaveLength(1);
         expect(r.diagnostics[0]!.code).toMatch(/^plan\/file-/);
         expect(r.diagnostics[0]!.message).toContain("plan.json");
