@@ -1,6 +1,7 @@
 import type { Command } from "commander";
-import { writeFileSync } from "node:fs";
 import { stackFileSchema } from "../model";
+import { reportDiagnostics } from "./context";
+import { writeOutput } from "./output";
 import { guard } from "./render";
 
 export function register(program: Command): void {
@@ -9,10 +10,15 @@ export function register(program: Command): void {
     .description("print the JSON Schema of stack files (for editors: `# yaml-language-server: $schema=./mops.schema.json`)")
     .option("-o, --out <file>", "write it to a file instead of stdout")
     .action(
-      guard((opts: { out?: string }) => {
+      guard(async (opts: { out?: string }) => {
         const text = JSON.stringify(stackFileSchema(), null, 2) + "\n";
         if (!opts.out) return void process.stdout.write(text);
-        writeFileSync(opts.out, text);
+        const failed = await writeOutput(opts.out, text);
+        if (failed) {
+          reportDiagnostics([failed]);
+          process.exitCode = 1;
+          return;
+        }
         process.stderr.write(`wrote ${opts.out}\n`);
       }),
     );
