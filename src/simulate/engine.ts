@@ -15,6 +15,7 @@ import { draw, exponential, hashString } from "./random";
 import type { ExitReason, SimulationResult, WorkflowStats } from "./result";
 import { summarize } from "./summary";
 import { walkSteps } from "../model/refs";
+import { marketingChannels } from "../analysis/steps";
 import { nextAnniversary } from "./dates";
 
 /**
@@ -96,6 +97,8 @@ interface Flow {
   watch: Set<Input>;
   rollout: number;
   holdout: number;
+  /** Sends marketing (not only transactional messages): only these count as overlapping journeys, as in the conflict check. */
+  marketing: boolean;
   reenrol: { allowed: boolean; afterMs: number };
   activeFrom: number;
   longestMs: number;
@@ -287,6 +290,7 @@ class Simulation {
         ...(goal ? { goal } : {}),
         suppressSegments: spec.suppression?.segments ?? [], suppressEvents, watch,
         rollout: (spec.rollout_percent ?? 100) / 100, holdout: (spec.holdout_percent ?? 0) / 100,
+        marketing: marketingChannels(spec).size > 0,
         reenrol: { allowed: !!spec.reenrollment?.allowed, afterMs: spec.reenrollment?.after ? durationMs(spec.reenrollment.after) : 0 },
         activeFrom: switched.has(name) ? this.start : -Infinity,
         longestMs: longestMs(program),
@@ -698,7 +702,7 @@ class Simulation {
   private onWindowStart(): void {
     for (let i = 0; i < this.segNames.length; i++) this.segStats[i]!.atStart = this.segStats[i]!.count;
     for (let c = 0; c < this.N; c++) {
-      const runs = this.active[c]?.filter((r) => !r.done && !r.holdout);
+      const runs = this.active[c]?.filter((r) => !r.done && !r.holdout && r.flow.marketing);
       if (runs && runs.length > 1) this.noteOverlap(c, runs);
     }
     for (const f of this.flows) {
@@ -777,7 +781,7 @@ class Simulation {
       else {
         st.entries++;
         if (!f.reachedFlag[c]) (f.reachedFlag[c] = 1), st.reach++;
-        const others = list.filter((x) => !x.done && !x.holdout);
+        const others = f.marketing ? list.filter((x) => !x.done && !x.holdout && x.flow.marketing) : [];
         if (others.length) this.noteOverlap(c, [...others, r]);
       }
     }
@@ -943,7 +947,10 @@ class Simulation {
       (cap.recent[c] ?? (cap.recent[c] = [])).push(now);
     }
     this.journal.add(now, c, J.send, f.index, op.send, 0);
-    if (inPeriod) this.count(c, op.channel, now, st);
+    if (inPeriod) {
+      this.count(c, op.channel, now, st);
+      st.sends[op.label] = (st.sends[op.label] ?? 0) + 1;
+    }
     r.sends[op.send] = this.engage(r, op, now);
   }
 
@@ -1031,7 +1038,7 @@ function emptyStats(workflow: string, priority?: number): WorkflowStats {
   return {
     workflow, ...(priority !== undefined ? { priority } : {}),
     entries: 0, reach: 0, holdout: 0, notRolledOut: 0, filtered: 0, suppressed: 0, notReenrolled: 0,
-    messages: {}, capped: 0, noConsent: 0, opened: 0, clicked: 0, converted: 0, holdoutConverted: 0, exits: {}, active: 0, webhooks: 0,
+    messages: {}, sends: {}, capped: 0, noConsent: 0, opened: 0, clicked: 0, converted: 0, holdoutConverted: 0, exits: {}, active: 0, webhooks: 0,
   };
 }
 

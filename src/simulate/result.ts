@@ -79,6 +79,8 @@ export interface WorkflowStats {
   suppressed: number;
   notReenrolled: number;
   messages: Partial<Record<Channel, number>>;
+  /** Messages sent per send step (its id, or its path): how an A/B split divided them. */
+  sends: Record<string, number>;
   capped: number;
   noConsent: number;
   opened: number;

@@ -170,6 +170,7 @@ function entries(sim: Simulation, c: number): TimelineEntry[] {
     out.push({ t, e });
   }
   for (const ev of sim.events.between(c, start, end)) out.push({ t: ev.time, e: { at: at(ev.time), kind: "event", text: ev.event } });
-  out.sort((x, y) => x.t - y.t);
+  // What the contact did comes before what the journeys did about it at the same instant.
+  out.sort((x, y) => x.t - y.t || Number(y.e.kind === "event") - Number(x.e.kind === "event"));
   return out.slice(0, MAX_ENTRIES).map((x) => x.e);
 }
