@@ -46,6 +46,8 @@ export interface SimulationOptions {
    * trigger segment already has, as a platform does when one is activated.
    */
   switchedOn?: readonly string[];
+  /** Contact ids whose timelines the result includes, besides the three it picks. */
+  follow?: readonly string[];
 }
 
 // Agenda item kinds, in the order they happen at one instant.

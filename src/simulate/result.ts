@@ -111,7 +111,8 @@ export interface TimelineEntry {
 }
 
 export interface Timeline {
-  role: "busiest" | "typical" | "capped";
+  /** `followed`: a contact the caller asked for by id. */
+  role: "busiest" | "typical" | "capped" | "followed";
   contact: string;
   messages: number;
   entries: TimelineEntry[];

@@ -120,7 +120,11 @@ function timelines(sim: Simulation): Timeline[] {
   const { N } = sim;
   let busiest = -1;
   for (let c = 0; c < N; c++) if (sim.messages[c]! > 0 && (busiest < 0 || sim.messages[c]! > sim.messages[busiest]!)) busiest = c;
-  if (busiest < 0) return [];
+  const followed: Timeline[] = (sim.opts.follow ?? []).flatMap((id) => {
+    const c = sim.pop.ids.indexOf(id);
+    return c < 0 ? [] : [{ role: "followed" as const, contact: id, messages: sim.messages[c]!, entries: entries(sim, c) }];
+  });
+  if (busiest < 0) return followed;
   const messaged: number[] = [];
   for (let c = 0; c < N; c++) if (sim.messages[c]! > 0 && c !== busiest) messaged.push(c);
   messaged.sort((x, y) => sim.messages[x]! - sim.messages[y]! || x - y);
@@ -135,7 +139,7 @@ function timelines(sim: Simulation): Timeline[] {
     { role: "typical", contact: sim.pop.ids[typical]!, messages: sim.messages[typical]!, entries: entries(sim, typical) },
   ];
   if (capped >= 0) out.push({ role: "capped", contact: sim.pop.ids[capped]!, messages: sim.messages[capped]!, entries: entries(sim, capped) });
-  return out;
+  return [...out, ...followed];
 }
 
 const EXIT_WORDS: Record<string, string> = {
