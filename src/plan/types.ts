@@ -1,5 +1,13 @@
 import type { Diagnostic } from "../diagnostics";
 import type { Kind, Resource } from "../model";
+import type { AudienceEstimate } from "../provider/types";
+
+/**
+ * Contacts a change reaches as the platform counts them (no size: unknown). A
+ * workflow's is its trigger segment's (`via`); one started by an event, a date
+ * or by hand has none to count (`trigger`).
+ */
+export type PlanAudience = AudienceEstimate & { via?: string; trigger?: "event" | "date" | "manual" };
 
 /**
  * Terraform's vocabulary: create (+), update (~), replace (-/+), delete (-).
@@ -66,8 +74,8 @@ export interface Plan {
   diagnostics: Diagnostic[];
   /** Rollback plans name the version whose desired state they restore. */
   rollbackOf?: number;
-  /** Estimated audience per segment address, where the provider reports sizes. */
-  audience?: Record<string, number>;
+  /** Blast radius per created or changed segment and workflow address (see plan/audience.ts). */
+  audience?: Record<string, PlanAudience>;
 }
 
 export const hasChanges = (p: Plan): boolean => p.changes.some((c) => c.action !== "noop");

@@ -6,6 +6,7 @@ import { code, fence, html, mdCell, mdTable, mdText } from "./md";
 import { stepMarks, workflowFlowchart } from "./mermaid";
 import { specDiff } from "./spec-diff";
 import { where } from "../stack/where";
+import { audienceWords } from "./audience";
 
 /**
  * `mops plan --format markdown`: a pull-request comment a lifecycle marketer
@@ -174,8 +175,8 @@ function details(c: ResourceChange, plan: Plan): string {
   if (c.reasons.length) facts.push(`**Why:** ${mdText(c.reasons.join("; "))}`);
   const owner = (c.after ?? c.before) as { owner?: string } | undefined;
   if (owner?.owner) facts.push(`**Owner:** ${code(owner.owner)}`);
-  const audience = audienceOf(c, plan);
-  if (audience) facts.push(`**Estimated audience:** ${audience}`);
+  const audience = plan.audience?.[c.address];
+  if (audience) facts.push(`**Estimated audience:** ${mdText(audienceWords(audience, code))}`);
   if (c.dependsOn?.length) facts.push(`**After:** ${c.dependsOn.map(code).join(", ")}`);
   if (c.drift?.length) {
     const items = c.drift.map((d) => `${code(d.path)} (last applied ${value(d.before)}, live ${value(d.after)})`);
@@ -196,23 +197,6 @@ function details(c: ResourceChange, plan: Plan): string {
   const htmlSign = ACTION_SIGN[c.action].replace(/`([^`]+)`/, (_, s: string) => `<code>${html(s)}</code>`);
   const summary = `${htmlSign} <code>${html(c.address)}</code> — ${ACTION_WORD[c.action]}`;
   return `<details><summary>${summary}</summary>\n\n${facts.join("<br>\n")}\n\n${blocks.join("\n\n")}\n\n</details>`;
-}
-
-/** Blast radius: the segment's own size, or for a workflow the size of the segment that triggers it. */
-function audienceOf(c: ResourceChange, plan: Plan): string | undefined {
-  if (!plan.audience) return undefined;
-  let seg: string | undefined;
-  let why = "";
-  if (c.kind === "segment") seg = c.address;
-  else if (c.kind === "workflow") {
-    const spec = (c.after ?? c.before) as WorkflowSpec | undefined;
-    if (spec?.trigger?.type === "segment_entry") {
-      seg = `segment.${spec.trigger.segment}`;
-      why = ` in ${code(seg)} (trigger)`;
-    }
-  }
-  const n = seg !== undefined ? plan.audience[seg] : undefined;
-  return n === undefined ? undefined : `~${n.toLocaleString("en-US")} contacts${why}`;
 }
 
 function value(v: unknown): string {

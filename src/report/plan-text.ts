@@ -1,7 +1,8 @@
 import { diffLines } from "diff";
 import pc from "picocolors";
 import { toYaml } from "../stack/emit";
-import type { AttributeChange, Plan, ResourceChange } from "../plan/types";
+import type { AttributeChange, Plan, PlanAudience, ResourceChange } from "../plan/types";
+import { audienceWords } from "./audience";
 
 export interface TextOptions {
   color?: boolean;
@@ -65,12 +66,13 @@ function wholeSpec(spec: unknown, c: Colors, indent: string): string[] {
   return toYaml(spec).replace(/\n$/, "").split("\n").map((l) => `${indent}${c.green("+")} ${l}`);
 }
 
-function changeBlock(ch: ResourceChange, c: Colors): string[] {
+function changeBlock(ch: ResourceChange, c: Colors, audience?: PlanAudience): string[] {
   const h = HEAD[ch.action];
   const color = c[h.color] as (s: string) => string;
   const id = ch.id ? c.dim(` (id ${ch.id})`) : "";
   const out = [`  ${c.bold(`# ${ch.address}`)} ${h.words}${id}`];
   for (const r of ch.reasons.filter((x) => x !== "not in state")) out.push(`  ${c.dim(`# ${r}`)}`);
+  if (audience) out.push(`  ${c.dim(`# audience: ${audienceWords(audience)}`)}`);
   out.push(`  ${color(h.sign)} ${ch.address}`);
   const indent = "      ";
   if (ch.action === "create") out.push(...wholeSpec(ch.after, c, indent));
@@ -131,7 +133,7 @@ export function planText(plan: Plan, opts: TextOptions = {}): string {
     return `${out.join("\n")}\n`;
   }
   out.push(opts.recorded ? "The plan this version carried out:" : "Mops will perform the following actions:", "");
-  for (const ch of acting) out.push(...changeBlock(ch, c));
+  for (const ch of acting) out.push(...changeBlock(ch, c, plan.audience?.[ch.address]));
   out.push(c.bold(summaryLine(plan)));
   return `${out.join("\n")}\n`;
 }
