@@ -29,6 +29,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   inventory: () => import("./inventory"),
   codeowners: () => import("./codeowners"),
   quickstart: () => import("./quickstart"),
+  simulate: () => import("./simulate"),
 };
 
 const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;

@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { CHANNELS } from "../model";
 import type { Comparison, SimulationResult } from "../simulate";
 import { html } from "./md";
-import { comparisonHeadline, num, periodLine } from "./simulate-text";
+import { comparisonHeadline, messages, num, periodLine } from "./simulate-text";
 
 /**
  * `mops simulate --html DIR`: one self-contained page (open it from disk,
@@ -131,7 +131,7 @@ ${table(["Workflow", "reach", "entries", "messages", "capped", "no consent", "go
       w.workflow, w.reach, w.entries, Object.entries(w.messages).map(([c, n]) => `${c} ${num(n!)}`).join(", "), w.capped, w.noConsent,
       w.converted, w.holdout, w.holdoutConverted, w.notRolledOut, w.active]))}
 <div class="charts">${figure("workflows", "Reach and goal met per workflow")}</div></section>`,
-    `<section id="timelines"><h2>Three contacts, day by day</h2>${r.timelines.map((t) => `<h3>${html(`${t.role}: ${t.contact}`)} (${num(t.messages)} messages)</h3>
+    `<section id="timelines"><h2>Three contacts, day by day</h2>${r.timelines.map((t) => `<h3>${html(`${t.role}: ${t.contact}`)} (${messages(t.messages)})</h3>
 <ol class="timeline">${t.entries.map((e) => `<li class="k-${html(e.kind)}"><time>${html(e.at.replace("T", " ").replace("Z", ""))}</time>${e.workflow ? `<b>${html(e.workflow)}</b> ` : ""}${html(e.text)}</li>`).join("")}</ol>`).join("\n")}</section>`,
     r.notes.length ? `<section id="notes"><h2>Assumptions and limits</h2><ul class="notes">${r.notes.map((n) => `<li>${html(n.message)}</li>`).join("")}</ul></section>` : "",
   ];

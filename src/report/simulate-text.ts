@@ -11,6 +11,7 @@ import { code, mdTable, mdText } from "./md";
  */
 
 export const num = (n: number): string => n.toLocaleString("en-US");
+export const messages = (n: number): string => `${num(n)} message${n === 1 ? "" : "s"}`;
 const pct = (part: number, whole: number) => (whole ? `${Math.round((part / whole) * 1000) / 10} %` : "–");
 const channelList = (m: Partial<Record<Channel, number>>) =>
   Object.entries(m).filter(([, n]) => n).map(([c, n]) => `${c} ${num(n!)}`).join(", ") || "none";
@@ -83,7 +84,7 @@ const ROLE: Record<Timeline["role"], string> = {
 };
 
 function timelineText(t: Timeline, c: ReturnType<typeof pc.createColors>): string[] {
-  const out = [c.bold(`${ROLE[t.role]}: ${t.contact} (${num(t.messages)} messages)`)];
+  const out = [c.bold(`${ROLE[t.role]}: ${t.contact} (${messages(t.messages)})`)];
   for (const e of t.entries) {
     const when = `${e.at.slice(0, 10)} ${e.at.slice(11, 16)}`;
     const text = e.kind === "capped" || e.kind === "no-consent" ? c.yellow(e.text) : e.kind === "send" ? c.green(e.text) : e.kind === "event" ? c.dim(e.text) : e.text;

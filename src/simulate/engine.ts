@@ -1,6 +1,6 @@
 import { diag, type Diagnostic } from "../diagnostics";
 import {
-  CHANNELS, durationMs, type Channel, type FrequencyCapSpec, type PropertySpec, type Resource, type Scalar, type SegmentSpec,
+  CHANNELS, durationMs, type Channel, type FrequencyCapSpec, type PropertySpec, type Resource, type SegmentSpec,
   type Stack, type WorkflowSpec,
 } from "../model";
 import type { Assumptions, EngagementRates } from "./assumptions";
@@ -649,22 +649,22 @@ class Simulation {
         const u = draw(this.seed, this.idHash[c]!, hashString(f.event), Math.floor(now), 7);
         if (u >= f.probability) continue;
         const at = Math.floor(now + f.delayMs * (0.5 + draw(this.seed, this.idHash[c]!, hashString(f.event), Math.floor(now), 8)));
-        this.emit(c, f.event, at, undefined);
+        this.emit(c, f.event, at);
       }
     }
   }
 
-  private readonly dynamic: { contact: number; type: number; props?: Record<string, Scalar> }[] = [];
-  /** An event the simulation causes (an open recorded as an event, a purchase after a click), at `at`. */
-  private emit(c: number, event: string, at: number, props: Record<string, Scalar> | undefined): void {
+  private readonly dynamic: { contact: number; type: number; echo: boolean }[] = [];
+  /** An event the simulation causes (an open recorded as an event: an echo; a purchase after a click), at `at`. */
+  private emit(c: number, event: string, at: number, echo = false): void {
     if (at >= this.end) return;
-    this.dynamic.push({ contact: c, type: this.events.typeOf(event), ...(props ? { props } : {}) });
+    this.dynamic.push({ contact: c, type: this.events.typeOf(event), echo });
     this.agenda.push(at, rankOf(K_EVENT), K_EVENT, this.dynamic.length - 1, 0);
   }
 
   private onDynamicEvent(id: number, now: number): void {
     const d = this.dynamic[id]!;
-    this.events.add(d.contact, d.type, now, d.props);
+    this.events.add(d.contact, d.type, now, {}, d.echo);
     this.onEvent(d.contact, d.type, now, -1);
   }
 
@@ -1000,7 +1000,7 @@ class Simulation {
       if (inPeriod) f.stats.clicked++;
       this.journal.add(o.clicked, c, J.clicked, f.index, op.send, 0);
       if (rates.converts && u(10) < rates.converts.probability) {
-        this.emit(c, rates.converts.event, Math.floor(o.clicked + durationMs(rates.converts.delay) * (0.5 + u(11))), undefined);
+        this.emit(c, rates.converts.event, Math.floor(o.clicked + durationMs(rates.converts.delay) * (0.5 + u(11))));
       }
     }
     if (o.unsubscribed !== undefined && op.subscription && o.unsubscribed < this.end) {
@@ -1009,7 +1009,7 @@ class Simulation {
     }
     for (const [action, event] of Object.entries(rates.record)) {
       const at = action === "delivered" ? now : o[action as "opened" | "clicked" | "replied" | "unsubscribed"];
-      if (at !== undefined && event) this.emit(c, event, Math.floor(at), undefined);
+      if (at !== undefined && event) this.emit(c, event, Math.floor(at), true);
     }
     return o;
   }

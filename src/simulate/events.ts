@@ -6,6 +6,8 @@ import { getValue, type Population } from "./population";
 interface Dynamic {
   type: number;
   time: number;
+  /** Recorded engagement (an open as `email_opened`): counted by conditions, not shown again in timelines. */
+  echo: boolean;
   /** Ids of the `where` filters its properties meet. */
   matches: number[];
 }
@@ -75,13 +77,13 @@ export class EventLog {
     return this.dynamic[contact]?.at(-1)?.matches.includes(where) ?? false;
   }
 
-  add(contact: number, type: number, time: number, properties: Readonly<Record<string, Scalar>> = {}): void {
+  add(contact: number, type: number, time: number, properties: Readonly<Record<string, Scalar>> = {}, echo = false): void {
     const list = this.dynamic[contact] ?? (this.dynamic[contact] = []);
     const ids: number[] = [];
     this.filters.forEach((f, id) => {
       if (f.type === type && matches(f.where, properties, time)) ids.push(id);
     });
-    list.push({ type, time, matches: ids });
+    list.push({ type, time, matches: ids, echo });
   }
 
   /** Start of the population's events of one contact and type (they end at `end`): two lookups, no allocation. */
@@ -181,7 +183,7 @@ export class EventLog {
       const a = this.start(contact, t), b = this.end(contact, t);
       for (let k = lowerBound(ev.time, a, b, from); k < b && ev.time[k]! < to; k++) out.push({ event: ev.names[t]!, time: ev.time[k]! });
     }
-    for (const e of this.dynamic[contact] ?? []) if (e.time >= from && e.time < to) out.push({ event: this.names[e.type]!, time: e.time });
+    for (const e of this.dynamic[contact] ?? []) if (!e.echo && e.time >= from && e.time < to) out.push({ event: this.names[e.type]!, time: e.time });
     return out.sort((x, y) => x.time - y.time);
   }
 }
