@@ -11,6 +11,9 @@ import { colorEnabled } from "./render";
 import { engineAction, openStack, reportDiagnostics } from "./context";
 import { progress } from "./progress";
 import { analyzeLoaded, lastApplied } from "./check";
+import { comparisonHeadline, comparisonMarkdown } from "../report/simulate-text";
+import type { Comparison } from "../simulate";
+import { compareWithLastApplied, simulationInputs } from "./simulate";
 
 export interface PlanOptions {
   env?: string;
@@ -18,16 +21,17 @@ export interface PlanOptions {
   format?: "text" | "json" | "markdown";
   detailedExitcode?: boolean;
   refreshOnly?: boolean;
+  simulate?: boolean;
 }
 
-function render(plan: Plan, opts: PlanOptions, stack: Stack): string {
+function render(plan: Plan, opts: PlanOptions, stack: Stack, simulated?: Comparison): string {
   const color = colorEnabled(process.stdout);
   if (opts.refreshOnly) {
     return opts.format === "json" ? planJson({ ...plan, changes: driftedChanges(plan) }) : driftText(plan, { color });
   }
   if (opts.format === "json") return planJson(plan);
-  if (opts.format === "markdown") return planMarkdown(plan, { stack });
-  return planText(plan, { color });
+  if (opts.format === "markdown") return planMarkdown(plan, { stack, ...(simulated ? { simulation: comparisonMarkdown(simulated) } : {}) });
+  return planText(plan, { color }) + (simulated ? `\nWhat customers would get (simulated): ${comparisonHeadline(simulated, (s) => s)}\n` : "");
 }
 
 /** `mops plan`: refresh, compare, print; returns the plan (quickstart reuses it). */
@@ -41,7 +45,10 @@ export async function runPlan(path: string, opts: PlanOptions): Promise<Plan | u
     p.done();
     plan.diagnostics.push(...(await analyzeLoaded(ctx.loaded, await lastApplied(ctx.backend))));
     reportDiagnostics(plan.diagnostics, ctx.loaded);
-    process.stdout.write(render(plan, opts, ctx.stack));
+    const inputs = opts.simulate ? simulationInputs(ctx.loaded, { days: 30 }) : undefined;
+    if (opts.simulate && !inputs) return plan;
+    const simulated = inputs ? await compareWithLastApplied(ctx.backend, ctx.stack, inputs, { days: 30 }) : undefined;
+    process.stdout.write(render(plan, opts, ctx.stack, simulated));
     if (hasErrors(plan.diagnostics)) {
       process.exitCode = 1;
       return plan;
@@ -68,6 +75,7 @@ export function register(program: Command): void {
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
     .option("--detailed-exitcode", "exit 0 when there are no changes, 2 when there are, 1 on error")
     .option("--refresh-only", "show only what changed outside Mops (drift)")
+    .option("--simulate", "also simulate 30 days of the last applied stack and this one over the population file's contacts, and say what changes for customers")
     .action(engineAction(async (path: string, opts: PlanOptions) => {
       await runPlan(path, opts);
     }));

@@ -22,6 +22,8 @@ export interface MarkdownOptions {
   stack?: Stack;
   /** Findings beyond those recorded in the plan (e.g. a fresh `mops validate`). */
   findings?: Diagnostic[];
+  /** What customers would get, simulated (`mops plan --simulate`): a section of its own after the findings. */
+  simulation?: string;
   maxChars?: number;
 }
 
@@ -86,6 +88,7 @@ export function planMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
 
   const findings = dedupe([...plan.diagnostics, ...(opts.findings ?? [])]);
   if (findings.length) add(findingsSection(findings, Math.floor(max / 5)));
+  if (opts.simulation && fits(opts.simulation)) add(opts.simulation);
 
   const manual = changes.filter((c) => c.action === "manual" && c.manual);
   if (manual.length) {

@@ -59,7 +59,7 @@ const table = (head: string[], rows: (string | number)[][]) =>
     `<tr>${r.map((c) => (typeof c === "number" ? `<td class="n">${num(c)}</td>` : `<td>${html(c)}</td>`)).join("")}</tr>`).join("")}</tbody></table>`;
 
 const figure = (id: string, caption: string) =>
-  `<figure><figcaption>${html(caption)}</figcaption><div class="chart"><canvas id="${id}" role="img" aria-label="${html(caption)}"></canvas></div></figure>`;
+  `<figure><figcaption>${html(caption)}</figcaption><div class="chart"><canvas id="chart-${id}" role="img" aria-label="${html(caption)}"></canvas></div></figure>`;
 
 /** The charts' data, read by the page's script: JSON in a script element, `<` escaped so text can never close it. */
 function chartData(r: SimulationResult, cmp?: Comparison) {
@@ -89,7 +89,7 @@ const SCRIPT = `
     Chart.defaults.animation = false;
     Chart.defaults.maintainAspectRatio = false;
     const color = (k, i) => d.colors[k] || ["#0969da", "#cf222e", "#1a7f37", "#bf8700", "#8250df"][i % 5];
-    const make = (id, config) => { const el = document.getElementById(id); if (el) new Chart(el, config); };
+    const make = (id, config) => { const el = document.getElementById("chart-" + id); if (el) new Chart(el, config); };
     make("daily", { type: "bar", data: { labels: d.daily.labels, datasets: d.daily.series.map((s, i) => ({ label: s.label, data: s.data, backgroundColor: color(s.label, i), stack: "m" })) },
       options: { scales: { x: { stacked: true }, y: { stacked: true, title: { display: true, text: "messages" } } } } });
     make("histogram", { type: "bar", data: { labels: d.histogram.labels, datasets: [{ label: "contact-weeks", data: d.histogram.data, backgroundColor: "#0969da" }] },

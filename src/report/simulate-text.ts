@@ -103,22 +103,28 @@ function notesText(notes: readonly Diagnostic[]): string[] {
 /** The change in one sentence, biggest news first: "+18 % email per contact per week at p95; 2,140 more contacts hit `marketing_email`". */
 export function comparisonHeadline(cmp: Comparison, mark: (s: string) => string = (s) => `\`${s}\``): string {
   const parts: string[] = [];
+  const single = cmp.perContactWeek.length === 2;
   for (const row of cmp.perContactWeek) {
+    if (row.channel === "all" && single) continue;
     const what = row.channel === "all" ? "messages" : `${row.channel} messages`;
-    const [b, a, where] = row.before.p95 || row.after.p95 ? [row.before.p95, row.after.p95, "at p95"] : [row.before.mean, row.after.mean, "on average"];
-    if (a === b || (row.channel === "all" && cmp.perContactWeek.length === 2)) continue;
-    parts.push(`${change(b, a)} ${what} per contact per week ${where} (${b} → ${a})`);
+    const total = cmp.totals.find((t) => t.channel === row.channel)!;
+    // The worst case is the news; when it holds, the volume still tells the size of the change.
+    if (row.before.p95 !== row.after.p95) parts.push(`${change(row.before.p95, row.after.p95)} ${what} per contact per week at p95 (${row.before.p95} → ${row.after.p95})`);
+    else if (total.before !== total.after) parts.push(`${change(total.before, total.after)} ${what} (${num(total.before)} → ${num(total.after)})`);
   }
   for (const cap of cmp.caps) {
     const d = cap.contactsAfter - cap.contactsBefore;
-    if (d) parts.push(`${num(Math.abs(d))} ${d > 0 ? "more" : "fewer"} contacts hit ${mark(cap.cap)}`);
+    const stopped = cap.hitsAfter - cap.hitsBefore;
+    if (d) parts.push(`${contacts(d)} hit ${mark(cap.cap)}`);
+    else if (stopped) parts.push(`${num(Math.abs(stopped))} ${stopped > 0 ? "more" : "fewer"} sends stopped by ${mark(cap.cap)}`);
   }
   const o = cmp.overlaps.after - cmp.overlaps.before;
-  if (o) parts.push(`${num(Math.abs(o))} ${o > 0 ? "more" : "fewer"} contacts in two journeys at once`);
-  const t = cmp.totals[0]!;
-  if (!parts.length && t.after !== t.before) parts.push(`${change(t.before, t.after)} messages in total (${num(t.before)} → ${num(t.after)})`);
+  if (o) parts.push(`${contacts(o)} in two journeys at once`);
   return parts.length ? parts.join("; ") : "no difference for customers";
 }
+
+/** "2,140 more contacts", "1 fewer contact". */
+const contacts = (d: number) => `${num(Math.abs(d))} ${d > 0 ? "more" : "fewer"} contact${Math.abs(d) === 1 ? "" : "s"}`;
 
 function change(before: number, after: number): string {
   if (before === 0) return after === 0 ? "±0 %" : "new:";

@@ -1,6 +1,6 @@
 import { diag, type Diagnostic } from "../diagnostics";
 import {
-  CHANNELS, durationMs, type Channel, type FrequencyCapSpec, type PropertySpec, type Resource, type SegmentSpec,
+  CHANNELS, durationMs, type Channel, type FrequencyCapSpec, type PropertySpec, type Resource, type Scalar, type SegmentSpec,
   type Stack, type WorkflowSpec,
 } from "../model";
 import type { Assumptions, EngagementRates } from "./assumptions";
@@ -11,7 +11,8 @@ import { Journal, J } from "./journal";
 import { DAY_MS, newColumn, setValue, type Column, type Population } from "./population";
 import { compileSteps, longestMs, type Program, type SendOp } from "./program";
 import { Agenda } from "./queue";
-import { draw, exponential, hashString } from "./random";
+import { draw, exponential, hashString, rng, type Rng } from "./random";
+import { propertiesDrawer } from "./generate";
 import type { ExitReason, SimulationResult, WorkflowStats } from "./result";
 import { summarize } from "./summary";
 import { walkSteps } from "../model/refs";
@@ -654,17 +655,22 @@ class Simulation {
     }
   }
 
-  private readonly dynamic: { contact: number; type: number; echo: boolean }[] = [];
+  private readonly dynamic: { contact: number; type: number; echo: boolean; props?: Record<string, Scalar> }[] = [];
+  private readonly propDrawers = new Map<string, ((r: Rng) => Record<string, Scalar>) | undefined>();
   /** An event the simulation causes (an open recorded as an event: an echo; a purchase after a click), at `at`. */
   private emit(c: number, event: string, at: number, echo = false): void {
     if (at >= this.end) return;
-    this.dynamic.push({ contact: c, type: this.events.typeOf(event), echo });
+    // Its properties follow the population file's rules for the event, drawn from keyed dice.
+    let drawer = this.propDrawers.get(event);
+    if (!this.propDrawers.has(event)) this.propDrawers.set(event, (drawer = propertiesDrawer(this.a.events.get(event)?.properties, this.start)));
+    const props = drawer?.(rng(Math.floor(draw(this.seed, this.idHash[c]!, hashString(event), Math.floor(at)) * 2 ** 32)));
+    this.dynamic.push({ contact: c, type: this.events.typeOf(event), echo, ...(props ? { props } : {}) });
     this.agenda.push(at, rankOf(K_EVENT), K_EVENT, this.dynamic.length - 1, 0);
   }
 
   private onDynamicEvent(id: number, now: number): void {
     const d = this.dynamic[id]!;
-    this.events.add(d.contact, d.type, now, {}, d.echo);
+    this.events.add(d.contact, d.type, now, d.props, d.echo);
     this.onEvent(d.contact, d.type, now, -1);
   }
 

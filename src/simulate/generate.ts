@@ -101,7 +101,7 @@ export function addBehaviour(
 
 type Drawer = (r: Rng, n: number) => Scalar | undefined;
 
-function propertiesDrawer(specs: Record<string, ValueSpec> | undefined, epoch: number): ((r: Rng) => Record<string, Scalar>) | undefined {
+export function propertiesDrawer(specs: Record<string, ValueSpec> | undefined, epoch: number): ((r: Rng) => Record<string, Scalar>) | undefined {
   if (!specs) return undefined;
   const parts = Object.entries(specs).map(([p, s]) =>
     [p, valueDrawer(s, s.weights || s.distribution ? undefined : s.within || s.between ? "event-date" : "number", false, epoch, p)] as const);
