@@ -16,7 +16,8 @@ import { parseYamlFile } from "./yaml-file";
  * against their schemas, every problem with file:line:col.
  */
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// `verbose`: errors carry their schema, whose keys make the "did you mean" of an unknown key.
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validatePopulation = ajv.compile(PopulationSchema);
 const validateContacts = ajv.compile(ContactFile);
 
