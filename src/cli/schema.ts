@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { writeFileSync } from "node:fs";
 import { stackFileSchema } from "../model";
+import { PopulationSchema } from "../model/population";
 import { guard } from "./render";
 
 export function register(program: Command): void {
@@ -8,9 +9,10 @@ export function register(program: Command): void {
     .command("schema")
     .description("print the JSON Schema of stack files (for editors: `# yaml-language-server: $schema=./mops.schema.json`)")
     .option("-o, --out <file>", "write it to a file instead of stdout")
+    .option("--population", "the schema of population files instead (`mops simulate`, `mops sandbox seed`)")
     .action(
-      guard((opts: { out?: string }) => {
-        const text = JSON.stringify(stackFileSchema(), null, 2) + "\n";
+      guard((opts: { out?: string; population?: boolean }) => {
+        const text = JSON.stringify(opts.population ? PopulationSchema : stackFileSchema(), null, 2) + "\n";
         if (!opts.out) return void process.stdout.write(text);
         writeFileSync(opts.out, text);
         process.stderr.write(`wrote ${opts.out}\n`);

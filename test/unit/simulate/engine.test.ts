@@ -286,3 +286,30 @@ describe("simulate: figures", () => {
     expect(wf(first, "w").entries).toBeGreaterThan(50);
   });
 });
+
+describe("simulate: what messages cause", () => {
+  it("turns a click into the event it converts to, with properties by the population file's rules, which starts other journeys", () => {
+    const s = stack([
+      vip,
+      workflow("promo", { trigger: { type: "segment_entry", segment: "vip" }, steps: [mail("offer")] }),
+      workflow("big_spender", { trigger: { type: "event", event: "order", where: [{ property: "total", op: "gt", value: 100 }] }, steps: [mail("thanks", "mail2")] }),
+    ]);
+    const spec = {
+      events: { order: { per_week: 0, properties: { total: { weights: { "150": 1 } } } } },
+      engagement: { templates: { mail: { delivered: 1, opened: 1, clicked: 1, converts: { event: "order", probability: 1, delay: "2h" } } } },
+    };
+    const r = run(s, [{ id: "p", created_at: at(1), consents: ["news"], properties: { score: 20 } }], { spec });
+    expect(wf(r, "big_spender")).toMatchObject({ entries: 1, sends: { thanks: 1 } });
+    expect(r.timelines[0]!.entries.filter((e) => e.kind === "event").map((e) => e.text)).toEqual(["order"]);
+  });
+});
+
+describe("anniversaries", () => {
+  it("fall on the same day every year; 29 February on the 28th in other years", async () => {
+    const { nextAnniversary } = await import("../../../src/simulate/dates");
+    expect(new Date(nextAnniversary(Date.parse("1990-06-10"), START)).toISOString()).toBe("2026-06-10T00:00:00.000Z");
+    expect(new Date(nextAnniversary(Date.parse("1990-05-01"), START)).toISOString()).toBe("2027-05-01T00:00:00.000Z");
+    expect(new Date(nextAnniversary(Date.parse("2000-02-29"), START)).toISOString()).toBe("2027-02-28T00:00:00.000Z");
+    expect(new Date(nextAnniversary(Date.parse("2000-02-29"), Date.parse("2028-01-01"))).toISOString()).toBe("2028-02-29T00:00:00.000Z");
+  });
+});
