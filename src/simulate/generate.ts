@@ -184,6 +184,11 @@ function numberDrawer(s: ValueSpec): (r: Rng) => number {
 function coerce(v: string, type: PropertySpec["type"] | "event-date" | undefined): Scalar {
   if (type === "number") return Number(v);
   if (type === "boolean") return v === "true";
+  // An event's properties have no declared type: a weight key that reads as a number or a boolean is one.
+  if (type === undefined) {
+    if (v.trim() !== "" && Number.isFinite(Number(v))) return Number(v);
+    if (v === "true" || v === "false") return v === "true";
+  }
   return v;
 }
 

@@ -29,7 +29,7 @@ const resources: Resource[] = [
 const rows: ContactRow[] = Array.from({ length: 240 }, (_, i) => ({
   id: `c${i}`,
   ...(i % 17 === 0 ? { created_at: ago(-3) } : {}),
-  properties: i % 5 ? { ltv: (i * 37) % 1000 } : {},
+  properties: i % 5 ? { ltv: (i * 37) % 1000 } : ({} as Record<string, number>),
   consents: i % 3 ? ["news"] : [],
   segments: i % 11 === 0 ? ["picked"] : [],
   events: Array.from({ length: i % 4 }, (_, k) => ({ event: "order", at: ago((i * (k + 3)) % 50) })),
