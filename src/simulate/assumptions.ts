@@ -25,7 +25,8 @@ export interface EngagementRates {
   unsubscribed: number;
   delayMs: number;
   converts?: FollowUp;
-  record: Partial<Record<"delivered" | "opened" | "clicked" | "replied" | "unsubscribed", string>>;
+  /** Engagement recorded as contact events. */
+  record: { action: "delivered" | "opened" | "clicked" | "replied" | "unsubscribed"; event: string }[];
 }
 
 export interface Assumptions {
@@ -184,7 +185,8 @@ export function resolveAssumptions(spec: PopulationSpec, stacks: readonly Stack[
       unsubscribed: merged.unsubscribed ?? base.unsubscribed,
       delayMs: durationMs(merged.delay ?? DEFAULT_DELAY),
       ...(merged.converts ? { converts: merged.converts } : {}),
-      record: Object.assign({}, ...layers.map((l) => l?.record ?? {})),
+      record: Object.entries(Object.assign({}, ...layers.map((l) => l?.record ?? {})) as Record<string, string>)
+        .map(([action, event]) => ({ action: action as EngagementRates["record"][number]["action"], event })),
     };
   };
 

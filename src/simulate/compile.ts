@@ -36,6 +36,8 @@ export interface Runtime {
   segments: ReadonlyMap<string, SegmentSpec>;
   /** Current membership of every dynamic segment, kept up to date by the engine. */
   members: ReadonlyMap<string, Uint8Array>;
+  /** Counters shared by every condition counting the same events in the same window (see `counter`). */
+  counters?: Map<string, (i: number, now: number) => number>;
 }
 
 const FALSE: Pred = () => false;
@@ -92,8 +94,9 @@ export function compile(cond: Condition, rt: Runtime): Compiled {
       const where = c.where && c.where.length ? rt.events.filter(type, c.where) : -1;
       const { lo, hi } = countBounds(c);
       if (Number.isFinite(windowMs)) time.push({ k: "event", type, windowMs, where, lo, hi });
+      const count = counter(rt, type, windowMs, where);
       return (i, now) => {
-        const n = rt.events.count(i, type, now, windowMs, where);
+        const n = count(i, now);
         return n >= lo && n <= hi;
       };
     }
@@ -104,6 +107,27 @@ export function compile(cond: Condition, rt: Runtime): Compiled {
     return FALSE;
   };
   return { test: go(cond), inputs, time };
+}
+
+/**
+ * One count of events per (type, window, filter), remembered for the last
+ * contact and moment it was asked about: segments re-evaluated together
+ * often count the same thing ("no order in the last day").
+ */
+function counter(rt: Runtime, type: number, windowMs: number, where: number): (i: number, now: number) => number {
+  const key = `${type}:${windowMs}:${where}`;
+  let f = rt.counters?.get(key);
+  if (f) return f;
+  let lastI = -1, lastNow = NaN, lastVersion = -1, last = 0;
+  f = (i, now) => {
+    if (i === lastI && now === lastNow && rt.events.version === lastVersion) return last;
+    lastI = i;
+    lastNow = now;
+    lastVersion = rt.events.version;
+    return (last = rt.events.count(i, type, now, windowMs, where));
+  };
+  rt.counters?.set(key, f);
+  return f;
 }
 
 function property(c: PropertyCondition, rt: Runtime, time: TimeLeaf[]): Pred {

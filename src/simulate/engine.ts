@@ -210,7 +210,7 @@ class Simulation {
       if (r.kind === "property") properties.set(r.name, r.spec);
       if (r.kind === "segment") segments.set(r.name, r.spec);
     }
-    return { pop: this.pop, events: this.events, properties, segments, members: this.members };
+    return { pop: this.pop, events: this.events, properties, segments, members: this.members, counters: new Map() };
   }
 
   private setupSegments(rt: Runtime): void {
@@ -475,19 +475,19 @@ class Simulation {
       } else if (d.kind === "last_of" && col.kind !== "value") {
         const latest = this.events.lastAt(c, type, this.t0);
         col.values[c] = Number.isFinite(latest) ? latest : col.values[c]! <= this.t0 ? col.values[c]! : NaN;
-      } else if (d.kind === "days_until") this.setDaysUntil(c, d.property, d.source, this.t0, true);
+      } else if (d.kind === "days_until") this.setDaysUntil(c, d.property, d.source, this.t0);
     }
   }
 
-  private setDaysUntil(c: number, property: string, source: string, now: number, fresh = false): boolean {
+  /** Days to the source date's next anniversary, computed afresh (the nightly pass counts down instead). */
+  private setDaysUntil(c: number, property: string, source: string, now: number): boolean {
     const col = this.pop.properties.get(property);
     const src = this.pop.properties.get(source);
     if (!col || col.kind === "value" || !src || src.kind === "value") return false;
     const v = src.values[c]!;
     const before = col.values[c]!;
     const today = Math.floor(now / DAY_MS) * DAY_MS;
-    // A day later the anniversary is a day closer; only on the day itself does the count start over.
-    const next = Number.isNaN(v) ? NaN : before > 0 && !fresh ? before - 1 : Math.round((nextAnniversary(v, today) - today) / DAY_MS);
+    const next = Number.isNaN(v) ? NaN : Math.round((nextAnniversary(v, today) - today) / DAY_MS);
     if (before === next || (Number.isNaN(before) && Number.isNaN(next))) return false;
     col.values[c] = next;
     return true;
@@ -496,6 +496,7 @@ class Simulation {
   /* ---------------------------------------------------------------- changes */
 
   private readonly inputs = new Map<string, Map<string, Input>>();
+  private readonly eventInputs: (readonly Input[] | undefined)[] = [];
   private readonly singles = new Map<string, readonly Input[]>();
   /** `e:placed_order`, made once: inputs are built in the hottest paths. */
   private inputOf(kind: "e" | "p" | "c" | "s", name: string): Input {
@@ -596,30 +597,34 @@ class Simulation {
    */
   private scheduleWake(c: number, now: number, only?: readonly Input[]): void {
     let next = Infinity;
-    const look = (events: readonly Extract<TimeLeaf, { k: "event" }>[], dates: readonly Extract<TimeLeaf, { k: "date" }>[]) => {
-      for (const l of events) {
-        const t = this.events.nextFlip(c, now, l.type, l.windowMs, l.where, l.lo, l.hi);
-        if (t < next) next = t;
-      }
-      for (const l of dates) {
-        const col = this.pop.properties.get(l.property);
-        if (!col || col.kind === "value" || Number.isNaN(col.values[c]!)) continue;
-        const [enter, leave] = dateEdges(col.values[c]!, l.iv);
-        if (enter > now && enter < next) next = enter;
-        if (leave > now && leave < next) next = leave;
-      }
-    };
-    if (!only) look(this.eventLeaves, this.dateLeaves);
+    if (!only) next = this.flipAmong(c, now, this.eventLeaves, this.dateLeaves, next);
     else {
       for (const i of only) {
         const l = this.leavesOf.get(i);
-        if (l) look(l.events, l.dates);
+        if (l) next = this.flipAmong(c, now, l.events, l.dates, next);
       }
     }
     if (next >= this.end) return;
     if (this.wakeAt[c]! > now && this.wakeAt[c]! <= next) return;
     this.wakeAt[c] = next;
     this.agenda.push(next, rankOf(K_WAKE), K_WAKE, c, 0);
+  }
+
+  private flipAmong(
+    c: number, now: number, events: readonly Extract<TimeLeaf, { k: "event" }>[], dates: readonly Extract<TimeLeaf, { k: "date" }>[], next: number,
+  ): number {
+    for (const l of events) {
+      const t = this.events.nextFlip(c, now, l.type, l.windowMs, l.where, l.lo, l.hi);
+      if (t < next) next = t;
+    }
+    for (const l of dates) {
+      const col = this.pop.properties.get(l.property);
+      if (!col || col.kind === "value" || Number.isNaN(col.values[c]!)) continue;
+      const [enter, leave] = dateEdges(col.values[c]!, l.iv);
+      if (enter > now && enter < next) next = enter;
+      if (leave > now && leave < next) next = leave;
+    }
+    return next;
   }
 
   private onCreate(c: number, now: number): void {
@@ -631,13 +636,17 @@ class Simulation {
   private onEvent(c: number, type: number, now: number, staticIndex: number): void {
     if (this.pop.created[c]! > now) return;
     const name = this.events.names[type]!;
-    const inputs: Input[] = [this.inputOf("e", name)];
+    let inputs = this.eventInputs[type];
+    if (!inputs) {
+      // The event, and the properties kept in step with it: the same list for every occurrence.
+      const derived = this.derived.filter((d) => d.source === name && d.kind !== "days_until").map((d) => this.inputOf("p", d.property));
+      this.eventInputs[type] = inputs = [this.inputOf("e", name), ...derived];
+    }
     for (const d of this.derived) {
       if (d.source !== name || d.kind === "days_until") continue;
       const col = d.col();
       if (!col || col.kind === "value") continue;
       col.values[c] = d.kind === "count_of" ? (Number.isNaN(col.values[c]!) ? 0 : col.values[c]!) + 1 : now;
-      inputs.push(this.inputOf("p", d.property));
     }
     this.touch(c, now, inputs);
     for (const { flow, where } of this.byTriggerEvent.get(type) ?? []) {
@@ -682,13 +691,20 @@ class Simulation {
   }
 
   private onNight(now: number): void {
+    const today = Math.floor(now / DAY_MS) * DAY_MS;
     for (const d of this.derived) {
       if (d.kind !== "days_until") continue;
+      const col = this.pop.properties.get(d.property), src = this.pop.properties.get(d.source);
+      if (!col || col.kind === "value" || !src || src.kind === "value") continue;
+      const input = this.just("p", d.property);
+      const values = col.values, dates = src.values, created = this.pop.created;
       for (let c = 0; c < this.N; c++) {
-        if (this.pop.created[c]! > now) continue;
-        if (this.setDaysUntil(c, d.property, d.source, now) && this.mayChange(c, now, this.just("p", d.property))) {
-          this.touch(c, now, this.just("p", d.property));
-        }
+        const v = dates[c]!;
+        if (Number.isNaN(v) || created[c]! > now) continue;
+        // A day later the anniversary is a day closer; only on the day itself does the count start over.
+        const before = values[c]!;
+        values[c] = before > 0 ? before - 1 : Math.round((nextAnniversary(v, today) - today) / DAY_MS);
+        if (values[c] !== before && this.mayChange(c, now, input)) this.touch(c, now, input);
       }
     }
     this.agenda.push(now + DAY_MS, rankOf(K_NIGHT), K_NIGHT, 0, 0);
@@ -700,7 +716,7 @@ class Simulation {
    */
   private mayChange(c: number, now: number, inputs: readonly Input[]): boolean {
     const runs = this.active[c];
-    if (runs?.some((r) => watches(r.flow, inputs))) return true;
+    if (runs) for (const r of runs) if (watches(r.flow, inputs)) return true;
     for (const i of inputs) {
       for (const s of this.affected.get(i) ?? NONE) if ((this.segPred[s]!.test(c, now) ? 1 : 0) !== this.segBits[s]![c]) return true;
     }
@@ -890,7 +906,7 @@ class Simulation {
             if (this.byDate.has(op.property)) this.scheduleDates(c, now, op.property);
             const inputs = [this.inputOf("p", op.property)];
             for (const d of this.derived) {
-              if (d.kind === "days_until" && d.source === op.property && this.setDaysUntil(c, d.property, d.source, now, true)) inputs.push(this.inputOf("p", d.property));
+              if (d.kind === "days_until" && d.source === op.property && this.setDaysUntil(c, d.property, d.source, now)) inputs.push(this.inputOf("p", d.property));
             }
             this.touch(c, now, inputs);
           }
@@ -1013,9 +1029,9 @@ class Simulation {
       this.journal.add(o.unsubscribed, c, J.unsubscribed, f.index, op.send, 0);
       this.agenda.push(o.unsubscribed, rankOf(K_UNSUB), K_UNSUB, c, this.subscriptionIndex(op.subscription));
     }
-    for (const [action, event] of Object.entries(rates.record)) {
-      const at = action === "delivered" ? now : o[action as "opened" | "clicked" | "replied" | "unsubscribed"];
-      if (at !== undefined && event) this.emit(c, event, Math.floor(at), true);
+    for (const { action, event } of rates.record) {
+      const at = action === "delivered" ? now : o[action];
+      if (at !== undefined) this.emit(c, event, Math.floor(at), true);
     }
     return o;
   }

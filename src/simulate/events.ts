@@ -28,6 +28,8 @@ export class EventLog {
   private readonly flags: Uint8Array[] = [];
   /** By contact: events the simulation added (an array, not a map: looked up in every count). */
   private readonly dynamic: (Dynamic[] | undefined)[] = [];
+  /** Bumped by every added event: what remembered counts check. */
+  version = 0;
 
   constructor(private readonly pop: Population) {
     this.names = [...pop.events.names];
@@ -84,6 +86,7 @@ export class EventLog {
       if (f.type === type && matches(f.where, properties, time)) ids.push(id);
     });
     list.push({ type, time, matches: ids, echo });
+    this.version++;
   }
 
   /** Start of the population's events of one contact and type (they end at `end`): two lookups, no allocation. */
@@ -149,14 +152,7 @@ export class EventLog {
       if (b === a) return Infinity;
       from = lowerBound(time, a, b, now - windowMs);
       to = upperBound(time, from, b, now);
-      if (where >= 0) {
-        const flags = this.flags[where]!;
-        const list: number[] = [];
-        for (let k = from; k < to; k++) if (flags[k] === 1) list.push(time[k]!);
-        times = list;
-        from = 0;
-        to = list.length;
-      }
+      if (where >= 0) return flipOfFlagged(time, this.flags[where]!, from, to, windowMs, lo, hi);
     }
     const n = to - from;
     // The k-th oldest counted event (0-based) leaves the window just after its time + window.
@@ -186,6 +182,20 @@ export class EventLog {
     for (const e of this.dynamic[contact] ?? []) if (!e.echo && e.time >= from && e.time < to) out.push({ event: this.names[e.type]!, time: e.time });
     return out.sort((x, y) => x.time - y.time);
   }
+}
+
+/** `nextFlip` over the events in [from, to) that meet a filter, without collecting them. */
+function flipOfFlagged(time: Float64Array, flags: Uint8Array, from: number, to: number, windowMs: number, lo: number, hi: number): number {
+  let n = 0;
+  for (let k = from; k < to; k++) n += flags[k]!;
+  // The k-th oldest matching event (0-based) is the one whose leaving crosses the bound.
+  const kth = n >= lo && n <= hi ? (lo > 0 ? n - lo : -1) : n > hi ? n - hi - 1 : -1;
+  if (kth < 0) return Infinity;
+  for (let k = from, seen = 0; k < to; k++) {
+    if (!flags[k]) continue;
+    if (seen++ === kth) return time[k]! + windowMs + 1;
+  }
+  return Infinity;
 }
 
 function matches(where: PropertyCondition[], props: Readonly<Record<string, Scalar | Scalar[] | undefined>>, now: number): boolean {
