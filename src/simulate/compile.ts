@@ -145,15 +145,20 @@ function property(c: PropertyCondition, rt: Runtime, time: TimeLeaf[]): Pred {
 
   if (column.kind === "value") {
     if (isDateMode(type, c.op)) return generic;
-    // The answer depends only on the value: decide each distinct value once.
-    const memo: number[] = [];
+    // The answer depends only on the value: decide each distinct value once (0 unknown, 1 no, 2 yes).
+    let memo = new Uint8Array(column.dict.length + 16);
     const missing = propertyHolds(c, undefined, type, 0);
     return (i) => {
       const code = column.codes[i]!;
       if (code === 0) return missing;
-      let m = memo[code];
-      if (m === undefined) memo[code] = m = propertyHolds(c, column.dict[code - 1], type, 0) ? 1 : 0;
-      return m === 1;
+      if (code >= memo.length) {
+        const grown = new Uint8Array(Math.max(code + 1, memo.length * 2));
+        grown.set(memo);
+        memo = grown;
+      }
+      let m = memo[code]!;
+      if (m === 0) memo[code] = m = propertyHolds(c, column.dict[code - 1], type, 0) ? 2 : 1;
+      return m === 2;
     };
   }
 

@@ -165,7 +165,8 @@ class Simulation {
   readonly caps: Cap[] = [];
   readonly derived: { property: string; col: () => Column | undefined; kind: "count_of" | "last_of" | "days_until"; source: string }[] = [];
 
-  readonly active: (Run[] | undefined)[] = [];
+  /** Runs in progress per contact. Arrays indexed by contact are filled up front: a sparse one degrades to a slow dictionary. */
+  readonly active: (Run[] | undefined)[];
   readonly runs: Run[] = [];
   readonly busyAt: Float64Array;
   readonly busyCount: Int32Array;
@@ -198,6 +199,7 @@ class Simulation {
     this.messages = new Uint32Array(this.N);
     this.capHits = new Uint32Array(this.N);
     this.overlapFlag = new Uint8Array(this.N);
+    this.active = new Array<Run[] | undefined>(this.N).fill(undefined);
     this.daily = Array.from({ length: opts.days }, () => new Array<number>(CHANNELS.length).fill(0));
   }
 
@@ -260,7 +262,7 @@ class Simulation {
     for (const r of this.opts.stack.resources) {
       if (r.kind !== "frequency_cap") continue;
       this.caps.push({
-        name: r.name, spec: r.spec, periodMs: durationMs(r.spec.period), recent: [], hitFlag: new Uint8Array(this.N),
+        name: r.name, spec: r.spec, periodMs: durationMs(r.spec.period), recent: new Array<number[] | undefined>(this.N).fill(undefined), hitFlag: new Uint8Array(this.N),
         hits: 0, contacts: 0, byWorkflow: {},
       });
     }
@@ -649,13 +651,13 @@ class Simulation {
       col.values[c] = d.kind === "count_of" ? (Number.isNaN(col.values[c]!) ? 0 : col.values[c]!) + 1 : now;
     }
     this.touch(c, now, inputs);
-    for (const { flow, where } of this.byTriggerEvent.get(type) ?? []) {
+    for (const { flow, where } of this.byTriggerEvent.get(type) ?? NONE) {
       const ok = where < 0 || (staticIndex >= 0 ? this.events.flagOf(where, staticIndex) : this.events.lastMatches(c, where));
       if (ok) this.enrol(flow, c, now);
     }
     // A purchase a message led to has the same consequences as any other (a delivery a few days later).
     if (staticIndex < 0) {
-      for (const f of this.a.followers.get(name) ?? []) {
+      for (const f of this.a.followers.get(name) ?? NONE) {
         const u = draw(this.seed, this.idHash[c]!, hashString(f.event), Math.floor(now), 7);
         if (u >= f.probability) continue;
         const at = Math.floor(now + f.delayMs * (0.5 + draw(this.seed, this.idHash[c]!, hashString(f.event), Math.floor(now), 8)));

@@ -27,11 +27,13 @@ export class EventLog {
   private readonly filterIds = new Map<string, number>();
   private readonly flags: Uint8Array[] = [];
   /** By contact: events the simulation added (an array, not a map: looked up in every count). */
-  private readonly dynamic: (Dynamic[] | undefined)[] = [];
+  private readonly dynamic: (Dynamic[] | undefined)[];
   /** Bumped by every added event: what remembered counts check. */
   version = 0;
 
   constructor(private readonly pop: Population) {
+    // Filled up front: a sparse array indexed by contact degrades to a slow dictionary.
+    this.dynamic = new Array<Dynamic[] | undefined>(pop.size).fill(undefined);
     this.names = [...pop.events.names];
     this.names.forEach((n, i) => this.index.set(n, i));
     this.T = Math.max(1, pop.events.names.length);

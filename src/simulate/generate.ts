@@ -66,7 +66,17 @@ export function addBehaviour(
   window: { from: number; end: number; epoch: number; followFrom: number },
 ): void {
   const signup = a.signups?.event !== undefined ? b.eventType(a.signups.event) : -1;
-  const props = new Map([...a.events].map(([name, e]) => [name, propertiesDrawer(e.properties, window.epoch)]));
+  const props = new Map([...a.events].map(([name, e]) => [name, eventPropertyDrawers(e.properties, window.epoch)]));
+  // Values go straight into the builder's columns: no object per event.
+  const add = (i: number, type: number, time: number, drawers: (readonly [string, Drawer])[] | undefined) => {
+    const k = b.addEvent(i, type, time);
+    if (drawers) {
+      for (const [p, d] of drawers) {
+        const v = d(r, 0);
+        if (v !== undefined) b.setEventProperty(k, type, p, v);
+      }
+    }
+  };
   for (const [name, e] of a.events) {
     const type = b.eventType(name);
     const drawProps = props.get(name);
@@ -80,7 +90,7 @@ export function addBehaviour(
       const from = Math.max(start, created);
       if (from >= window.end) continue;
       const k = poisson(r, (rate * (window.end - from)) / WEEK_MS);
-      for (let j = 0; j < k; j++) b.addEvent(i, type, Math.floor(from + r.next() * (window.end - from)), drawProps?.(r));
+      for (let j = 0; j < k; j++) add(i, type, Math.floor(from + r.next() * (window.end - from)), drawProps);
     }
   }
   // Follow-ups, breadth first: the events each round added are the sources of the next.
@@ -92,7 +102,7 @@ export function addBehaviour(
         if (r.next() >= f.probability) continue;
         const at = Math.floor(time + f.delayMs * (0.5 + r.next()));
         if (at >= window.end || at < window.followFrom) continue;
-        b.addEvent(contact, b.eventType(f.event), at, props.get(f.event)?.(r));
+        add(contact, b.eventType(f.event), at, props.get(f.event));
       }
     }
     [from, to] = [to, b.eventCount];
@@ -102,9 +112,8 @@ export function addBehaviour(
 type Drawer = (r: Rng, n: number) => Scalar | undefined;
 
 export function propertiesDrawer(specs: Record<string, ValueSpec> | undefined, epoch: number): ((r: Rng) => Record<string, Scalar>) | undefined {
-  if (!specs) return undefined;
-  const parts = Object.entries(specs).map(([p, s]) =>
-    [p, valueDrawer(s, s.weights || s.distribution ? undefined : s.within || s.between ? "event-date" : "number", false, epoch, p)] as const);
+  const parts = eventPropertyDrawers(specs, epoch);
+  if (!parts) return undefined;
   return (r) => {
     const out: Record<string, Scalar> = {};
     for (const [p, d] of parts) {
@@ -113,6 +122,13 @@ export function propertiesDrawer(specs: Record<string, ValueSpec> | undefined, e
     }
     return out;
   };
+}
+
+/** One drawer per property of an event type (undefined when it has none). */
+function eventPropertyDrawers(specs: Record<string, ValueSpec> | undefined, epoch: number): (readonly [string, Drawer])[] | undefined {
+  if (!specs) return undefined;
+  return Object.entries(specs).map(([p, s]) =>
+    [p, valueDrawer(s, s.weights || s.distribution ? undefined : s.within || s.between ? "event-date" : "number", false, epoch, p)] as const);
 }
 
 /**

@@ -36,6 +36,7 @@ export function isoOf(ms: number): string {
 }
 
 export function codeOf(col: Extract<Column, { kind: "value" }>, v: Scalar | Scalar[]): number {
+  // Most values are strings: `s` + the text is their key, which no JSON of a number, boolean or list can equal.
   const key = typeof v === "string" ? `s${v}` : JSON.stringify(v);
   let code = col.index.get(key);
   if (code === undefined) {
@@ -225,16 +226,17 @@ export class PopulationBuilder {
     this.evContact.push(i);
     this.evType.push(type);
     this.evTime.push(time);
-    if (!properties) return k;
+    if (properties) for (const p in properties) this.setEventProperty(k, type, p, properties[p]!);
+    return k;
+  }
+
+  /** One property of event `k` (as `addEvent` returned it), of event type `type`. */
+  setEventProperty(k: number, type: number, name: string, v: Scalar): void {
     let byName = this.evProps.get(type);
     if (!byName) this.evProps.set(type, (byName = new Map()));
-    for (const p in properties) {
-      const v = properties[p]!;
-      const col = growColumn(byName.get(p) ?? newColumn(typeof v === "number" ? "number" : undefined, 1024), k + 1);
-      byName.set(p, col);
-      setValue(col, k, v);
-    }
-    return k;
+    const col = growColumn(byName.get(name) ?? newColumn(typeof v === "number" ? "number" : undefined, 1024), k + 1);
+    byName.set(name, col);
+    setValue(col, k, v);
   }
 
   build(): Population {
