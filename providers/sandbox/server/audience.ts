@@ -20,6 +20,7 @@ import type { Store } from "./store";
  */
 
 const DAY_MS = 86_400_000;
+const NONE: string[] = [];
 const MAX_BATCH = 10_000;
 
 type Reply = { status: number; payload?: unknown; wrote?: boolean };
@@ -129,14 +130,17 @@ export class Audience {
   private people(at: number): Contact[] {
     const key = `${this.contacts.version}:${at}`;
     if (this.cache?.key === key) return this.cache.contacts;
+    // The rows' own objects are shared where they already read right: a hundred thousand contacts are not copied twice.
     const contacts = this.contacts.all().filter((r) => !r.created_at || Date.parse(r.created_at) <= at).map((r): Contact => ({
-      properties: Object.fromEntries(Object.entries(r.properties ?? {}).filter(([, v]) => v !== null)) as Contact["properties"],
+      properties: (r.properties && Object.values(r.properties).includes(null)
+        ? Object.fromEntries(Object.entries(r.properties).filter(([, v]) => v !== null))
+        : r.properties ?? {}) as Contact["properties"],
       events: (r.events ?? []).flatMap((e) => {
         const t = Date.parse(e.at);
         return t <= at ? [{ event: e.event, daysAgo: (at - t) / DAY_MS, ...(e.properties ? { properties: e.properties } : {}) }] : [];
       }),
-      consents: r.consents ?? [],
-      segments: r.segments ?? [],
+      consents: r.consents ?? NONE,
+      segments: r.segments ?? NONE,
     }));
     this.cache = { key, contacts };
     return contacts;
