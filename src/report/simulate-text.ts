@@ -12,6 +12,7 @@ import { code, mdTable, mdText } from "./md";
 
 export const num = (n: number): string => n.toLocaleString("en-US");
 export const messages = (n: number): string => `${num(n)} message${n === 1 ? "" : "s"}`;
+const people = (n: number): string => `${num(n)} contact${n === 1 ? "" : "s"}`;
 const pct = (part: number, whole: number) => (whole ? `${Math.round((part / whole) * 1000) / 10} %` : "–");
 const channelList = (m: Partial<Record<Channel, number>>) =>
   Object.entries(m).filter(([, n]) => n).map(([c, n]) => `${c} ${num(n!)}`).join(", ") || "none";
@@ -27,7 +28,7 @@ export function textTable(header: string[], rows: string[][], right: ReadonlySet
 }
 
 export function periodLine(r: SimulationResult): string {
-  return `${num(r.contacts)} contacts, ${r.days} days from ${r.start.slice(0, 10)} (after ${r.warmupDays} days of warm-up), seed ${r.seed}`;
+  return `${people(r.contacts)}, ${r.days} days from ${r.start.slice(0, 10)} (after ${r.warmupDays} days of warm-up), seed ${r.seed}`;
 }
 
 function spreadRows(r: SimulationResult): string[][] {
@@ -58,7 +59,7 @@ export function simulationText(r: SimulationResult, opts: { color?: boolean } = 
   out.push("");
 
   out.push(c.bold("Journeys at once"));
-  out.push(`  ${num(r.overlaps.contacts)} contacts were in two or more marketing journeys at the same time` + (r.overlaps.pairs.length ? ":" : "."));
+  out.push(`  ${people(r.overlaps.contacts)} ${r.overlaps.contacts === 1 ? "was" : "were"} in two or more marketing journeys at the same time` + (r.overlaps.pairs.length ? ":" : "."));
   out.push(...textTable(["", "contacts"], r.overlaps.pairs.map((p) => [p.workflows.join(" + "), num(p.contacts)]), new Set([1])).slice(1).map((l) => `    ${l}`));
   out.push("");
 
@@ -156,7 +157,7 @@ export function comparisonText(cmp: Comparison, opts: { color?: boolean } = {}):
     c.bold("Frequency caps"),
     ...textTable(["", "sends stopped", "contacts"], rows.caps, new Set([1, 2])).map((l) => `  ${l}`), "",
     `Contacts in two or more journeys at once: ${num(cmp.overlaps.before)} → ${num(cmp.overlaps.after)}`,
-    ...cmp.overlaps.newPairs.map((p) => `  new: ${p.workflows.join(" + ")} (${num(p.contacts)} contacts)`), "",
+    ...cmp.overlaps.newPairs.map((p) => `  new: ${p.workflows.join(" + ")} (${people(p.contacts)})`), "",
   ];
   if (rows.workflows.length) {
     out.push(c.bold("Workflows that changed"), ...textTable(["", "reach", "messages", "goal met"], rows.workflows, new Set([1, 2, 3])).map((l) => `  ${l}`));
