@@ -571,8 +571,10 @@ class Simulation {
     for (const r of runs.length === 1 ? runs : [...runs]) {
       if (r.done) continue;
       const f = r.flow;
-      if (f.suppressSegments.length && entered.some((s) => f.suppressSegments.includes(s))) this.finish(r, now, "suppressed");
-      else if (watches(f, changed)) this.checkExit(r, now);
+      // A purchase can meet the goal and join a suppression segment at once: the conversion is what happened.
+      if (f.suppressSegments.length && entered.some((s) => f.suppressSegments.includes(s))) {
+        this.finish(r, now, f.goal?.test(r.contact, now) ? "goal" : "suppressed");
+      } else if (watches(f, changed)) this.checkExit(r, now);
     }
   }
 

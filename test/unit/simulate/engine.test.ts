@@ -313,3 +313,14 @@ describe("anniversaries", () => {
     expect(new Date(nextAnniversary(Date.parse("2000-02-29"), Date.parse("2028-01-01"))).toISOString()).toBe("2028-02-29T00:00:00.000Z");
   });
 });
+
+describe("simulate: goal and suppression at once", () => {
+  it("counts a purchase that meets the goal and joins a suppression segment as a conversion", () => {
+    const s = stack([
+      vip, segment("buyers", { event: "order", at_least: 1, within: "30d" }),
+      workflow("w", { trigger: { type: "segment_entry", segment: "vip" }, suppression: { segments: ["buyers"] }, steps: [{ type: "wait", duration: "3d" }, mail()], goal: { event: "order", at_least: 1 } }),
+    ]);
+    const r = run(s, [{ id: "p", created_at: at(1), consents: ["news"], properties: { score: 20 }, events: [{ event: "order", at: at(2) }] }]);
+    expect(wf(r, "w")).toMatchObject({ converted: 1, exits: { goal: 1 } });
+  });
+});
