@@ -1,6 +1,6 @@
 import { propertyHolds } from "../model/values";
 import type { PropertyCondition, Scalar } from "../model";
-import { getValue, type Population } from "./population";
+import { getValue, Names, type Population } from "./population";
 
 /** An event that happens during the simulation (an open recorded as an event, a purchase after a click). */
 interface Dynamic {
@@ -20,8 +20,7 @@ interface Dynamic {
  * event is added, and kept as flags.
  */
 export class EventLog {
-  readonly names: string[];
-  private readonly index = new Map<string, number>();
+  private readonly types: Names;
   private readonly T: number;
   private readonly filters: { type: number; where: PropertyCondition[] }[] = [];
   private readonly filterIds = new Map<string, number>();
@@ -34,20 +33,18 @@ export class EventLog {
   constructor(private readonly pop: Population) {
     // Filled up front: a sparse array indexed by contact degrades to a slow dictionary.
     this.dynamic = new Array<Dynamic[] | undefined>(pop.size).fill(undefined);
-    this.names = [...pop.events.names];
-    this.names.forEach((n, i) => this.index.set(n, i));
+    this.types = new Names(pop.events.names);
     this.T = Math.max(1, pop.events.names.length);
+  }
+
+  /** Event type index -> name. */
+  get names(): readonly string[] {
+    return this.types.list;
   }
 
   /** The type index of an event name (new names get one: the simulation may add events the population never had). */
   typeOf(name: string): number {
-    let t = this.index.get(name);
-    if (t === undefined) {
-      t = this.names.length;
-      this.names.push(name);
-      this.index.set(name, t);
-    }
-    return t;
+    return this.types.id(name);
   }
 
   /** An id for a `where` filter on an event type; its flags over the population's events are computed here, once. */

@@ -1,3 +1,5 @@
+import { resizeFields } from "./population";
+
 /** What happened to whom, in columns: the raw material of contact timelines. */
 export const J = {
   enter: 0, exit: 1, send: 2, capped: 3, noConsent: 4, opened: 5, clicked: 6, unsubscribed: 7, update: 8, segment: 9, webhook: 10,
@@ -31,17 +33,6 @@ export class Journal {
   }
 
   private grow(): void {
-    const n = this.time.length * 2;
-    const g = <T extends Float64Array | Int32Array | Int16Array | Uint8Array>(x: T, make: (k: number) => T): T => {
-      const y = make(n);
-      y.set(x);
-      return y;
-    };
-    this.time = g(this.time, (k) => new Float64Array(k));
-    this.contact = g(this.contact, (k) => new Int32Array(k));
-    this.kind = g(this.kind, (k) => new Uint8Array(k));
-    this.flow = g(this.flow, (k) => new Int16Array(k));
-    this.a = g(this.a, (k) => new Int32Array(k));
-    this.b = g(this.b, (k) => new Int32Array(k));
+    resizeFields(this, ["time", "contact", "kind", "flow", "a", "b"], this.time.length * 2);
   }
 }

@@ -92,6 +92,38 @@ export interface Population {
   events: EventTable;
 }
 
+/** Names numbered in the order first seen (event types). */
+export class Names {
+  readonly list: string[];
+  private readonly index = new Map<string, number>();
+  constructor(initial: readonly string[] = []) {
+    this.list = [...initial];
+    this.list.forEach((n, i) => this.index.set(n, i));
+  }
+  id(name: string): number {
+    let t = this.index.get(name);
+    if (t === undefined) {
+      t = this.list.length;
+      this.list.push(name);
+      this.index.set(name, t);
+    }
+    return t;
+  }
+}
+
+/** A copy of a typed array with room for `n` items (the new room zeroed). */
+export function resized<T extends Float64Array | Int32Array | Int16Array | Uint16Array | Uint8Array>(x: T, n: number): T {
+  const y = new (x.constructor as new (n: number) => T)(n);
+  y.set(x);
+  return y;
+}
+
+/** Give each named typed-array field of `target` room for `n` items: parallel columns grow together. */
+export function resizeFields(target: object, fields: readonly string[], n: number): void {
+  const t = target as Record<string, Float64Array | Int32Array | Int16Array | Uint16Array | Uint8Array>;
+  for (const f of fields) t[f] = resized(t[f]!, n);
+}
+
 /** Growable typed array. */
 class Grow<T extends Float64Array | Int32Array | Uint16Array> {
   length = 0;
@@ -131,8 +163,7 @@ export class PopulationBuilder {
   private readonly created = new Grow(new Float64Array(1024), (k) => new Float64Array(k));
   private readonly props = new Map<string, Column>();
   private readonly flagSets = { consents: new Map<string, Uint8Array>(), segments: new Map<string, Uint8Array>() };
-  private readonly eventNames: string[] = [];
-  private readonly eventIndex = new Map<string, number>();
+  private readonly eventNames = new Names();
   private readonly evContact = new Grow(new Int32Array(1024), (k) => new Int32Array(k));
   private readonly evType = new Grow(new Uint16Array(1024), (k) => new Uint16Array(k));
   private readonly evTime = new Grow(new Float64Array(1024), (k) => new Float64Array(k));
@@ -187,13 +218,7 @@ export class PopulationBuilder {
   }
 
   eventType(name: string): number {
-    let t = this.eventIndex.get(name);
-    if (t === undefined) {
-      t = this.eventNames.length;
-      this.eventNames.push(name);
-      this.eventIndex.set(name, t);
-    }
-    return t;
+    return this.eventNames.id(name);
   }
 
   createdOf(i: number): number {
@@ -208,7 +233,7 @@ export class PopulationBuilder {
   }
 
   eventName(type: number): string {
-    return this.eventNames[type]!;
+    return this.eventNames.list[type]!;
   }
 
   /** How many events have been added; an event's index is its order of addition. */
@@ -264,7 +289,7 @@ export class PopulationBuilder {
   /** Counting sort by (contact, type), then by time inside each group: linear in the number of events. */
   private buildEvents(size: number): EventTable {
     const count = this.evTime.length;
-    const T = Math.max(1, this.eventNames.length);
+    const T = Math.max(1, this.eventNames.list.length);
     const contactIn = this.evContact.data, typeIn = this.evType.data, timeIn = this.evTime.data;
     const offsets = new Int32Array(size * T + 1);
     for (let k = 0; k < count; k++) offsets[contactIn[k]! * T + typeIn[k]! + 1]!++;
@@ -306,6 +331,6 @@ export class PopulationBuilder {
       }
       properties.set(t, cols);
     }
-    return { names: [...this.eventNames], count, contact, type, time, offsets, properties };
+    return { names: [...this.eventNames.list], count, contact, type, time, offsets, properties };
   }
 }

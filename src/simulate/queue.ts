@@ -1,3 +1,5 @@
+import { resizeFields } from "./population";
+
 /**
  * The simulation's agenda: a binary heap over parallel typed arrays (no
  * object per entry), ordered by time, then rank (what kind of thing happens,
@@ -104,17 +106,6 @@ export class Agenda {
   }
 
   private grow(): void {
-    const n = this.time.length * 2;
-    const g = <T extends Float64Array | Int32Array | Uint8Array>(x: T, make: (k: number) => T): T => {
-      const y = make(n);
-      y.set(x);
-      return y;
-    };
-    this.time = g(this.time, (k) => new Float64Array(k));
-    this.rank = g(this.rank, (k) => new Int32Array(k));
-    this.seq = g(this.seq, (k) => new Int32Array(k));
-    this.kind = g(this.kind, (k) => new Uint8Array(k));
-    this.a = g(this.a, (k) => new Int32Array(k));
-    this.b = g(this.b, (k) => new Int32Array(k));
+    resizeFields(this, ["time", "rank", "seq", "kind", "a", "b"], this.time.length * 2);
   }
 }

@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { simulationHtml } from "../../src/report/simulate-html";
 import { compareResults, type SimulationResult } from "../../src/simulate";
-import { chromiumAvailable, chromiumRequired, launchChromium, MISSING_CHROMIUM } from "../helpers/chromium";
+import { describeInChromium, watchPage } from "../helpers/chromium";
 import { at, contacts, mail, run, segment, stack, workflow } from "../unit/simulate/helpers";
 
 /** A small simulation with every section filled: caps hit, journeys at once, a timeline with odd text. */
@@ -20,46 +18,16 @@ function result(extraMail: boolean): SimulationResult {
   return run(s, contacts(60, (i) => ({ events: [{ event: "join", at: at(i % 20, i % 7) }] })));
 }
 
-const available = chromiumAvailable();
-if (!available && !chromiumRequired()) console.warn(`\n*** SKIPPING the simulation page browser test: ${MISSING_CHROMIUM} ***\n`);
-
-describe("simulation page in headless Chromium", () => {
-  if (!available && chromiumRequired()) {
-    it("needs Chromium under CI", () => {
-      throw new Error(MISSING_CHROMIUM);
-    });
-    return;
-  }
-  let dir: string;
-  let browser: Browser;
-  beforeAll(async () => {
-    if (!available) return;
-    dir = mkdtempSync(join(tmpdir(), "mops-simulate-page-"));
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    if (dir && !process.env.MOPS_KEEP_SCREENSHOT) rmSync(dir, { recursive: true, force: true });
-  });
-
+describeInChromium("simulation page in headless Chromium", ({ available, browser: chromium, dir: scratch }) => {
   it.skipIf(!available)("draws every chart offline, with no console errors, and shows stack text as text", async () => {
+    const browser = chromium(), dir = scratch();
     const before = result(false), after = result(true);
     expect(after.caps[0]!.hits).toBeGreaterThan(0);
     const file = join(dir, "index.html");
     writeFileSync(file, simulationHtml(after, compareResults(before, after)));
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const problems: string[] = [];
-    const requests: string[] = [];
-    page.on("console", (m) => (m.type() === "error" || m.type() === "warning") && problems.push(`${m.type()}: ${m.text()}`));
-    page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-    page.on("dialog", (d) => (problems.push(`dialog: ${d.message()}`), void d.dismiss()));
-    await page.route("**/*", (route) => {
-      const url = route.request().url();
-      if (url.startsWith("file:") || url.startsWith("data:")) return route.continue();
-      requests.push(url);
-      return route.abort();
-    });
+    const { problems, requests } = await watchPage(page);
     await page.goto(pathToFileURL(file).href);
     await page.waitForFunction(() => document.body.getAttribute("data-charts") !== null, undefined, { timeout: 45_000 });
     expect(await page.getAttribute("body", "data-charts")).toBe("rendered");
