@@ -95,7 +95,7 @@ export function simulationInputs(loaded: LoadedStack, flags: SimulationFlags): S
 }
 
 /** One run: the stack over the population. */
-export function runSimulation(stack: Stack, inputs: SimulationInputs, flags: SimulationFlags & { days: number }): SimulationResult {
+function runSimulation(stack: Stack, inputs: SimulationInputs, flags: SimulationFlags & { days: number }): SimulationResult {
   const prepared = preparePopulation({
     stacks: [stack], spec: inputs.spec, rows: inputs.rows, seed: inputs.seed, start: inputs.start, days: flags.days, warmupDays: flags.warmup,
   });

@@ -68,7 +68,7 @@ function defaultRule(name: string, p: PropertySpec): ValueSpec {
 }
 
 /** Every event the stack counts, with the longest window it is counted in (Infinity: "ever"). */
-export function eventWindows(stacks: readonly Stack[]): Map<string, number> {
+function eventWindows(stacks: readonly Stack[]): Map<string, number> {
   const out = new Map<string, number>();
   const note = (event: string, ms: number) => out.set(event, Math.max(out.get(event) ?? 0, ms));
   const scan = (c: Condition | undefined) => {

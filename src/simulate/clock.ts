@@ -29,7 +29,7 @@ export function knownTimeZone(tz: string): boolean {
 }
 
 /** Local time minus UTC, in ms, at the UTC instant `t`. */
-export function offsetAt(tz: string, t: number): number {
+function offsetAt(tz: string, t: number): number {
   if (tz === "UTC") return 0;
   let byHour = offsets.get(tz);
   if (!byHour) offsets.set(tz, (byHour = new Map()));

@@ -1,6 +1,6 @@
 import { diag, type Diagnostic } from "../diagnostics";
 import {
-  CHANNELS, durationMs, type Channel, type FrequencyCapSpec, type PropertySpec, type Resource, type Scalar, type SegmentSpec,
+  CHANNELS, durationMs, type Channel, type PropertySpec, type Resource, type Scalar, type SegmentSpec,
   type Stack, type WorkflowSpec,
 } from "../model";
 import type { Assumptions, EngagementRates } from "./assumptions";
@@ -11,13 +11,15 @@ import { Journal, J } from "./journal";
 import { DAY_MS, newColumn, setValue, type Column, type Population } from "./population";
 import { compileSteps, longestMs, type Program, type SendOp } from "./program";
 import { Agenda } from "./queue";
-import { draw, exponential, hashString, rng, type Rng } from "./random";
+import { draw, hashString, rng, type Rng } from "./random";
 import { propertiesDrawer } from "./generate";
 import type { ExitReason, SimulationResult, WorkflowStats } from "./result";
 import { summarize } from "./summary";
 import { walkSteps } from "../model/refs";
 import { marketingChannels } from "../analysis/steps";
-import { nextAnniversary } from "./dates";
+import { fireAt, nextAnniversary, nextMidnight } from "./dates";
+import { Cap } from "./caps";
+import { actionAt, drawOutcome, type Outcome } from "./engagement";
 
 /**
  * Every active journey of a stack, run over a population in simulated time.
@@ -76,15 +78,6 @@ interface Run {
   token: number;
 }
 
-interface Outcome {
-  at: number;
-  delivered: boolean;
-  opened?: number;
-  clicked?: number;
-  replied?: number;
-  unsubscribed?: number;
-}
-
 interface Flow {
   index: number;
   name: string;
@@ -113,17 +106,6 @@ interface Flow {
   rolledOutFlag: Uint8Array;
   reachedFlag: Uint8Array;
   stats: WorkflowStats;
-}
-
-interface Cap {
-  name: string;
-  spec: FrequencyCapSpec;
-  periodMs: number;
-  recent: (number[] | undefined)[];
-  hitFlag: Uint8Array;
-  hits: number;
-  contacts: number;
-  byWorkflow: Record<string, number>;
 }
 
 export function simulate(opts: SimulationOptions): SimulationResult {
@@ -259,13 +241,7 @@ class Simulation {
   }
 
   private setupCaps(): void {
-    for (const r of this.opts.stack.resources) {
-      if (r.kind !== "frequency_cap") continue;
-      this.caps.push({
-        name: r.name, spec: r.spec, periodMs: durationMs(r.spec.period), recent: new Array<number[] | undefined>(this.N).fill(undefined), hitFlag: new Uint8Array(this.N),
-        hits: 0, contacts: 0, byWorkflow: {},
-      });
-    }
+    for (const r of this.opts.stack.resources) if (r.kind === "frequency_cap") this.caps.push(new Cap(r.name, r.spec, this.N));
   }
 
   private setupFlows(rt: Runtime): void {
@@ -299,7 +275,7 @@ class Simulation {
         reenrol: { allowed: !!spec.reenrollment?.allowed, afterMs: spec.reenrollment?.after ? durationMs(spec.reenrollment.after) : 0 },
         activeFrom: switched.has(name) ? this.start : -Infinity,
         longestMs: longestMs(program),
-        capsOf: program.sends.map((s) => this.capsFor(name, s)),
+        capsOf: program.sends.map((s) => this.caps.flatMap((cap, i) => (cap.covers(name, s) ? [i] : []))),
         rates: program.sends.map((s) => this.a.engagement(s.template, s.channel)),
         lastEntry: new Float64Array(this.N).fill(NaN),
         entryCount: new Uint16Array(this.N),
@@ -324,17 +300,6 @@ class Simulation {
     // At one instant, journeys with a higher priority go first (they get the cap budget first).
     for (const list of this.byTriggerSegment.values()) list.sort((x, y) => y.priority - x.priority || x.index - y.index);
     for (const list of this.byTriggerEvent.values()) list.sort((x, y) => y.flow.priority - x.flow.priority || x.flow.index - y.flow.index);
-  }
-
-  private capsFor(workflow: string, s: SendOp): number[] {
-    const out: number[] = [];
-    this.caps.forEach((c, i) => {
-      if (!c.spec.channels.includes(s.channel)) return;
-      if ((c.spec.exempt?.workflows ?? []).includes(workflow)) return;
-      if (s.transactional && c.spec.exempt?.transactional !== false) return;
-      out.push(i);
-    });
-    return out;
   }
 
   private setupDerived(): void {
@@ -957,37 +922,23 @@ class Simulation {
       this.journal.add(now, c, J.noConsent, f.index, op.send, 0);
       return;
     }
-    const blocking = f.capsOf[op.send]!.filter((i) => this.capFull(this.caps[i]!, c, now));
+    const blocking = f.capsOf[op.send]!.filter((i) => this.caps[i]!.full(c, now));
     if (blocking.length) {
-      for (const i of blocking) {
-        const cap = this.caps[i]!;
-        if (!inPeriod) continue;
-        cap.hits++;
-        cap.byWorkflow[f.name] = (cap.byWorkflow[f.name] ?? 0) + 1;
-        if (!cap.hitFlag[c]) (cap.hitFlag[c] = 1), cap.contacts++;
+      if (inPeriod) {
+        for (const i of blocking) this.caps[i]!.stopped(c, f.name);
+        st.capped++;
+        this.capHits[c]!++;
       }
-      if (inPeriod) (st.capped++, this.capHits[c]!++);
       this.journal.add(now, c, J.capped, f.index, op.send, blocking[0]!);
       return;
     }
-    for (const i of f.capsOf[op.send]!) {
-      const cap = this.caps[i]!;
-      (cap.recent[c] ?? (cap.recent[c] = [])).push(now);
-    }
+    for (const i of f.capsOf[op.send]!) this.caps[i]!.sent(c, now);
     this.journal.add(now, c, J.send, f.index, op.send, 0);
     if (inPeriod) {
       this.count(c, op.channel, now, st);
       st.sends[op.label] = (st.sends[op.label] ?? 0) + 1;
     }
     r.sends[op.send] = this.engage(r, op, now);
-  }
-
-  private capFull(cap: Cap, c: number, now: number): boolean {
-    const recent = cap.recent[c];
-    if (!recent) return false;
-    // Half-open window (now - period, now]: sends exactly one period apart do not share it (as the analysis counts).
-    while (recent.length && recent[0]! <= now - cap.periodMs) recent.shift();
-    return recent.length >= cap.spec.max;
   }
 
   private count(c: number, channel: Channel, now: number, st: WorkflowStats): void {
@@ -1008,15 +959,8 @@ class Simulation {
     const rates = r.flow.rates[op.send]!;
     const c = r.contact, h = this.idHash[c]!, f = r.flow;
     const u = (salt: number) => draw(this.seed, h, f.hash, op.send * 64 + salt, r.seq);
-    const o: Outcome = { at: now, delivered: u(1) < rates.delivered };
+    const o = drawOutcome(rates, now, u);
     if (!o.delivered) return o;
-    const given = (p: number) => Math.min(1, p / Math.max(rates.delivered, 1e-9));
-    const opened = u(2) < given(rates.opened);
-    if (opened) o.opened = now + exponential(u(3), rates.delayMs);
-    const clickP = rates.opened > 0 ? (opened ? Math.min(1, rates.clicked / rates.opened) : 0) : given(rates.clicked);
-    if (u(4) < clickP) o.clicked = (o.opened ?? now) + exponential(u(5), rates.delayMs / 3);
-    if (u(6) < given(rates.replied)) o.replied = now + exponential(u(7), rates.delayMs);
-    if (u(8) < given(rates.unsubscribed)) o.unsubscribed = (o.opened ?? now) + exponential(u(9), rates.delayMs / 3);
     const inPeriod = now >= this.start;
     if (o.opened !== undefined) {
       if (inPeriod) f.stats.opened++;
@@ -1043,23 +987,11 @@ class Simulation {
 
 export const EXITS: ExitReason[] = ["goal", "suppressed", "exit", "completed", "loop"];
 
-export { Simulation };
+export type { Simulation };
 
 function watches(f: Flow, changed: readonly Input[]): boolean {
   for (const i of changed) if (i === "time" || f.watch.has(i)) return true;
   return false;
-}
-
-function actionAt(o: Outcome, action: string): number | undefined {
-  switch (action) {
-    case "delivered": return o.delivered ? o.at : undefined;
-    case "bounced": return o.delivered ? undefined : o.at;
-    case "opened": return o.opened;
-    case "clicked": return o.clicked;
-    case "replied": return o.replied;
-    case "unsubscribed": return o.unsubscribed;
-    default: return undefined;
-  }
 }
 
 function emptyStats(workflow: string, priority?: number): WorkflowStats {
@@ -1099,15 +1031,5 @@ function ownState(p: Population): Population {
     consents: copy(p.consents, (a) => a.slice()),
     segments: copy(p.segments, (a) => a.slice()),
   };
-}
-
-const nextMidnight = (t: number) => Math.floor(t / DAY_MS) * DAY_MS + DAY_MS;
-
-/** When a date trigger fires for date value `v`, at or after `from`: once (date + offset) or on every anniversary. */
-export function fireAt(w: WorkflowSpec, v: number, from: number): number {
-  const t = w.trigger as Extract<WorkflowSpec["trigger"], { type: "date" }>;
-  const offset = t.offset ? (t.offset.startsWith("-") ? -durationMs(t.offset.slice(1)) : durationMs(t.offset)) : 0;
-  if (!t.anniversary) return v + offset >= from ? v + offset : Infinity;
-  return nextAnniversary(v, from - offset) + offset;
 }
 

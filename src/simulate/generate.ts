@@ -137,7 +137,7 @@ function eventPropertyDrawers(specs: Record<string, ValueSpec> | undefined, epoc
  * Dates of contact properties come out as ms (their column's unit); dates of
  * event properties as ISO text, as a platform would send them.
  */
-export function valueDrawer(
+function valueDrawer(
   s: ValueSpec, type: PropertySpec["type"] | "event-date" | undefined, required: boolean, epoch: number, name: string, values?: string[],
 ): Drawer {
   const missing = required ? 0 : s.missing ?? 0;

@@ -23,7 +23,7 @@ export function newColumn(type: PropertySpec["type"] | undefined, size: number):
 }
 
 /** A date value as ms, or NaN: ISO strings and numbers (already ms) are read, anything else is not a date. */
-export function dateMs(v: unknown): number {
+function dateMs(v: unknown): number {
   if (typeof v === "number") return Number.isFinite(v) ? v : NaN;
   if (typeof v === "string") return Date.parse(v);
   return NaN;
@@ -35,7 +35,7 @@ export function isoOf(ms: number): string {
   return iso.endsWith("T00:00:00.000Z") ? iso.slice(0, 10) : iso;
 }
 
-export function codeOf(col: Extract<Column, { kind: "value" }>, v: Scalar | Scalar[]): number {
+function codeOf(col: Extract<Column, { kind: "value" }>, v: Scalar | Scalar[]): number {
   // Most values are strings: `s` + the text is their key, which no JSON of a number, boolean or list can equal.
   const key = typeof v === "string" ? `s${v}` : JSON.stringify(v);
   let code = col.index.get(key);
@@ -112,7 +112,7 @@ export class Names {
 }
 
 /** A copy of a typed array with room for `n` items (the new room zeroed). */
-export function resized<T extends Float64Array | Int32Array | Int16Array | Uint16Array | Uint8Array>(x: T, n: number): T {
+function resized<T extends Float64Array | Int32Array | Int16Array | Uint16Array | Uint8Array>(x: T, n: number): T {
   const y = new (x.constructor as new (n: number) => T)(n);
   y.set(x);
   return y;

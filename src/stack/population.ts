@@ -21,7 +21,7 @@ const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validatePopulation = ajv.compile(PopulationSchema);
 const validateContacts = ajv.compile(ContactFile);
 
-export const POPULATION_FILES = ["population.yaml", "population.yml"];
+const POPULATION_FILES = ["population.yaml", "population.yml"];
 
 /** `population.yaml` beside the stack, when there is one. */
 export function populationFileOf(baseDir: string): string | undefined {
