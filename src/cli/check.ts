@@ -54,7 +54,7 @@ export async function checkStack(path: string, opts: LoadOptions): Promise<Resul
 
 /** The desired stack of the newest recorded version: what is live, as far as Mops knows. */
 export async function lastApplied(backend: StateBackend): Promise<Stack | undefined> {
-  return (await backend.latestVersion())?.desired;
+  return (await backend.history.latest())?.desired;
 }
 
 /**

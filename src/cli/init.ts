@@ -4,11 +4,9 @@ import { basename, join, resolve } from "node:path";
 import { stackFileSchema } from "../model";
 import { displayPath } from "../report/diagnostics";
 import { snakeCase } from "../diagnostics/suggest";
+import { exampleDir } from "./example";
 import { guard } from "./render";
 
-// The scaffold is the quickstart example itself, so what `init` writes is
-// exactly what the examples' tests keep valid.
-const QUICKSTART = new URL("../../examples/quickstart/mops.yaml", import.meta.url);
 
 export function register(program: Command): void {
   program
@@ -29,7 +27,9 @@ function run(dir: string, opts: { force?: boolean }): void {
   }
   mkdirSync(abs, { recursive: true });
   const name = snakeCase(basename(abs)) || "my_stack";
-  const text = readFileSync(QUICKSTART, "utf8").replace(/^stack: quickstart$/m, `stack: ${name}`);
+  // The scaffold is the quickstart example itself, so what `init` writes is
+  // exactly what the examples' tests keep valid.
+  const text = readFileSync(join(exampleDir(), "mops.yaml"), "utf8").replace(/^stack: quickstart$/m, `stack: ${name}`);
   writeFileSync(stackFile, text);
   writeFileSync(join(abs, "mops.schema.json"), JSON.stringify(stackFileSchema(), null, 2) + "\n");
   const shown = displayPath(abs);

@@ -8,7 +8,6 @@ import { inventoryHtml } from "../../src/report/html";
 import { planMarkdown } from "../../src/report/markdown";
 import { html } from "../../src/report/md";
 import { inventory } from "../../src/report/inventory";
-import type { HistoryVersion } from "../../src/state/types";
 import { describeInChromium, watchPage } from "../helpers/chromium";
 import { demoPlan, demoStack } from "../unit/report/fixtures";
 import { mermaidBlocks } from "../unit/report/mermaid-parser";
@@ -33,7 +32,7 @@ function pageStack(): Stack {
   return stack;
 }
 
-const history = [{ version: 7, time: "2026-11-20T10:00:00.000Z", plan: demoPlan(), errors: [] }] as unknown as HistoryVersion[];
+const history = new Map(demoPlan().changes.filter((c) => c.kind === "workflow" && c.action !== "noop").map((c) => [c.address, { version: 7, time: "2026-11-20T10:00:00.000Z" }]));
 
 describeInChromium("inventory page in headless Chromium", ({ available, browser: chromium, dir: scratch }) => {
   it.skipIf(!available)("renders every diagram to SVG, offline, with no console errors", async () => {

@@ -1,7 +1,7 @@
 import type { Diagnostic } from "../../diagnostics";
 import { suggestion } from "../../diagnostics/suggest";
 import type { Rule } from "../context";
-import { BUILTIN_FIELDS, FILTERS, parseMergeFields } from "../merge-fields";
+import { BUILTIN_FIELDS, FILTERS, parseMergeFields, PLATFORM_FIELDS } from "../merge-fields";
 import { rangeInString } from "../text-range";
 
 const TEXT_FIELDS = ["subject", "preheader", "from_name", "body", "url"] as const;
@@ -33,7 +33,7 @@ export const mergeFields: Rule = (ctx) => {
       for (const f of fields) {
         const spec = props.get(f.property);
         if (!spec) {
-          if ((BUILTIN_FIELDS as readonly string[]).includes(f.property)) continue;
+          if ((BUILTIN_FIELDS as readonly string[]).includes(f.property) || PLATFORM_FIELDS[ctx.provider ?? ""]?.includes(f.property)) continue;
           out.push(ctx.finding("merge/unknown-property", "error", res, [field],
             `merge field \`${f.raw}\` names \`${f.property}\`, which is not a declared property`, {
               hint: suggestion(f.property, declared, "properties"), range: at(f.offset, f.raw), detail: { property: f.property },
