@@ -31,6 +31,8 @@ export const ENTRIES = {
   "pulumi-provider": "src/pulumi/provider.ts",
   // Registered with module.register() when a TypeScript stack is loaded (src/stack/sdk-resolve.ts).
   "sdk-hooks": "src/stack/sdk-hooks.ts",
+  // The worker thread that runs TypeScript stacks and custom policy rules (src/stack/ts-host.ts).
+  "ts-worker": "src/stack/ts-worker.ts",
 };
 
 /**

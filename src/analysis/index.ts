@@ -36,7 +36,7 @@ export function analyze(stack: Stack, opts: AnalyzeOptions = {}): Diagnostic[] {
     ownership(policy), unused, safeRollout(policy, opts.previous),
   ];
   const found = rules.flatMap((r) => r(ctx));
-  found.push(...runCustomRules(opts.customRules ?? [], stack));
+  for (const d of runCustomRules(opts.customRules ?? [], stack)) found.push(d);
   return sortDiagnostics(applyPolicy(found, policy));
 }
 

@@ -49,32 +49,50 @@ export interface Route {
 /**
  * Every route through the steps, taking the fastest reading of each wait
  * (the worst case for frequency). Stops after `limit` routes: callers treat
- * more as "at least this many".
+ * more as "at least this many". Walked with an explicit stack (a branch's
+ * `then` before its `else`), so a long journey cannot overflow the call stack.
  */
 export function routes(steps: readonly Step[], limit = 256): Route[] {
   const out: Route[] = [];
-  const go = (stack: (readonly Step[])[], idx: number[], at: number, sent: Route["sends"]): void => {
-    if (out.length >= limit) return;
-    if (stack.length === 0) { out.push({ sends: sent, end: at }); return; }
-    const list = stack[stack.length - 1], i = idx[idx.length - 1];
-    if (i >= list.length) { go(stack.slice(0, -1), idx.slice(0, -1), at, sent); return; }
-    const step = list[i];
-    const next = [...idx.slice(0, -1), i + 1];
-    switch (step.type) {
-      case "exit": out.push({ sends: sent, end: at }); return;
-      case "wait": go(stack, next, at + minWaitMs(step), sent); return;
-      case "send": go(stack, next, at, [...sent, { at, step }]); return;
-      case "branch":
-        go([...stack, step.then], [...next, 0], at, sent);
-        go(step.else ? [...stack, step.else] : stack, step.else ? [...next, 0] : next, at, sent);
-        return;
-      case "split":
-        for (const p of step.paths) go([...stack, p.steps], [...next, 0], at, sent);
-        return;
-      default: go(stack, next, at, sent);
+  interface At { lists: (readonly Step[])[]; idx: number[]; at: number; sent: Route["sends"] }
+  const todo: At[] = [{ lists: [steps], idx: [0], at: 0, sent: [] }];
+  while (todo.length > 0 && out.length < limit) {
+    let s = todo.pop()!;
+    follow: for (;;) {
+      if (s.lists.length === 0) {
+        out.push({ sends: s.sent, end: s.at });
+        break;
+      }
+      const list = s.lists[s.lists.length - 1]!, i = s.idx[s.idx.length - 1]!;
+      if (i >= list.length) {
+        s = { ...s, lists: s.lists.slice(0, -1), idx: s.idx.slice(0, -1) };
+        continue;
+      }
+      const step = list[i]!;
+      const next = [...s.idx.slice(0, -1), i + 1];
+      switch (step.type) {
+        case "exit":
+          out.push({ sends: s.sent, end: s.at });
+          break follow;
+        case "wait":
+          s = { ...s, idx: next, at: s.at + minWaitMs(step) };
+          break;
+        case "send":
+          s = { ...s, idx: next, sent: [...s.sent, { at: s.at, step }] };
+          break;
+        case "branch": {
+          const ways = [{ ...s, lists: [...s.lists, step.then], idx: [...next, 0] }, step.else ? { ...s, lists: [...s.lists, step.else], idx: [...next, 0] } : { ...s, idx: next }];
+          todo.push(...ways.reverse());
+          break follow;
+        }
+        case "split":
+          todo.push(...step.paths.map((p) => ({ ...s, lists: [...s.lists, p.steps], idx: [...next, 0] })).reverse());
+          break follow;
+        default:
+          s = { ...s, idx: next };
+      }
     }
-  };
-  go([steps], [0], 0, []);
+  }
   return out;
 }
 

@@ -8,6 +8,7 @@ import { planText, summaryLine } from "../report/plan-text";
 import { colorEnabled } from "./render";
 import {
   collectList, confirm, durationOption, engineAction, fail, intOption, isInteractive, openStack, reportDiagnostics, type StackContext,
+  tsTimeoutOption,
 } from "./context";
 import { progress } from "./progress";
 import { analyzeLoaded, approvalGate, collectApprovers, lastApplied } from "./check";
@@ -173,6 +174,7 @@ const isPlanFile = (arg: string) => {
 
 interface ApplyCliOptions {
   env?: string;
+  tsTimeout?: number;
   stack?: string;
   autoApprove?: boolean;
   concurrency?: number;
@@ -197,7 +199,7 @@ export async function runApplyCommand(target: string, opts: ApplyCliOptions): Pr
     if (opts.adopt?.length || opts.force) return fail("--adopt and --force belong to `mops plan` when applying a saved plan", "the saved plan already carries what was asked when it was made");
     path = opts.stack ?? ".";
   }
-  const ctx = await openStack(path, { env: opts.env ?? saved?.environment }, { provider: true });
+  const ctx = await openStack(path, { env: opts.env ?? saved?.environment, tsTimeout: opts.tsTimeout }, { provider: true });
   if (!ctx) return;
   try {
     await executeApply(ctx, {
@@ -216,6 +218,7 @@ export function register(program: Command): void {
     .description("make the platform match the stack (or apply a saved plan exactly), recording a version in history")
     .argument("[path]", "stack file or directory, or a plan saved with `mops plan --out`", ".")
     .option("-e, --env <name>", "environment to apply")
+    .addOption(tsTimeoutOption())
     .option("--stack <path>", "the stack a saved plan belongs to (default: current directory)")
     .option("--auto-approve", "do not ask for confirmation (CI)")
     .option("--concurrency <n>", "operations in flight at once (default: the provider's, else 8)", intOption)

@@ -6,12 +6,13 @@ import type { LiveObject } from "../provider";
 import { refresh } from "../plan";
 import { auditJson, auditMarkdown, auditText, type AuditResult } from "../report/audit";
 import { loadStackPolicy } from "../stack/policy";
-import { engineAction, openStack, reportDiagnostics } from "./context";
+import { engineAction, openStack, reportDiagnostics, tsTimeoutOption } from "./context";
 import { progress } from "./progress";
 import { colorEnabled } from "./render";
 
 interface Opts {
   env?: string;
+  tsTimeout?: number;
   format: "text" | "markdown" | "json";
 }
 
@@ -78,6 +79,7 @@ export function register(program: Command): void {
     .description("read the live platform of an environment and run every marketing check on it, without a stack (reads only)")
     .argument("[path]", "stack file or directory that declares the environment", ".")
     .option("-e, --env <name>", "environment to audit")
+    .addOption(tsTimeoutOption())
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
     .action(engineAction(async (path: string, opts: Opts) => {
       await runAudit(path, opts);

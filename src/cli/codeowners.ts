@@ -1,16 +1,17 @@
 import { existsSync, readFileSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { parse } from "yaml";
 import { error, hasErrors, type Diagnostic, type Result } from "../diagnostics";
 import { codeowners, type OwnerMap } from "../report/codeowners";
-import { reportDiagnostics } from "./context";
+import { reportDiagnostics, tsTimeoutOption } from "./context";
 import { loadForReport } from "./graph";
+import { writeOutput } from "./output";
 import { guard } from "./render";
 
 interface Opts {
   env?: string;
+  tsTimeout?: number;
   map?: string;
   out?: string;
   root?: string;
@@ -22,6 +23,7 @@ export function register(program: Command): void {
     .description("generate a CODEOWNERS file from the owners declared in the stack")
     .argument("[path]", "stack file or directory (default: the current directory's stack)")
     .option("-e, --env <name>", "environment to resolve (default: the stack's default_environment, else the first)")
+    .addOption(tsTimeoutOption())
     .option("--map <file>", "YAML mapping of stack owners to GitHub owners (`growth: \"@acme/growth\"`)")
     .option("-o, --out <file>", "write to this file instead of stdout (e.g. .github/CODEOWNERS)")
     .option("--root <dir>", "repository root that CODEOWNERS paths are relative to (default: the enclosing git repository)")
@@ -29,7 +31,7 @@ export function register(program: Command): void {
 }
 
 async function run(path: string | undefined, opts: Opts): Promise<void> {
-  const loaded = await loadForReport(path, opts.env);
+  const loaded = await loadForReport(path, opts.env, opts.tsTimeout);
   if (!loaded) return;
   const map = opts.map ? readOwnerMap(resolve(opts.map)) : { value: {}, diagnostics: [] };
   if (!map.value) {
@@ -41,7 +43,12 @@ async function run(path: string | undefined, opts: Opts): Promise<void> {
   const r = codeowners(loaded, { root, map: map.value });
   reportDiagnostics([...map.diagnostics, ...r.diagnostics], loaded);
   if (opts.out) {
-    await writeFile(resolve(opts.out), r.value!);
+    const failed = await writeOutput(opts.out, r.value!);
+    if (failed) {
+      reportDiagnostics([failed]);
+      process.exitCode = 1;
+      return;
+    }
     process.stderr.write(`wrote ${resolve(opts.out)}\n`);
   } else {
     process.stdout.write(r.value!);

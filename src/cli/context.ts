@@ -1,6 +1,4 @@
-import { InvalidArgumentError } from "commander";
-import { writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { InvalidArgumentError, Option } from "commander";
 import { createInterface } from "node:readline/promises";
 import { error, hasErrors, type Diagnostic } from "../diagnostics";
 import type { Stack } from "../model";
@@ -26,7 +24,20 @@ export interface StackContext {
 
 export interface StackOptions {
   env?: string;
+  /** --ts-timeout, in ms. */
+  tsTimeout?: number;
 }
+
+/**
+ * `--ts-timeout`: how long a TypeScript stack, and each custom policy rule,
+ * may run. On every command that loads a stack.
+ */
+export const tsTimeoutOption = (): Option =>
+  new Option("--ts-timeout <seconds>", "time a TypeScript stack or custom policy rule may run before it is stopped (default: 30)").argParser((v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a number of seconds, got \`${v}\``);
+    return Math.round(n * 1000);
+  });
 
 /** Diagnostics for the person at the terminal, on stderr (stdout may be a plan in JSON). */
 export function reportDiagnostics(ds: readonly Diagnostic[], loaded?: LoadedStack): void {
@@ -53,7 +64,7 @@ export async function openStack(path: string, opts: StackOptions, need: { provid
     process.exitCode = 1;
     return undefined;
   }
-  const res = await loadStack(target, { environment: opts.env, env: process.env });
+  const res = await loadStack(target, { environment: opts.env, env: process.env, tsTimeoutMs: opts.tsTimeout });
   reportDiagnostics(res.diagnostics.filter((d) => d.severity !== "info"), res.value);
   if (!res.value || hasErrors(res.diagnostics)) {
     process.exitCode = 1;
@@ -164,22 +175,6 @@ export async function confirm(question: string): Promise<boolean> {
 /** Commander option parser for repeatable or comma-separated values (`--adopt a --adopt b,c`). */
 export function collectList(v: string, prev: string[] = []): string[] {
   return [...prev, ...v.split(",").map((x) => x.trim()).filter(Boolean)];
-}
-
-/**
- * Write a file the user asked for (`--out`): a missing directory, a directory
- * in the way or a read-only place is a one-line error naming the path.
- */
-export async function writeOutput(path: string, text: string): Promise<boolean> {
-  try {
-    await writeFile(resolve(path), text);
-    return true;
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = { ENOENT: "its directory does not exist", EISDIR: "it is a directory", EACCES: "permission denied", EROFS: "the file system is read-only", ENOTDIR: "a part of the path is not a directory" }[code ?? ""] ?? (e as Error).message;
-    fail(`cannot write ${path}: ${why}`);
-    return false;
-  }
 }
 
 /** `--lock-timeout 30s`: how long to wait for another run's lock (Terraform's flag), in ms. */

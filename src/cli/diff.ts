@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { diffText } from "../report/history-text";
 import { colorEnabled } from "./render";
-import { engineAction, intOption, openStack } from "./context";
+import { engineAction, intOption, openStack, tsTimeoutOption } from "./context";
 import { verifiedVersion } from "./history";
 
 export function register(program: Command): void {
@@ -12,6 +12,7 @@ export function register(program: Command): void {
     .argument("<to>", "newer version number", intOption)
     .argument("[path]", "stack file or directory", ".")
     .option("-e, --env <name>", "environment")
+    .addOption(tsTimeoutOption())
     .action(engineAction(async (from: number, to: number, path: string, opts: { env?: string }) => {
       const ctx = await openStack(path, opts, { provider: false });
       if (!ctx) return;

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { driftedChanges, driftText } from "../report/plan-text";
 import { colorEnabled } from "./render";
-import { engineAction, openStack, planWithoutLock } from "./context";
+import { engineAction, openStack, planWithoutLock, tsTimeoutOption } from "./context";
 import { progress } from "./progress";
 
 export function register(program: Command): void {
@@ -10,6 +10,7 @@ export function register(program: Command): void {
     .description("show what changed on the platform outside Mops since the last apply (reads only)")
     .argument("[path]", "stack file or directory", ".")
     .option("-e, --env <name>", "environment to check")
+    .addOption(tsTimeoutOption())
     .option("--detailed-exitcode", "exit 0 when nothing drifted, 2 when something did, 1 on error")
     .action(engineAction(async (path: string, opts: { env?: string; detailedExitcode?: boolean }) => {
       const ctx = await openStack(path, opts, { provider: true });

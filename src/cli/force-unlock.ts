@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { StateError } from "../state/types";
-import { engineAction, fail, openStack } from "./context";
+import { engineAction, fail, openStack, tsTimeoutOption } from "./context";
 
 export function register(program: Command): void {
   program
@@ -9,6 +9,7 @@ export function register(program: Command): void {
     .argument("[id]", "the lock id the refusal message named (required when a lock is held)")
     .option("--stack <path>", "stack file or directory", ".")
     .option("-e, --env <name>", "environment")
+    .addOption(tsTimeoutOption())
     .action(engineAction(async (id: string | undefined, opts: { stack: string; env?: string }) => {
       const ctx = await openStack(opts.stack, opts, { provider: false });
       if (!ctx) return;

@@ -4,12 +4,13 @@ import type { Resource } from "../model";
 import { stackGraph, workflowFlowchart } from "../report/mermaid";
 import { defaultStackPath, loadStack, type LoadedStack } from "../stack";
 import { suggestion } from "../diagnostics/suggest";
-import { reportDiagnostics } from "./context";
+import { reportDiagnostics, tsTimeoutOption } from "./context";
 import { guard } from "./render";
 
 interface Opts {
   stack?: string;
   env?: string;
+  tsTimeout?: number;
 }
 
 export function register(program: Command): void {
@@ -19,11 +20,12 @@ export function register(program: Command): void {
     .argument("[workflow]", "a workflow name (`cart_recovery` or `workflow.cart_recovery`); the whole stack when omitted")
     .option("-s, --stack <path>", "stack file or directory (default: the current directory's stack)")
     .option("-e, --env <name>", "environment to resolve (default: the stack's default_environment, else the first)")
+    .addOption(tsTimeoutOption())
     .action(guard(run));
 }
 
 async function run(workflow: string | undefined, opts: Opts): Promise<void> {
-  const loaded = await loadForReport(opts.stack, opts.env);
+  const loaded = await loadForReport(opts.stack, opts.env, opts.tsTimeout);
   if (!loaded) return;
   if (workflow === undefined) {
     process.stdout.write(stackGraph(loaded.stack));
@@ -49,14 +51,14 @@ async function run(workflow: string | undefined, opts: Opts): Promise<void> {
  * provider, no state. On a user error, prints the diagnostics, sets exit
  * code 1 and returns undefined.
  */
-export async function loadForReport(path: string | undefined, environment?: string): Promise<LoadedStack | undefined> {
+export async function loadForReport(path: string | undefined, environment?: string, tsTimeoutMs?: number): Promise<LoadedStack | undefined> {
   const target = path ?? defaultStackPath();
   if (typeof target !== "string") {
     reportDiagnostics([target]);
     process.exitCode = 1;
     return undefined;
   }
-  const r = await loadStack(target, { environment, env: process.env });
+  const r = await loadStack(target, { environment, env: process.env, tsTimeoutMs });
   reportDiagnostics(r.diagnostics.filter((d) => d.severity !== "info"), r.value);
   if (!r.value || hasErrors(r.diagnostics)) {
     process.exitCode = 1;

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { error } from "../diagnostics";
 import type { HistoryVersion } from "../state/types";
 import { historyText } from "../report/history-text";
-import { engineAction, fail, intOption, openStack, reportDiagnostics, type StackContext } from "./context";
+import { engineAction, fail, intOption, openStack, reportDiagnostics, type StackContext, tsTimeoutOption } from "./context";
 
 const BROKEN_HINT = "someone edited or removed recorded versions: restore the history from a backup; nothing that reads history trusts it until then";
 
@@ -58,6 +58,7 @@ export function register(program: Command): void {
     .description("list the recorded versions, newest first: who applied what, when, from which commit, with what outcome")
     .argument("[path]", "stack file or directory", ".")
     .option("-e, --env <name>", "environment")
+    .addOption(tsTimeoutOption())
     .option("-n, --limit <n>", "versions to list (default 20)", intOption)
     .option("--before <version>", "list versions older than this one", intOption)
     .option("--verify", "check every version's hash and its link to the one before (the whole chain)")

@@ -8,7 +8,7 @@ import type { LiveObject, Provider } from "../provider";
 import { isOwnMark, narrowPlan, refresh } from "../plan";
 import { emitStackYaml } from "../stack/emit";
 import { loadStack } from "../stack";
-import { durationOption, engineAction, openStack, reportDiagnostics } from "./context";
+import { durationOption, engineAction, openStack, reportDiagnostics, tsTimeoutOption } from "./context";
 import { progress } from "./progress";
 
 const NAME = /^[a-z][a-z0-9_]*$/;
@@ -103,7 +103,7 @@ export async function runImport(path: string, opts: { env?: string; out?: string
     }
 
     // Adopt what the stack declares now, written files included.
-    const again = await loadStack(path, { environment: ctx.stack.environment, env: process.env });
+    const again = await loadStack(path, { environment: ctx.stack.environment, env: process.env, tsTimeoutMs: ctx.loaded.tsTimeoutMs });
     if (!again.value) {
       reportDiagnostics(again.diagnostics, again.value);
       process.stderr.write("The imported files do not load as part of the stack; nothing was adopted.\n");
@@ -146,6 +146,7 @@ export function register(program: Command): void {
     .description("adopt live platform objects nobody manages into state; write undeclared ones out as YAML stack files")
     .argument("[path]", "stack file or directory", ".")
     .option("-e, --env <name>", "environment to import from")
+    .addOption(tsTimeoutOption())
     .option("--out <dir>", "where to write undeclared objects (default: <stack>/imported)")
     .option("--force", "also import objects another stack's owner mark claims")
     .option("--lock-timeout <duration>", "wait this long for another run's lock (e.g. 30s)", durationOption)

@@ -6,12 +6,13 @@ import { inventoryHtml } from "../report/html";
 import { inventory, inventoryCsv, inventoryJson, inventoryMarkdown, inventoryText, type InventoryRow, type LastChanges } from "../report/inventory";
 import type { LoadedStack } from "../stack";
 import { openBackend } from "../state";
-import { reportDiagnostics } from "./context";
+import { reportDiagnostics, tsTimeoutOption } from "./context";
 import { loadForReport } from "./graph";
 import { guard } from "./render";
 
 interface Opts {
   env?: string;
+  tsTimeout?: number;
   format: "table" | "markdown" | "csv" | "json";
   html?: string;
   history: boolean;
@@ -23,6 +24,7 @@ export function register(program: Command): void {
     .description("list every workflow: purpose, trigger, audience, channels, owner, status and the version that last changed it")
     .argument("[path]", "stack file or directory (default: the current directory's stack)")
     .option("-e, --env <name>", "environment to resolve (default: the stack's default_environment, else the first)")
+    .addOption(tsTimeoutOption())
     .addOption(new Option("-f, --format <format>", "output format").choices(["table", "markdown", "csv", "json"]).default("table"))
     .option("--html <dir>", "write a self-contained page with every journey's diagram to DIR/index.html")
     .option("--no-history", "do not read the state backend's history (no \"last changed\" column)")
@@ -37,7 +39,7 @@ const RENDER: Record<Opts["format"], (rows: InventoryRow[]) => string> = {
 };
 
 async function run(path: string | undefined, opts: Opts): Promise<void> {
-  const loaded = await loadForReport(path, opts.env);
+  const loaded = await loadForReport(path, opts.env, opts.tsTimeout);
   if (!loaded) return;
   const rows = inventory(loaded.stack, opts.history ? await readLastChanges(loaded) : new Map());
   if (opts.html) {

@@ -1,6 +1,10 @@
 import { Command, CommanderError } from "commander";
 // Inlined by the build: `--version` reads no file.
 import { version } from "../../package.json";
+import { reportBug } from "./render";
+
+// For bin/mops.js: what escapes every action is reported in one line, not as Node's stack dump.
+export { installCrashHandlers } from "./render";
 
 interface CommandModule {
   register(program: Command): void;
@@ -57,6 +61,7 @@ export async function main(argv: string[]): Promise<number> {
     return Number(process.exitCode ?? 0);
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1;
-    throw e;
+    reportBug(e);
+    return 1;
   }
 }

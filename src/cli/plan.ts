@@ -6,15 +6,17 @@ import { planMarkdown } from "../report/markdown";
 import { planJson } from "../report/plan-json";
 import { driftedChanges, driftText, planText } from "../report/plan-text";
 import { colorEnabled } from "./render";
-import { collectList, engineAction, openStack, planWithoutLock, reportDiagnostics, writeOutput } from "./context";
+import { collectList, engineAction, openStack, planWithoutLock, reportDiagnostics, tsTimeoutOption } from "./context";
 import { progress } from "./progress";
 import { analyzeLoaded, lastApplied } from "./check";
 import { comparisonHeadline, comparisonMarkdown } from "../report/simulate-text";
 import type { Comparison } from "../simulate";
 import { compareWithLastApplied, simulationInputs } from "./simulate";
+import { outputProblem, writeOutput } from "./output";
 
 export interface PlanOptions {
   env?: string;
+  tsTimeout?: number;
   out?: string;
   format?: "text" | "json" | "markdown";
   detailedExitcode?: boolean;
@@ -42,6 +44,12 @@ function render(plan: Plan, opts: PlanOptions, stack: Stack, simulated?: Compari
 
 /** `mops plan`: refresh, compare, print; returns the plan (quickstart reuses it). */
 export async function runPlan(path: string, opts: PlanOptions): Promise<Plan | undefined> {
+  const unwritable = opts.out ? outputProblem(opts.out) : undefined;
+  if (unwritable) {
+    reportDiagnostics([unwritable]);
+    process.exitCode = 1;
+    return undefined;
+  }
   const ctx = await openStack(path, opts, { provider: true });
   if (!ctx) return undefined;
   try {
@@ -60,7 +68,12 @@ export async function runPlan(path: string, opts: PlanOptions): Promise<Plan | u
       return plan;
     }
     if (opts.out) {
-      if (!(await writeOutput(opts.out, planJson(plan)))) return plan;
+      const failed = await writeOutput(opts.out, planJson(plan));
+      if (failed) {
+        reportDiagnostics([failed]);
+        process.exitCode = 1;
+        return plan;
+      }
       process.stderr.write(`\nSaved the plan to ${opts.out}. Apply exactly this plan with: mops apply ${opts.out}\n`);
     }
     const changed = opts.refreshOnly ? driftedChanges(plan).length > 0 : hasChanges(plan);
@@ -77,6 +90,7 @@ export function register(program: Command): void {
     .description("show what apply would change: the stack vs the live platform vs what Mops last applied")
     .argument("[path]", "stack file or directory", ".")
     .option("-e, --env <name>", "environment to plan for")
+    .addOption(tsTimeoutOption())
     .option("--out <file>", "also save the plan as JSON, for `mops apply <file>`")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
     .option("--detailed-exitcode", "exit 0 when there are no changes, 2 when there are, 1 on error")

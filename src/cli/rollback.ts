@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { confirm, durationOption, engineAction, fail, intOption, isInteractive, openStack } from "./context";
+import { confirm, durationOption, engineAction, fail, intOption, isInteractive, openStack, tsTimeoutOption } from "./context";
 import { executeApply } from "./apply";
 import { collectApprovers } from "./check";
 import { verifiedVersion } from "./history";
@@ -20,6 +20,7 @@ export function register(program: Command): void {
     .argument("<version>", "version whose desired state to restore", intOption)
     .argument("[path]", "stack file or directory", ".")
     .option("-e, --env <name>", "environment")
+    .addOption(tsTimeoutOption())
     .option("--auto-approve", "do not ask for confirmation (CI)")
     .option("--concurrency <n>", "operations in flight at once", intOption)
     .option("--approved-by <list>", "comma-separated reviewers who approved this rollback (protected environments; recorded in history)")

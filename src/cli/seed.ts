@@ -24,8 +24,8 @@ export function registerSeed(sandbox: Command): void {
   ).action(engineAction(run));
 }
 
-async function run(path: string | undefined, opts: SimulationFlags & { env?: string }): Promise<void> {
-  const loaded = await loadForReport(path, opts.env);
+async function run(path: string | undefined, opts: SimulationFlags & { env?: string; tsTimeout?: number }): Promise<void> {
+  const loaded = await loadForReport(path, opts.env, opts.tsTimeout);
   if (!loaded) return;
   const { stack } = loaded;
   const provider = stack.environments[stack.environment]?.provider;

@@ -1,7 +1,7 @@
 import { Option, type Command } from "commander";
 import { showText } from "../report/history-text";
 import { colorEnabled } from "./render";
-import { engineAction, intOption, openStack } from "./context";
+import { engineAction, intOption, openStack, tsTimeoutOption } from "./context";
 import { verifiedVersion } from "./history";
 
 export function register(program: Command): void {
@@ -11,6 +11,7 @@ export function register(program: Command): void {
     .argument("<version>", "version number", intOption)
     .argument("[path]", "stack file or directory", ".")
     .option("-e, --env <name>", "environment")
+    .addOption(tsTimeoutOption())
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .action(engineAction(async (n: number, path: string, opts: { env?: string; format: string }) => {
       const ctx = await openStack(path, opts, { provider: false });

@@ -11,7 +11,7 @@ import type { LoadedStack } from "../stack";
 import { loadContacts, loadPopulation, populationFileOf } from "../stack/population";
 import type { StateBackend } from "../state/types";
 import { lastApplied } from "./check";
-import { engineAction, intOption, openStack, reportDiagnostics } from "./context";
+import { engineAction, intOption, openStack, reportDiagnostics, tsTimeoutOption } from "./context";
 import { loadForReport } from "./graph";
 import { colorEnabled } from "./render";
 
@@ -55,7 +55,8 @@ export function simulationOptions(cmd: Command, defaults: { days: boolean }): Co
     .option("--from <file>", "use these contacts instead (JSON or CSV of real, anonymised contacts)")
     .option("--seed <n>", "random seed (default: the population file's `seed`, else 1)", seedOption)
     .option("--start <date>", "first day of the period, ISO (default: today, UTC)", dateOption)
-    .option("--population <file>", "population file (default: population.yaml beside the stack)");
+    .option("--population <file>", "population file (default: population.yaml beside the stack)")
+    .addOption(tsTimeoutOption());
 }
 
 export interface SimulationInputs {

@@ -3,10 +3,12 @@ import { hasErrors } from "../diagnostics";
 import { summarize } from "../report/diagnostics";
 import { defaultStackPath } from "../stack";
 import { checkStack } from "./check";
+import { tsTimeoutOption } from "./context";
 import { diagnosticsJson, guard, printDiagnostics } from "./render";
 
 interface Opts {
   env?: string;
+  tsTimeout?: number;
   format: "text" | "json";
 }
 
@@ -16,13 +18,14 @@ export function register(program: Command): void {
     .description("check a stack: schema, references, marketing and governance checks; exit 1 on errors")
     .argument("[path]", "stack file or directory (default: the current directory's mops.yaml / stack.yaml / mops.ts)")
     .option("-e, --env <name>", "environment to resolve (default: the stack's default_environment, else the first)")
+    .addOption(tsTimeoutOption())
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
     .action(guard(run));
 }
 
 async function run(path: string | undefined, opts: Opts): Promise<void> {
   const target = path ?? defaultStackPath();
-  const r = typeof target === "string" ? await checkStack(target, { environment: opts.env }) : { diagnostics: [target], value: undefined };
+  const r = typeof target === "string" ? await checkStack(target, { environment: opts.env, tsTimeoutMs: opts.tsTimeout }) : { diagnostics: [target], value: undefined };
   const failed = hasErrors(r.diagnostics);
   if (opts.format === "json") {
     const s = r.value?.stack;

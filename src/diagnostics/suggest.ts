@@ -22,7 +22,10 @@ export function suggestion(word: string, candidates: readonly string[], what: st
   return `declared ${what}: ${shown}${candidates.length > 8 ? `, … (${candidates.length} in all)` : ""}`;
 }
 
-export const quote = (v: unknown): string => `\`${typeof v === "string" ? v : JSON.stringify(v)}\``;
+/** A value in backticks for a message, cut to 60 characters: a generated 16 KB value must not be repeated in every message. */
+export const quote = (v: unknown): string => `\`${clip(typeof v === "string" ? v : String(JSON.stringify(v)))}\``;
+
+export const clip = (s: string, max = 60): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
 /** `Cart Recovery` -> `cart_recovery`: a lower_snake_case name ("" when nothing is left). */
 export function snakeCase(s: string): string {

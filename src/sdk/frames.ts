@@ -7,7 +7,8 @@ export interface Frame {
   col: number;
 }
 
-const FRAME = /\(?((?:file:\/\/)?\/[^():?]+)(\?[^():]*)?:(\d+):(\d+)\)?$/;
+// The location starts right after `(` or `at `: a `node:internal/…` frame holds a `/` too, and is not a file.
+const FRAME = /(?:\(|\bat )((?:file:\/\/)?\/[^():?]+)(\?[^():]*)?:(\d+):(\d+)\)?$/;
 
 /**
  * The file positions of a stack trace, in the TypeScript source. A host that

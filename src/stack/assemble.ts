@@ -5,6 +5,7 @@ import { schemaIssues, type SchemaIssue } from "./schema-check";
 import { StackSources, type Origin } from "./sources";
 import { quote, suggestion } from "../diagnostics/suggest";
 import type { SpecPath } from "./types";
+import { count, LIMITS } from "./limits";
 import { where as fmt } from "./where";
 
 /** One stack file after parsing, `${env:…}` resolution and schema checks. */
@@ -34,21 +35,25 @@ export function assemble(units: Unit[], texts: ReadonlyMap<string, string>, envi
   const environments = new Map<string, { env: Environment; unit: Unit }>();
   const declared = new Map<string, { kind: Kind; name: string; spec: unknown; unit: Unit }>();
 
+  // A file with schema errors is still merged, for the cross-file checks: use only the parts of the right shape
+  // (the rest is already reported), so `default_environment:` left empty is a schema error, not a crash.
   for (const unit of units) {
     const v = unit.value;
     for (const key of HEADER_SCALARS) {
-      if (v[key] === undefined) continue;
+      const value = v[key];
+      if (typeof value !== "string") continue;
       const first = header[key];
-      if (first && first.value !== v[key]) {
+      if (first && first.value !== value) {
         diagnostics.push(
           error("MOPS121", `\`${key}\` is set in two files`, {
             range: unit.locator.locate([key]),
             hint: `it is already ${quote(first.value)} at ${fmt(first.unit.locator.locate([key]))}; set it in one file`,
           }),
         );
-      } else if (!first) header[key] = { value: v[key] as string, unit };
+      } else if (!first) header[key] = { value, unit };
     }
-    for (const [name, env] of Object.entries((v.environments ?? {}) as Record<string, Environment>)) {
+    for (const [name, env] of Object.entries(mapping(v.environments))) {
+      if (!isMap(env)) continue;
       const first = environments.get(name);
       if (first) {
         diagnostics.push(
@@ -57,10 +62,10 @@ export function assemble(units: Unit[], texts: ReadonlyMap<string, string>, envi
             hint: `first declared at ${fmt(first.unit.locator.locate(["environments", name], "key"))}`,
           }),
         );
-      } else environments.set(name, { env, unit });
+      } else environments.set(name, { env: env as Environment, unit });
     }
     for (const kind of KINDS) {
-      for (const [name, spec] of Object.entries((v[KIND_KEYS[kind]] ?? {}) as Record<string, unknown>)) {
+      for (const [name, spec] of Object.entries(mapping(v[KIND_KEYS[kind]]))) {
         const addr = address(kind, name);
         const first = declared.get(addr);
         if (first) {
@@ -114,7 +119,7 @@ export function assemble(units: Unit[], texts: ReadonlyMap<string, string>, envi
 
   const specs = new Map<string, unknown>([...declared].map(([a, d]) => [a, d.spec]));
   for (const [envName, { env, unit }] of environments) {
-    for (const [kindKey, byName] of Object.entries(env.overrides ?? {})) {
+    for (const [kindKey, byName] of Object.entries(mapping(env.overrides))) {
       const prefix = ["environments", envName, "overrides", kindKey];
       const kind = KIND_OF_KEY[kindKey];
       if (!kind) {
@@ -126,7 +131,7 @@ export function assemble(units: Unit[], texts: ReadonlyMap<string, string>, envi
         );
         continue;
       }
-      for (const [name, partial] of Object.entries(byName)) {
+      for (const [name, partial] of Object.entries(mapping(byName))) {
         const addr = address(kind, name);
         if (!declared.has(addr)) {
           const names = [...declared.values()].filter((d) => d.kind === kind).map((d) => d.name);
@@ -144,12 +149,14 @@ export function assemble(units: Unit[], texts: ReadonlyMap<string, string>, envi
     }
   }
 
+  diagnostics.push(...overLimits(declared, specs, sources));
+
   // Overridden specs are checked again: an override can break a valid declaration.
   for (const [addr, o] of origins) {
     if (!o.override) continue;
     const d = declared.get(addr)!;
     const issues = schemaIssues({ [KIND_KEYS[d.kind]]: { [d.name]: specs.get(addr) } });
-    diagnostics.push(...issues.map((i) => issueAt(i, sources, addr)));
+    for (const i of issues) diagnostics.push(issueAt(i, sources, addr));
   }
 
   if (diagnostics.some((d) => d.severity === "error") || !header.stack) return { sources, diagnostics };
@@ -167,6 +174,51 @@ export function assemble(units: Unit[], texts: ReadonlyMap<string, string>, envi
   return { stack, sources, diagnostics };
 }
 
+/** The documented limits on resources per stack and steps per workflow (limits.ts), each at its place. */
+function overLimits(declared: Map<string, { kind: Kind; name: string; unit: Unit }>, specs: Map<string, unknown>, sources: StackSources): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (declared.size > LIMITS.resources) {
+    const [addr, d] = [...declared][LIMITS.resources]!;
+    out.push(
+      error("MOPS006", `the stack declares ${count(declared.size)} resources; a stack may declare at most ${count(LIMITS.resources)}`, {
+        range: d.unit.locator.locate([KIND_KEYS[d.kind], d.name], "key"),
+        hint: "split it into several stacks (one per brand, region or team)",
+        address: addr,
+      }),
+    );
+  }
+  for (const [addr, d] of declared) {
+    if (d.kind !== "workflow") continue;
+    const n = countSteps((specs.get(addr) as { steps?: unknown } | undefined)?.steps);
+    if (n > LIMITS.steps) {
+      out.push(
+        error("MOPS006", `workflow \`${d.name}\` has ${count(n)} steps; a workflow may have at most ${count(LIMITS.steps)}`, {
+          range: sources.keyRangeOf(addr, ["steps"]),
+          hint: "split the journey: one workflow can hand contacts to the next with `add_to_segment`",
+          address: addr,
+        }),
+      );
+    }
+  }
+  return out;
+}
+
+/** Steps in a list, nested ones included, counted without recursion and whatever their shape. */
+function countSteps(steps: unknown): number {
+  let n = 0;
+  const todo: unknown[] = [steps];
+  while (todo.length > 0) {
+    const list = todo.pop();
+    if (!Array.isArray(list)) continue;
+    for (const s of list) {
+      if (!isMap(s)) continue;
+      n++;
+      todo.push(s.then, s.else, ...(Array.isArray(s.paths) ? s.paths.map((p) => (isMap(p) ? p.steps : undefined)) : []));
+    }
+  }
+  return n;
+}
+
 /** Mappings merge key by key; lists and scalars replace; `null` removes the key. */
 function mergeOverride(base: unknown, over: unknown): unknown {
   if (!isMap(base) || !isMap(over)) return over;
@@ -179,6 +231,7 @@ function mergeOverride(base: unknown, over: unknown): unknown {
 }
 
 const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+const mapping = (v: unknown): Record<string, unknown> => (isMap(v) ? v : {});
 
 /** A schema issue whose path starts `[kindKey, name, …]`, placed through the stack's sources. */
 function issueAt(i: SchemaIssue, sources: StackSources, addr: string): Diagnostic {

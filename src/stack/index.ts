@@ -1,14 +1,16 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { KIND_OF_KEY } from "../model";
-import { error, hasErrors, sortDiagnostics, type Diagnostic, type Result } from "../diagnostics";
+import { error, hasErrors, sortDiagnostics, warning, type Diagnostic, type Result } from "../diagnostics";
 import { assemble, type Unit } from "./assemble";
 import { discover, type Found } from "./discover";
+import { readTextFile } from "./files";
 import { resolveEnvVars } from "./env-vars";
 import { checkReferences } from "./references";
 import { schemaIssues } from "./schema-check";
 import type { LoadedStack, LoadOptions } from "./types";
 import { loadTsStack } from "./typescript";
+import { displayPath } from "./where";
 import { parseYamlFile, type ParsedFile } from "./yaml-file";
 
 export type { LoadedStack, LoadOptions, SourceIndex, SpecPath } from "./types";
@@ -67,29 +69,36 @@ interface Read {
   parsed: ParsedFile[];
   texts: Map<string, string>;
   env: NodeJS.ProcessEnv;
+  tsTimeoutMs?: number;
 }
 
 /** Discover and parse the files once; resolving per environment is cheap. */
 async function readStack(path: string, opts: LoadOptions): Promise<Read | Result<LoadedStack>> {
   const found = discover(path);
   if ("code" in found) return { diagnostics: [found] };
+  // A file that cannot be read would make every cross-file check wrong, like one that does not parse.
+  const problems = [...found.problems];
   const texts = new Map<string, string>();
   const parsed: ParsedFile[] = [];
-  if (found.kind === "ts") parsed.push(await loadTsStack(found.files[0]));
-  else
-    for (const file of found.files) {
-      const text = readFileSync(file, "utf8");
-      texts.set(file, text);
-      parsed.push(parseYamlFile(file, text));
+  for (const file of found.files) {
+    const read = readTextFile(file);
+    if ("code" in read) problems.push(read);
+    else if (found.kind === "ts") parsed.push(await loadTsStack(file, { tsTimeoutMs: opts.tsTimeoutMs }));
+    else {
+      texts.set(file, read.text);
+      parsed.push(parseYamlFile(file, read.text));
     }
-  return { found, parsed, texts, env: opts.env ?? process.env };
+  }
+  if (problems.length > 0) return { diagnostics: sortDiagnostics([...problems, ...parsed.flatMap((p) => p.diagnostics)]) };
+  return { found, parsed, texts, env: opts.env ?? process.env, ...(opts.tsTimeoutMs ? { tsTimeoutMs: opts.tsTimeoutMs } : {}) };
 }
 
-function resolveFor({ found, parsed, texts, env }: Read, environment: string | undefined): Result<LoadedStack> {
+function resolveFor({ found, parsed, texts, env, tsTimeoutMs }: Read, environment: string | undefined): Result<LoadedStack> {
   const diagnostics: Diagnostic[] = [];
   const units: Unit[] = [];
   for (const p of parsed) {
-    diagnostics.push(...p.diagnostics);
+    // Loops, not push(...xs): a file can hold a million mistakes, more than a call takes arguments.
+    for (const d of p.diagnostics) diagnostics.push(d);
     if (p.value === undefined) continue;
     if (!p.value || typeof p.value !== "object" || Array.isArray(p.value)) {
       diagnostics.push(
@@ -97,9 +106,17 @@ function resolveFor({ found, parsed, texts, env }: Read, environment: string | u
       );
       continue;
     }
+    if (declaresNothing(p.value as Record<string, unknown>)) {
+      diagnostics.push(
+        warning("MOPS005", `\`${displayPath(p.file)}\` declares nothing: no stack settings and no resources`, {
+          range: { file: p.file, line: 1, col: 1 },
+          hint: "is it empty or commented out? Remove it if it is not part of the stack",
+        }),
+      );
+    }
     const resolved = resolveEnvVars(p.value, env);
     const issues = [...resolved.issues, ...schemaIssues(resolved.value)];
-    diagnostics.push(...issues.map((i) => error(i.code, i.message, { hint: i.hint, range: p.locator.locate(i.path, i.target), ...addressOf(i.path) })));
+    for (const i of issues) diagnostics.push(error(i.code, i.message, { hint: i.hint, range: p.locator.locate(i.path, i.target), ...addressOf(i.path) }));
     // The model keeps the references: they are resolved only in the request that needs them.
     units.push({ file: p.file, value: p.value as Record<string, unknown>, locator: p.locator });
   }
@@ -107,15 +124,20 @@ function resolveFor({ found, parsed, texts, env }: Read, environment: string | u
   // A file that did not parse would make every cross-file check wrong.
   if (units.length < parsed.length) return { diagnostics: sortDiagnostics(diagnostics) };
   const a = assemble(units, texts, environment);
-  diagnostics.push(...a.diagnostics);
-  if (a.stack && !hasErrors(diagnostics)) diagnostics.push(...checkReferences(a.stack, a.sources));
+  for (const d of a.diagnostics) diagnostics.push(d);
+  if (a.stack && !hasErrors(diagnostics)) for (const d of checkReferences(a.stack, a.sources)) diagnostics.push(d);
 
   const policy = a.stack ? policyFile(found.baseDir, units) : undefined;
   const value: LoadedStack | undefined =
     a.stack && !hasErrors(diagnostics)
-      ? { stack: a.stack, sources: a.sources, files: found.files, baseDir: found.baseDir, ...(policy ? { policyFile: policy } : {}) }
+      ? { stack: a.stack, sources: a.sources, files: found.files, baseDir: found.baseDir, ...(policy ? { policyFile: policy } : {}), ...(tsTimeoutMs ? { tsTimeoutMs } : {}) }
       : undefined;
   return { value, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/** Only comments, `x-` anchors and empty kind mappings: nothing a stack would miss if the file were gone. */
+function declaresNothing(v: Record<string, unknown>): boolean {
+  return Object.entries(v).every(([k, x]) => k.startsWith("x-") || k === "$schema" || (k in KIND_OF_KEY && (x === null || (typeof x === "object" && Object.keys(x as object).length === 0))));
 }
 
 function addressOf(path: readonly (string | number)[]): { address?: string } {

@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { pathToFileURL } from "node:url";
+import { readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { resolveMopsToOwnSdk } from "./sdk-resolve";
 import { error, type Diagnostic, type Result } from "../diagnostics";
-import { DEFAULT_POLICY, PolicySchema, policyFrom, type CustomRule, type CustomRuleExport, type Policy, type PolicyFile } from "../model/policy";
+import { DEFAULT_POLICY, PolicySchema, policyFrom, type CustomRule, type Policy, type PolicyFile } from "../model/policy";
+import { kindOf, readTextFile } from "./files";
+import { DEFAULT_TS_TIMEOUT_MS, startRules } from "./ts-host";
+import { displayPath } from "./where";
 import type { LoadedStack } from "./types";
 import { parseYamlFile } from "./yaml-file";
 import { closest } from "../diagnostics/suggest";
@@ -13,13 +14,16 @@ import { policy as validate } from "./validators.generated";
 
 /** Read and check a policy file; every problem has file:line:col. */
 export function loadPolicy(file: string): Result<Policy> {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    return { diagnostics: [error("policy/not-found", `policy file ${file} cannot be read`, { hint: "create it or fix the stack's `policy:` path" })] };
+  const read = readTextFile(file);
+  if ("code" in read) {
+    const missing = read.code === "MOPS001";
+    return {
+      diagnostics: [
+        error("policy/not-found", missing ? `policy file ${file} cannot be read` : read.message, { hint: missing ? "create it or fix the stack's `policy:` path" : read.hint }),
+      ],
+    };
   }
-  const parsed = parseYamlFile(file, text);
+  const parsed = parseYamlFile(file, read.text);
   if (parsed.diagnostics.length) return { diagnostics: parsed.diagnostics };
   const data = parsed.value ?? {};
   if (validate(data)) return { value: policyFrom(data as PolicyFile, file), diagnostics: [] };
@@ -61,54 +65,41 @@ function schemaAt(path: (string | number)[]): Record<string, unknown> | undefine
 }
 
 /**
- * Load `<dir>/*.ts` through tsx. A file that fails to load or exports
- * something else is a diagnostic, not a crash.
+ * Load `<dir>/*.ts` in a worker thread (ts-host.ts). A file that fails to
+ * load or exports something else is a diagnostic, not a crash; each rule's
+ * check runs in that worker too, bounded by the TypeScript timeout, and
+ * gives the findings it would give in this thread.
  */
-export async function loadCustomRules(dir: string): Promise<Result<CustomRule[]>> {
-  let files: string[];
+export async function loadCustomRules(dir: string, opts: { tsTimeoutMs?: number } = {}): Promise<Result<CustomRule[]>> {
+  let names: string[];
   try {
-    files = readdirSync(dir).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")).sort();
+    names = readdirSync(dir).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")).sort();
   } catch {
     return { value: [], diagnostics: [] };
   }
-  const { tsImport } = await import("tsx/esm/api");
-  resolveMopsToOwnSdk();
-  const value: CustomRule[] = [];
-  const diagnostics: Diagnostic[] = [];
-  for (const f of files) {
-    const file = join(dir, f);
-    const fallback = `custom/${f.replace(/\.ts$/, "").replace(/[^a-z0-9-]+/gi, "-").toLowerCase()}`;
-    try {
-      const mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
-      // Outside an ESM package, tsx loads the file as CommonJS: its default export sits one level down.
-      const inner = mod.default as { default?: unknown } | undefined;
-      const d = (inner && typeof inner === "object" && "default" in inner ? inner.default : inner) as CustomRuleExport | undefined;
-      if (typeof d === "function") value.push({ code: fallback, file, check: d });
-      else if (d && typeof d === "object" && typeof d.check === "function") value.push({ code: d.code ?? fallback, file, check: d.check });
-      else {
-        diagnostics.push(error("policy/bad-custom-rule", `${f} does not default-export a rule`, {
-          range: { file, line: 1, col: 1 },
-          hint: "export default (stack) => Diagnostic[], or { code, check }",
-        }));
-      }
-    } catch (e) {
-      diagnostics.push(error("policy/bad-custom-rule", `${f} failed to load: ${(e as Error).message.split("\n")[0]}`, {
-        range: { file, line: 1, col: 1 },
-      }));
-    }
-  }
-  return { value, diagnostics };
+  // Only regular files are imported: a pipe named like a rule would block the worker.
+  const unreadable: Diagnostic[] = [];
+  const files = names.map((f) => join(dir, f)).filter((file) => {
+    const st = statSync(file, { throwIfNoEntry: false });
+    if (st?.isFile()) return true;
+    unreadable.push(error("policy/bad-custom-rule", st ? `${displayPath(file)} is ${kindOf(st)}, not a file` : `${displayPath(file)} is a link to nothing`, { hint: "a custom rule is a .ts file" }));
+    return false;
+  });
+  if (files.length === 0) return { value: [], diagnostics: unreadable };
+  const host = await startRules(files, opts.tsTimeoutMs ?? DEFAULT_TS_TIMEOUT_MS);
+  const value: CustomRule[] = host.rules.map((r, i) => ({ code: r.code, file: r.file, check: (stack) => host.check(i, stack) }));
+  return { value, diagnostics: [...unreadable, ...host.diagnostics] };
 }
 
 /**
  * Everything `analyze` needs besides the stack, for a loaded stack: its
  * policy file (or the defaults) and the custom rules in its policy folder.
  */
-export async function loadStackPolicy(loaded: Pick<LoadedStack, "baseDir" | "policyFile">):
+export async function loadStackPolicy(loaded: Pick<LoadedStack, "baseDir" | "policyFile" | "tsTimeoutMs">):
   Promise<Result<{ policy: Policy; customRules: CustomRule[] }>> {
   const p = loaded.policyFile ? loadPolicy(loaded.policyFile) : { value: DEFAULT_POLICY, diagnostics: [] };
   if (!p.value) return { diagnostics: p.diagnostics };
-  const rules = await loadCustomRules(resolve(loaded.baseDir, p.value.custom_rules));
+  const rules = await loadCustomRules(resolve(loaded.baseDir, p.value.custom_rules), { tsTimeoutMs: loaded.tsTimeoutMs });
   return { value: { policy: p.value, customRules: rules.value ?? [] }, diagnostics: [...p.diagnostics, ...rules.diagnostics] };
 }
 

@@ -1,6 +1,6 @@
 import type { ErrorObject, ValidateFunction } from "ajv";
 import type { Target } from "./locator";
-import { closest, quote, snakeCase } from "../diagnostics/suggest";
+import { clip, closest, quote, snakeCase } from "../diagnostics/suggest";
 import type { SpecPath } from "./types";
 // Precompiled from src/model by `npm run generate`: no schema is compiled at run time.
 import { branches, defs as schemaDefs, stack as validateFile } from "./validators.generated";
@@ -63,19 +63,36 @@ const toPath = (instancePath: string): (string | number)[] =>
         .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
         .map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));
 
-const under = (p: string, root: string) => p === root || p.startsWith(root + "/");
+/** `/a/b/0` and every path enclosing it (`/a/b`, `/a`, ``). */
+function enclosing(instancePath: string): string[] {
+  const out = [instancePath];
+  for (let i = instancePath.lastIndexOf("/"); i >= 0; i = instancePath.lastIndexOf("/", i - 1)) {
+    out.push(instancePath.slice(0, i));
+    if (i === 0) break;
+  }
+  return out;
+}
 
 function fromErrors(errors: ErrorObject[], base: SpecPath): SchemaIssue[] {
-  const unions = errors.map((e, i) => ({ e, i })).filter(({ e }) => e.keyword === "anyOf");
   // ajv reports a union after everything inside it: a union is a root when no
-  // later union encloses it.
-  const roots = unions.filter(({ e, i }) => !unions.some((u) => u.i > i && under(e.instancePath, u.e.instancePath)));
+  // later union encloses it. Walking backwards keeps this linear in the errors
+  // (times the nesting depth) however many items of a long list fail.
+  const later = new Set<string>();
+  const roots: ErrorObject[] = [];
+  for (let i = errors.length - 1; i >= 0; i--) {
+    const e = errors[i]!;
+    if (e.keyword !== "anyOf") continue;
+    if (!enclosing(e.instancePath).some((p) => later.has(p))) roots.push(e);
+    later.add(e.instancePath);
+  }
+  roots.reverse();
+  const rootPaths = new Set(roots.map((r) => r.instancePath));
   const out: SchemaIssue[] = [];
   for (const e of errors) {
-    if (e.keyword === "anyOf" || roots.some((r) => under(e.instancePath, r.e.instancePath))) continue;
+    if (e.keyword === "anyOf" || enclosing(e.instancePath).some((p) => rootPaths.has(p))) continue;
     out.push(leaf(e, [...base, ...toPath(e.instancePath)]));
   }
-  for (const { e } of roots) {
+  for (const e of roots) {
     const path = [...base, ...toPath(e.instancePath)];
     out.push(...explainUnion(e.parentSchema as Schema, e.data, path));
   }
@@ -165,18 +182,21 @@ const TYPE_NAMES: Record<string, string> = {
 };
 
 function describe(v: unknown): string {
+  if (v === null) return "nothing (the value is empty or null)";
   const t = jsonType(v);
   if (t === "object" || t === "array") return TYPE_NAMES[t];
-  return `${TYPE_NAMES[t]} (${JSON.stringify(v)})`;
+  return `${TYPE_NAMES[t]} (${clip(String(JSON.stringify(v)))})`;
 }
 
 function wrongType(expected: string[], data: unknown, path: SpecPath): SchemaIssue {
   const names = [...new Set(expected.map((t) => TYPE_NAMES[t] ?? t))];
   const want = names.length > 1 ? `${names.slice(0, -1).join(", ")}, or ${names[names.length - 1]}` : names[0];
   const hint =
-    typeof data === "string" && expected.some((t) => t === "number" || t === "integer") && data.trim() !== "" && !isNaN(Number(data))
-      ? `write it without quotes: ${data}`
-      : undefined;
+    data === null
+      ? "write a value after the colon, or remove the key"
+      : typeof data === "string" && expected.some((t) => t === "number" || t === "integer") && data.trim() !== "" && !isNaN(Number(data))
+        ? `write it without quotes: ${data}`
+        : undefined;
   return { code: "MOPS101", message: `expected ${want}, got ${describe(data)}`, hint, path, target: "value" };
 }
 
@@ -308,12 +328,15 @@ function leaf(e: ErrorObject, path: SpecPath): SchemaIssue {
  */
 function dedupe(issues: SchemaIssue[]): SchemaIssue[] {
   const seen = new Set<string>();
-  const typoOf = (i: SchemaIssue, missing: SchemaIssue) =>
-    i.code === "MOPS104" &&
-    i.hint?.startsWith(`did you mean ${missing.message.slice("missing required key ".length)}`) &&
-    JSON.stringify(i.path.slice(0, -1)) === JSON.stringify(missing.path);
+  // "did you mean `segment`?" on an unknown key, by the mapping it is in: the typo of a missing key there.
+  const typos = new Set<string>();
+  for (const i of issues) {
+    const m = i.code === "MOPS104" ? /^did you mean (`[^`]*`)/.exec(i.hint ?? "") : null;
+    if (m) typos.add(`${JSON.stringify(i.path.slice(0, -1))} ${m[1]}`);
+  }
+  const isTypo = (missing: SchemaIssue) => typos.has(`${JSON.stringify(missing.path)} ${missing.message.slice("missing required key ".length)}`);
   return issues.filter((i) => {
-    if (i.code === "MOPS102" && issues.some((j) => typoOf(j, i))) return false;
+    if (i.code === "MOPS102" && isTypo(i)) return false;
     const k = `${i.code} ${JSON.stringify(i.path)} ${i.message}`;
     if (seen.has(k)) return false;
     seen.add(k);

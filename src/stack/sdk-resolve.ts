@@ -5,6 +5,12 @@ type ResolveFilename = (this: unknown, request: string, ...rest: unknown[]) => s
 let registered = false;
 
 /**
+ * Whether a module runs from Mops' TypeScript sources (tests, tsx), not the
+ * build: its URL is a `.ts` file, with tsx's `?tsx-namespace=…` when tsx loaded it.
+ */
+export const fromSources = (moduleUrl: string): boolean => /\.ts(\?|$)/.test(moduleUrl);
+
+/**
  * From now on, `import … from "mops"` in any module this process loads is
  * this Mops's own SDK, wherever the importing stack lives and however Mops
  * was installed (globally, with npx, in a clone). Called before a TypeScript
@@ -16,7 +22,7 @@ let registered = false;
  * has no public hook on Node 20, so its resolver is wrapped for this one name.
  */
 export function resolveMopsToOwnSdk(): void {
-  if (registered || import.meta.url.endsWith(".ts")) return;
+  if (registered || fromSources(import.meta.url)) return;
   registered = true;
   // The package's own `exports` name its SDK (a self-reference); the hooks are built beside it.
   const sdk = import.meta.resolve("mops");

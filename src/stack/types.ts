@@ -13,6 +13,8 @@ export interface LoadedStack {
   baseDir: string;
   /** Policy file, when the stack names one or has `policy.yaml` beside it. */
   policyFile?: string;
+  /** Time the stack's TypeScript (its file, its custom rules) may run, in ms (LoadOptions.tsTimeoutMs). */
+  tsTimeoutMs?: number;
 }
 
 export interface LoadOptions {
@@ -20,4 +22,6 @@ export interface LoadOptions {
   environment?: string;
   /** Variables for `${env:NAME}` (defaults to process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Time a TypeScript stack (and the custom rules of its policy) may run, in ms; default 30 s. */
+  tsTimeoutMs?: number;
 }

@@ -21,16 +21,22 @@ export interface Run {
   stderr: string;
 }
 
-/** `mops …` as a user runs it: a subprocess, no TTY, no colour. */
+/**
+ * `mops …` as a user runs it: a subprocess, no TTY, no colour. With
+ * `killAfterMs` the process is killed past that bound (its `signal` then says
+ * so): a hang fails the test instead of stalling it.
+ */
 export function mops(
   args: string[],
-  opts: { cwd: string; env?: Record<string, string>; onStdout?: (soFar: string, child: ChildProcess) => void },
+  opts: { cwd: string; env?: Record<string, string>; onStdout?: (soFar: string, child: ChildProcess) => void; killAfterMs?: number; uid?: number },
 ): Promise<Run> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: opts.cwd,
       env: { ...process.env, NO_COLOR: "1", CI: "true", MOPS_ACTOR: "tester@example.com", MOPS_SANDBOX_FAULTS: "", ...opts.env },
       stdio: ["ignore", "pipe", "pipe"],
+      ...(opts.killAfterMs ? { timeout: opts.killAfterMs, killSignal: "SIGKILL" as const } : {}),
+      ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.uid } : {}),
     });
     let stdout = "", stderr = "";
     child.stdout.on("data", (d) => {

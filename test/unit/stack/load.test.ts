@@ -1,20 +1,13 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stackFileSchema } from "../../../src/model";
+import { tempDir } from "../../helpers/files";
 import { defaultStackPath, loadStack, validateStack } from "../../../src/stack";
 
 const root = resolve(__dirname, "../../..");
 
-function stackDir(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "mops-load-"));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, ".."), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
+const stackDir = (files: Record<string, string>) => tempDir(files, "mops-load-");
 
 const ENVS = `
 stack: shop
@@ -131,7 +124,9 @@ describe("loadStack", () => {
     expect((await loadStack("/nonexistent/stack", {})).diagnostics.map((d) => d.code)).toEqual(["MOPS001"]);
     expect((await loadStack(stackDir({ "readme.md": "x" }), {})).diagnostics.map((d) => d.code)).toEqual(["MOPS001"]);
     expect((await loadStack(stackDir({ "a.yaml": "- just\n- a list\n" }), {})).diagnostics.map((d) => d.code)).toEqual(["MOPS101"]);
-    expect((await loadStack(stackDir({ "a.yaml": "segments: {}\n" }), {})).diagnostics.map((d) => d.code)).toEqual(["MOPS120"]);
+    // A file that yields nothing is said so, besides the missing name.
+    expect((await loadStack(stackDir({ "a.yaml": "segments: {}\n" }), {})).diagnostics.map((d) => d.code)).toEqual(["MOPS005", "MOPS120"]);
+    expect((await loadStack(stackDir({ "a.yaml": "segments:\n  vip: { type: static }\n" }), {})).diagnostics.map((d) => d.code)).toEqual(["MOPS120"]);
   });
 
   it("reports a setting given two different values in two files", async () => {

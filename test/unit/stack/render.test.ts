@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { colorEnabled, guard } from "../../../src/cli/render";
+import { colorEnabled, guard, reportBug } from "../../../src/cli/render";
 import { error, warning, type Diagnostic } from "../../../src/diagnostics";
 import { renderDiagnostic, renderDiagnostics, summarize } from "../../../src/report/diagnostics";
 
@@ -31,6 +31,27 @@ describe("rendering diagnostics", () => {
     const d = error("MOPS104", "unknown key", { range: { file: "/s/x.yaml", line: 1, col: 1, endCol: 6 } });
     expect(renderDiagnostics([d], { source, color: false })).not.toContain("\u001b[");
     expect(renderDiagnostics([d], { source, color: true })).toContain("\u001b[31m");
+  });
+
+  it("cuts a long line to a window around the caret, the caret still under the range", () => {
+    const long = `${"a".repeat(5000)}XYZ${"b".repeat(5000)}`;
+    const d = error("MOPS201", "unknown", { range: { file: "/s/x.yaml", line: 1, col: 5001, endCol: 5004 } });
+    const [, , , code, caret] = renderDiagnostic(d, { cwd: "/s", source: () => long }).split("\n");
+    expect(code!.length).toBeLessThan(110);
+    expect(code).toMatch(/^1 \| …a+XYZb+…$/);
+    expect(code!.indexOf("XYZ")).toBe(caret!.indexOf("^^^"));
+    // Near the start of a long line, the line's beginning is shown.
+    const early = renderDiagnostic({ ...d, range: { file: "/s/x.yaml", line: 1, col: 3, endCol: 4 } }, { cwd: "/s", source: () => long }).split("\n")[3];
+    expect(early).toMatch(/^1 \| a+…$/);
+  });
+
+  it("shows ten diagnostics of one code per file, then counts the rest; the summary counts all", () => {
+    const ds = Array.from({ length: 25 }, (_, i) => error("MOPS201", `unknown ${i}`, { range: { file: "/s/x.yaml", line: i + 1, col: 1 } }));
+    const other = warning("MOPS005", "nothing", { range: { file: "/s/y.yaml", line: 1, col: 1 } });
+    const text = renderDiagnostics([...ds, other], { cwd: "/s" });
+    expect(text.match(/^error MOPS201/gm)).toHaveLength(10);
+    expect(text).toContain("unknown 9\n --> x.yaml:10:1\n\n… and 15 more like this (error MOPS201 in x.yaml)\n\nwarning MOPS005");
+    expect(text).toMatch(/\n25 errors, 1 warning\n$/);
   });
 
   it("summarises", () => {
@@ -74,5 +95,30 @@ describe("guard", () => {
     }
     expect(writes.join("")).toMatch(/^internal error: boom\n/);
     expect(writes.join("")).not.toContain("x.ts:1:1");
+  });
+
+  it("shows the JavaScript stack with MOPS_DEBUG=1 and only then", () => {
+    const saved = process.env.MOPS_DEBUG;
+    const printed = (value: string | undefined) => {
+      const writes: string[] = [];
+      const spy = vi.spyOn(process.stderr, "write").mockImplementation((s) => (writes.push(String(s)), true));
+      if (value === undefined) delete process.env.MOPS_DEBUG;
+      else process.env.MOPS_DEBUG = value;
+      try {
+        const e = new Error("boom");
+        e.stack = "Error: boom\n    at somewhere (x.ts:1:1)";
+        reportBug(e);
+      } finally {
+        spy.mockRestore();
+      }
+      return writes.join("");
+    };
+    try {
+      for (const off of [undefined, "", "0", "no"]) expect(printed(off)).not.toContain("x.ts:1:1");
+      expect(printed("1")).toContain("at somewhere (x.ts:1:1)");
+    } finally {
+      if (saved === undefined) delete process.env.MOPS_DEBUG;
+      else process.env.MOPS_DEBUG = saved;
+    }
   });
 });
