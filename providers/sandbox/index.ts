@@ -1,7 +1,8 @@
 import { isAbsolute, join, resolve } from "node:path";
 import { error } from "../../src/diagnostics";
 import { address, KIND_KEYS, type Kind, type Resource } from "../../src/model";
-import { paginate, resolveSecret } from "../../src/provider/http";
+import { paginate, resolveSecret, type HttpClient } from "../../src/provider/http";
+import type { ContactRow } from "../../src/model/population";
 import { registerProvider } from "../../src/provider/registry";
 import { ProviderError, type CallContext, type LiveObject, type Provider, type ProviderFactoryOptions } from "../../src/provider/types";
 import { capabilities } from "./capabilities";
@@ -10,6 +11,7 @@ import { MAX_PAGE, type ListResponse, type WireObject } from "./protocol";
 import { startSandboxServer, type SandboxServer } from "./server";
 import { parseFaultsJson } from "./server/faults";
 import { fromWire, normalize, toWire } from "./wire";
+import { mapRefs } from "./refs";
 
 /**
  * Servers started in this process, by data directory: two providers on one
@@ -50,7 +52,8 @@ interface SandboxSettings {
   backoff_ms?: unknown;
 }
 
-export async function createSandboxProvider(opts: ProviderFactoryOptions): Promise<Provider> {
+/** A client for the stack's sandbox: the server at `url`, or the embedded one on the environment's data directory. */
+async function connect(opts: ProviderFactoryOptions): Promise<{ client: HttpClient; release: () => Promise<void> }> {
   const config: ProviderFactoryOptions["config"] & SandboxSettings = opts.config;
   const token = config.token === undefined ? undefined : resolveSecret(config.token, opts.env, opts.baseDir, "sandbox");
   let url = config.url;
@@ -77,6 +80,11 @@ export async function createSandboxProvider(opts: ProviderFactoryOptions): Promi
     backoffMs: num(config.backoff_ms),
     onRetry: opts.onRetry,
   });
+  return { client, release };
+}
+
+export async function createSandboxProvider(opts: ProviderFactoryOptions): Promise<Provider> {
+  const { client, release } = await connect(opts);
   const path = (kind: Kind, id?: string) => `/v1/${KIND_KEYS[kind]}${id === undefined ? "" : `/${encodeURIComponent(id)}`}`;
 
   return {
@@ -124,14 +132,60 @@ export async function createSandboxProvider(opts: ProviderFactoryOptions): Promi
       }
     },
 
+    segmentSize: (id, ctx) => sizeOf(id, ctx.signal),
+
+    async audience(query, ctx) {
+      const { id, proposed } = query;
+      // A static segment's members are whoever workflows and imports put there: no conditions to estimate.
+      if (!proposed?.conditions) return { size: id === undefined ? 0 : await sizeOf(id, ctx.signal) };
+      // What the platform does not hold yet goes by its name, which the sandbox reads as such.
+      const wire = mapRefs("segment", proposed, (kind, name) => ctx.refs.idOf(kind, name) ?? name);
+      const r = await client.post<{ size: number; entering?: number; leaving?: number }>(
+        "/v1/segments/estimate", { conditions: wire.conditions, ...(id !== undefined ? { segment: id } : {}) }, ctx.signal,
+      );
+      return { size: r.size, ...(id !== undefined ? { entering: r.entering, leaving: r.leaving } : { entering: r.size, leaving: 0 }) };
+    },
+
     async close() {
       await client.close();
       await release();
     },
   };
 
+  async function sizeOf(id: string, signal?: AbortSignal): Promise<number> {
+    return (await client.get<{ size: number }>(`${path("segment", id)}/size`, undefined, signal)).size;
+  }
+
   async function currentRevision(kind: Kind, id: string, ctx: CallContext): Promise<number> {
     return (await client.get<WireObject>(path(kind, id), undefined, ctx.signal)).revision;
+  }
+}
+
+/**
+ * Replace the contacts of a stack's sandbox with these (`mops sandbox seed`):
+ * every contact deleted, then the new ones sent in batches. Returns how many.
+ */
+export async function seedSandboxContacts(opts: ProviderFactoryOptions, rows: Iterable<ContactRow>, batchSize = 5_000): Promise<number> {
+  const { client, release } = await connect(opts);
+  try {
+    await client.delete("/v1/contacts");
+    let n = 0;
+    let batch: ContactRow[] = [];
+    const flush = async () => {
+      if (!batch.length) return;
+      await client.post("/v1/contacts/batch", { contacts: batch });
+      n += batch.length;
+      batch = [];
+    };
+    for (const r of rows) {
+      batch.push(r);
+      if (batch.length >= batchSize) await flush();
+    }
+    await flush();
+    return n;
+  } finally {
+    await client.close();
+    await release();
   }
 }
 

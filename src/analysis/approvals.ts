@@ -10,6 +10,12 @@ export interface RequiredApproval {
   owners: string[];
   /** For each owner, the identities whose approval counts: the user, or the team and its members (names and emails). */
   approvers: Record<string, string[]>;
+  /** At least this many different people must approve (a policy `count`), with the reason. */
+  count?: number;
+  /** The change's audience when a rule asked for more approvals above a size: contacts, or "unknown". */
+  audience?: number | "unknown";
+  /** Declared users and their identities, so two names of one person count once. */
+  people?: Record<string, string[]>;
 }
 
 /** Who must approve each change of a plan bound for a protected environment. */
@@ -19,16 +25,24 @@ export function requiredApprovals(plan: Plan, stack: Stack, policy: Policy, envi
   for (const c of plan.changes) {
     if (c.action === "noop") continue;
     const owners = new Set<string>();
+    let count = 0;
+    const audience = plan.audience?.[c.address];
     for (const rule of policy.approvals) {
       if (rule.environments && !rule.environments.includes(environment)) continue;
       if (rule.kinds && !rule.kinds.includes(c.kind)) continue;
+      // A blast-radius rule: an audience the platform could not count is treated as over the limit.
+      if (rule.when && !(audience && !audience.trigger && (audience.size ?? Infinity) > rule.when.audience_over)) continue;
       const owner = ((c.after ?? c.before) as { owner?: unknown } | undefined)?.owner;
       if (rule.owners && typeof owner === "string") owners.add(owner);
       for (const t of rule.teams ?? []) owners.add(t);
+      count = Math.max(count, rule.count ?? 0);
     }
-    if (owners.size === 0) continue;
+    if (owners.size === 0 && !count) continue;
     const list = [...owners].sort();
-    out.push({ address: c.address, owners: list, approvers: Object.fromEntries(list.map((o) => [o, identitiesOf(o, stack)])) });
+    out.push({
+      address: c.address, owners: list, approvers: Object.fromEntries(list.map((o) => [o, identitiesOf(o, stack)])),
+      ...(count ? { count, audience: audience?.size ?? "unknown", people: peopleOf(stack) } : {}),
+    });
   }
   return out;
 }
@@ -47,6 +61,12 @@ function identitiesOf(owner: string, stack: Stack): string[] {
     }
   }
   return [...ids];
+}
+
+function peopleOf(stack: Stack): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const r of stack.resources) if (r.kind === "user") out[r.name] = [r.name, r.spec.email];
+  return out;
 }
 
 /** An approver counts for an identity by name, email, or an email's local part (a CI login usually is one). */
@@ -68,6 +88,18 @@ export function checkApprovals(required: readonly RequiredApproval[], approvers:
         hint: `${who.length ? `any of: ${who.join(", ")}; ` : ""}pass \`--approved-by ${owner}\` once they have approved`,
         detail: { owner, accepted: ok, approvers: [...approvers] },
       }));
+    }
+    if (r.count) {
+      // One person under two names (login, email) is still one approval.
+      const people = new Set(approvers.map((a) => Object.entries(r.people ?? {}).find(([, ids]) => ids.some((id) => matches(a, id)))?.[0] ?? a.trim().toLowerCase()));
+      if (people.size < r.count) {
+        const reach = r.audience === "unknown" ? "an audience the platform could not count" : `~${r.audience!.toLocaleString("en-US")} contacts`;
+        out.push(error("approval/missing", `the change to ${r.address} reaches ${reach}: it needs ${r.count} different approvers, and has ${people.size}`, {
+          address: r.address,
+          hint: `pass \`--approved-by\` with ${r.count} people once they have approved`,
+          detail: { count: r.count, audience: r.audience, approvers: [...approvers] },
+        }));
+      }
     }
   }
   return out;

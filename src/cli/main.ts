@@ -35,6 +35,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   inventory: () => import("./inventory"),
   codeowners: () => import("./codeowners"),
   quickstart: () => import("./quickstart"),
+  simulate: () => import("./simulate"),
 };
 
 /** The program with the named commands registered. */

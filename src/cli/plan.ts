@@ -9,6 +9,9 @@ import { colorEnabled } from "./render";
 import { collectList, engineAction, openStack, planWithoutLock, reportDiagnostics, tsTimeoutOption } from "./context";
 import { progress } from "./progress";
 import { analyzeLoaded, lastApplied } from "./check";
+import { comparisonHeadline, comparisonMarkdown } from "../report/simulate-text";
+import type { Comparison } from "../simulate";
+import { compareWithLastApplied, simulationInputs } from "./simulate";
 import { outputProblem, writeOutput } from "./output";
 
 export interface PlanOptions {
@@ -20,6 +23,7 @@ export interface PlanOptions {
   refreshOnly?: boolean;
   adopt?: string[];
   force?: boolean;
+  simulate?: boolean;
 }
 
 /** What `--adopt` and `--force` ask of a plan (a saved plan carries it, so its apply recomputes the same). */
@@ -28,14 +32,14 @@ export const requestOf = (o: { adopt?: string[]; force?: boolean }): PlanRequest
   ...(o.force ? { force: true } : {}),
 });
 
-function render(plan: Plan, opts: PlanOptions, stack: Stack): string {
+function render(plan: Plan, opts: PlanOptions, stack: Stack, simulated?: Comparison): string {
   const color = colorEnabled(process.stdout);
   if (opts.refreshOnly) {
     return opts.format === "json" ? planJson({ ...plan, changes: driftedChanges(plan) }) : driftText(plan, { color });
   }
   if (opts.format === "json") return planJson(plan);
-  if (opts.format === "markdown") return planMarkdown(plan, { stack });
-  return planText(plan, { color });
+  if (opts.format === "markdown") return planMarkdown(plan, { stack, ...(simulated ? { simulation: comparisonMarkdown(simulated) } : {}) });
+  return planText(plan, { color }) + (simulated ? `\nWhat customers would get (simulated): ${comparisonHeadline(simulated, (s) => s)}\n` : "");
 }
 
 /** `mops plan`: refresh, compare, print; returns the plan (quickstart reuses it). */
@@ -56,7 +60,10 @@ export async function runPlan(path: string, opts: PlanOptions): Promise<Plan | u
     plan.diagnostics.push(...(await analyzeLoaded(ctx.loaded, await lastApplied(ctx.backend))));
     const text = !opts.format || opts.format === "text";
     reportDiagnostics(text ? plan.diagnostics.filter((d) => !shownInPlanText(d)) : plan.diagnostics, ctx.loaded);
-    process.stdout.write(render(plan, opts, ctx.stack));
+    const inputs = opts.simulate ? simulationInputs(ctx.loaded, { days: 30 }) : undefined;
+    if (opts.simulate && !inputs) return plan;
+    const simulated = inputs ? await compareWithLastApplied(ctx.backend, ctx.stack, inputs, { days: 30 }) : undefined;
+    process.stdout.write(render(plan, opts, ctx.stack, simulated));
     if (hasErrors(plan.diagnostics)) {
       process.exitCode = 1;
       return plan;
@@ -91,6 +98,7 @@ export function register(program: Command): void {
     .option("--refresh-only", "show only what changed outside Mops (drift)")
     .option("--adopt <address>", "take over the unowned live object of this name (repeatable)", collectList, [])
     .option("--force", "with --adopt: adopt even an object another stack's owner mark claims")
+    .option("--simulate", "also simulate 30 days of the last applied stack and this one over the population file's contacts, and say what changes for customers")
     .action(engineAction(async (path: string, opts: PlanOptions) => {
       await runPlan(path, opts);
     }));

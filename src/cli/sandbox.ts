@@ -4,6 +4,7 @@ import { parseFaultsJson } from "../../providers/sandbox/server/faults";
 import { startSandboxServer } from "../../providers/sandbox/server";
 import { fail } from "./context";
 import { guard } from "./render";
+import { registerSeed } from "./seed";
 
 interface ServeOptions {
   port: number;
@@ -65,4 +66,5 @@ export function register(program: Command): void {
       await server.close();
       process.stdout.write(`Sandbox stopped (${signal}).\n`);
     }));
+  registerSeed(sandbox);
 }

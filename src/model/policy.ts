@@ -36,6 +36,10 @@ export const PolicySchema = Type.Object(
         owners: Type.Optional(Type.Boolean()),
         /** A member of each of these teams must approve. */
         teams: Type.Optional(Type.Array(Type.String(), { uniqueItems: true })),
+        /** Only for changes that reach more contacts than this (the plan's blast radius; unknown counts as more). */
+        when: Type.Optional(Type.Object({ audience_over: Type.Integer({ minimum: 0 }) }, { additionalProperties: false })),
+        /** At least this many different people must approve the change. */
+        count: Type.Optional(Type.Integer({ minimum: 1 })),
       },
       { additionalProperties: false },
     ))),

@@ -1,32 +1,54 @@
-import { address, type Stack } from "../model";
-import type { Provider, RefResolver } from "../provider";
-import { referencesOf } from "../graph";
-import type { Plan } from "./types";
+import { address, type SegmentSpec, type Stack, type WorkflowSpec } from "../model";
+import { ProviderError, type AudienceEstimate, type CallContext, type Provider } from "../provider";
+import type { Plan, PlanAudience } from "./types";
 
 /**
- * Blast radius: the size of every segment a change touches (changed segments,
- * and the segments changed workflows enter from), where the platform reports it.
+ * Blast radius: for every created or changed segment and workflow, how many
+ * contacts it reaches as the platform counts them. A segment: its size under
+ * the proposed conditions, and who would enter and leave (where the platform
+ * can evaluate conditions, like the sandbox); only its current size where it
+ * can just count (HubSpot list `size`). A workflow: the audience of the
+ * segment that triggers it. Nothing where the platform does not say: the
+ * plan then shows "unknown", never a guess.
  */
-export async function audienceOf(
-  provider: Required<Pick<Provider, "segmentSize">>,
-  plan: Plan,
-  desired: Stack,
-  refs: RefResolver,
-  signal?: AbortSignal,
-): Promise<Record<string, number>> {
-  const touched = new Set<string>();
+export async function blastRadius(provider: Provider, plan: Plan, desired: Stack, ctx: CallContext): Promise<Record<string, PlanAudience>> {
   const byAddr = new Map(desired.resources.map((r) => [address(r.kind, r.name), r]));
-  for (const c of plan.changes) {
-    if (c.action === "noop" || c.action === "delete") continue;
-    if (c.kind === "segment") touched.add(c.address);
-    const r = byAddr.get(c.address);
-    if (r?.kind === "workflow") for (const ref of referencesOf(r)) if (ref.startsWith("segment.")) touched.add(ref);
-  }
-  const out: Record<string, number> = {};
-  for (const a of [...touched].sort()) {
-    const id = refs.idOf("segment", a.slice("segment.".length));
-    const size = id === undefined ? undefined : await provider.segmentSize(id, { refs, signal });
-    if (size !== undefined) out[a] = size;
+  const changed = plan.changes.filter((c) => c.action === "create" || c.action === "update" || c.action === "replace");
+  const segments = new Map<string, Promise<AudienceEstimate>>();
+  const segment = (name: string): Promise<AudienceEstimate> => {
+    const addr = address("segment", name);
+    let p = segments.get(addr);
+    if (!p) {
+      const change = changed.find((c) => c.address === addr);
+      const spec = byAddr.get(addr)?.spec as SegmentSpec | undefined;
+      // A segment the plan changes is measured as it will be (against the live one, even one being replaced); any other as it is.
+      p = measure(provider, { id: ctx.refs.idOf("segment", name), ...(change && spec ? { proposed: spec } : {}) }, ctx);
+      segments.set(addr, p);
+    }
+    return p;
+  };
+  const out: Record<string, PlanAudience> = {};
+  for (const c of changed) {
+    if (c.kind === "segment") out[c.address] = await segment(c.name);
+    if (c.kind === "workflow") {
+      const t = (byAddr.get(c.address)?.spec as WorkflowSpec | undefined)?.trigger;
+      if (t?.type === "segment_entry") out[c.address] = { ...(await segment(t.segment)), via: address("segment", t.segment) };
+      else if (t) out[c.address] = { trigger: t.type };
+    }
   }
   return out;
+}
+
+async function measure(provider: Provider, q: { id?: string; proposed?: SegmentSpec }, ctx: CallContext): Promise<AudienceEstimate> {
+  try {
+    if (provider.audience) return (await provider.audience(q, ctx)) ?? {};
+    if (provider.segmentSize && q.id !== undefined) {
+      const size = await provider.segmentSize(q.id, ctx);
+      return size === undefined ? {} : { size };
+    }
+  } catch (e) {
+    // A platform that will not count is an unknown audience, not a failed plan.
+    if (!(e instanceof ProviderError)) throw e;
+  }
+  return {};
 }

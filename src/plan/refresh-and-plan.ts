@@ -1,7 +1,7 @@
 import { address, maskSecrets, type Stack } from "../model";
 import type { LiveObject, Provider } from "../provider";
 import type { State } from "../state/types";
-import { audienceOf } from "./audience";
+import { blastRadius } from "./audience";
 import { capabilityOf } from "./capability";
 import { makePlan } from "./compare";
 import type { EventSink } from "./events";
@@ -86,9 +86,7 @@ export async function refreshAndPlan(provider: Provider, desired: Stack, stored:
   }
   if (provider.check) plan.diagnostics.push(...(await provider.check(desired.resources, { refs: read.refs, signal: opts.signal })));
   if (provider.quotas) plan.diagnostics.push(...quotaDiagnostics(plan, await provider.quotas({ refs: read.refs, signal: opts.signal })));
-  if (provider.segmentSize) {
-    const audience = await audienceOf(provider as Required<Pick<Provider, "segmentSize">>, plan, desired, read.refs, opts.signal);
-    if (Object.keys(audience).length) plan.audience = audience;
-  }
+  const audience = await blastRadius(provider, plan, desired, { refs: read.refs, signal: opts.signal });
+  if (Object.keys(audience).length) plan.audience = audience;
   return { plan, live, state, ...(recovery ? { recovery } : {}), refs: read.refs, requests: read.requests };
 }

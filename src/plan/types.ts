@@ -1,6 +1,13 @@
 import type { Diagnostic } from "../diagnostics";
 import type { Action, AttributeChange, ChangeSummary, Kind, Reason, ReplaceMode, Resource } from "../model";
-import type { OwnerMark } from "../provider";
+import type { AudienceEstimate, OwnerMark } from "../provider";
+
+/**
+ * Contacts a change reaches as the platform counts them (no size: unknown). A
+ * workflow's is its trigger segment's (`via`); one started by an event, a date
+ * or by hand has none to count (`trigger`).
+ */
+export type PlanAudience = AudienceEstimate & { via?: string; trigger?: "event" | "date" | "manual" };
 
 export type { Action, AttributeChange, ChangeSummary, Reason, ReplaceMode } from "../model";
 
@@ -97,8 +104,8 @@ export interface Plan {
   diagnostics: Diagnostic[];
   /** Rollback plans name the version whose desired state they restore. */
   rollbackOf?: number;
-  /** Estimated audience per segment address, where the provider reports sizes. */
-  audience?: Record<string, number>;
+  /** Blast radius per created or changed segment and workflow address (see plan/audience.ts). */
+  audience?: Record<string, PlanAudience>;
   recovered?: RecoveredRun;
 }
 

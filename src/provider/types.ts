@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../diagnostics";
-import type { Kind, ProviderConfig, Reason, Resource, SpecOf } from "../model";
+import type { Kind, ProviderConfig, Reason, Resource, SegmentSpec, SpecOf } from "../model";
 
 /**
  * Which stack made an object. Stamped on create (and kept on update) where the
@@ -160,6 +160,8 @@ export interface Provider {
   check?(resources: Resource[], ctx: CallContext): Promise<Diagnostic[]>;
   /** Estimated audience size of a segment, where the platform reports it. */
   segmentSize?(id: string, ctx: CallContext): Promise<number | undefined>;
+  /** Blast radius of a segment change: its size, and who the proposed conditions would add and remove. */
+  audience?(query: AudienceQuery, ctx: CallContext): Promise<AudienceEstimate | undefined>;
   /** Stop a live object admitting new contacts while those inside finish (a drained replace). */
   retire?(kind: Kind, id: string, ctx: CallContext): Promise<void>;
   /** Contacts still inside an object being drained; undefined when the platform cannot say. */
@@ -169,6 +171,19 @@ export interface Provider {
   /** Number of HTTP requests made so far (benchmarks, tests). */
   readonly requestCount?: number;
   close(): Promise<void>;
+}
+
+/** A live segment (`id`), the conditions a plan would give it (`proposed`, neutral names), or both. */
+export interface AudienceQuery {
+  id?: string;
+  proposed?: SegmentSpec;
+}
+
+/** Contacts as the platform counts them; a field it cannot say is absent ("unknown"). */
+export interface AudienceEstimate {
+  size?: number;
+  entering?: number;
+  leaving?: number;
 }
 
 /** A platform refused or failed: carries a diagnostic for the user. Never holds a secret. */

@@ -7,6 +7,7 @@ import { code, fence, html, mdCell, mdNestedLines, mdTable, mdText } from "./md"
 import { stepMarks, workflowFlowchart } from "./mermaid";
 import { specDiff } from "./spec-diff";
 import { where } from "../stack/where";
+import { audienceWords } from "./audience";
 import { masked } from "./mask";
 import { reasonsLine } from "./reasons";
 
@@ -24,6 +25,8 @@ export interface MarkdownOptions {
   stack?: Stack;
   /** Findings beyond those recorded in the plan (e.g. a fresh `mops validate`). */
   findings?: Diagnostic[];
+  /** What customers would get, simulated (`mops plan --simulate`): a section of its own after the findings. */
+  simulation?: string;
   maxChars?: number;
 }
 
@@ -94,6 +97,7 @@ export function planMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
 
   const findings = dedupe([...plan.diagnostics.filter((d) => d.code !== QUOTA_CODE), ...(opts.findings ?? [])]);
   if (findings.length) add(findingsSection(findings, Math.floor(max / 5)));
+  if (opts.simulation && fits(opts.simulation)) add(opts.simulation);
 
   const manual = changes.filter((c) => c.action === "manual" && c.manual);
   if (manual.length) {
@@ -191,8 +195,8 @@ function details(change: ResourceChange, plan: Plan): string {
   if (why) facts.push(`**Why:** ${mdText(why)}`);
   const owner = (c.after ?? c.before) as { owner?: string } | undefined;
   if (owner?.owner) facts.push(`**Owner:** ${code(owner.owner)}`);
-  const audience = audienceOf(c, plan);
-  if (audience) facts.push(`**Estimated audience:** ${audience}`);
+  const audience = plan.audience?.[c.address];
+  if (audience && !c.retired) facts.push(`**Estimated audience:** ${mdText(audienceWords(audience, code))}`);
   const after = [...new Set(plan.steps.filter((s) => s.change === c.address).flatMap((s) => s.after.map((a) => a.slice(a.indexOf(":") + 1))))].filter((a) => a !== c.address);
   if (after.length) facts.push(`**After:** ${after.map(code).join(", ")}`);
   if (c.drift?.length) {
@@ -214,23 +218,6 @@ function details(change: ResourceChange, plan: Plan): string {
   const htmlSign = ACTION_SIGN[c.action].replace(/`([^`]+)`/, (_, s: string) => `<code>${html(s)}</code>`);
   const summary = `${htmlSign} <code>${html(c.address)}</code> — ${ACTION_WORD[c.action]}`;
   return `<details><summary>${summary}</summary>\n\n${facts.join("<br>\n")}\n\n${blocks.join("\n\n")}\n\n</details>`;
-}
-
-/** Blast radius: the segment's own size, or for a workflow the size of the segment that triggers it. */
-function audienceOf(c: ResourceChange, plan: Plan): string | undefined {
-  if (!plan.audience) return undefined;
-  let seg: string | undefined;
-  let why = "";
-  if (c.kind === "segment") seg = c.address;
-  else if (c.kind === "workflow") {
-    const spec = (c.after ?? c.before) as WorkflowSpec | undefined;
-    if (spec?.trigger?.type === "segment_entry") {
-      seg = `segment.${spec.trigger.segment}`;
-      why = ` in ${code(seg)} (trigger)`;
-    }
-  }
-  const n = seg !== undefined ? plan.audience[seg] : undefined;
-  return n === undefined ? undefined : `~${n.toLocaleString("en-US")} contacts${why}`;
 }
 
 function value(v: unknown): string {

@@ -3,7 +3,8 @@ import pc from "picocolors";
 import { toYaml } from "../stack/emit";
 import type { Diagnostic } from "../diagnostics";
 import { QUOTA_CODE } from "../plan/quota";
-import type { AttributeChange, ChangeSummary, Plan, ResourceChange } from "../plan/types";
+import type { AttributeChange, ChangeSummary, Plan, PlanAudience, ResourceChange } from "../plan/types";
+import { audienceWords } from "./audience";
 import { masked } from "./mask";
 import { reasonWords } from "./reasons";
 
@@ -79,13 +80,14 @@ function wholeSpec(spec: unknown, c: Colors, indent: string): string[] {
   return toYaml(spec).replace(/\n$/, "").split("\n").map((l) => `${indent}${c.green("+")} ${l}`);
 }
 
-function changeBlock(change: ResourceChange, c: Colors): string[] {
+function changeBlock(change: ResourceChange, c: Colors, audience?: PlanAudience): string[] {
   const ch = masked(change);
   const h = headWords(ch);
   const color = c[h.color] as (s: string) => string;
   const id = ch.id && !ch.retired ? c.dim(` (id ${ch.id})`) : "";
   const out = [`  ${c.bold(`# ${ch.address}`)} ${h.words}${id}`];
   for (const r of ch.reasons.filter((x) => x.code !== "new")) out.push(`  ${c.dim(`# ${reasonWords(r)}`)}`);
+  if (audience) out.push(`  ${c.dim(`# audience: ${audienceWords(audience)}`)}`);
   out.push(`  ${color(h.sign)} ${ch.address}`);
   const indent = "      ";
   if (ch.action === "create") out.push(...wholeSpec(ch.after, c, indent));
@@ -146,7 +148,7 @@ export function planText(plan: Plan, opts: TextOptions = {}): string {
     return `${out.join("\n")}\n`;
   }
   out.push("Mops will perform the following actions:", "");
-  for (const ch of acting) out.push(...changeBlock(ch, c));
+  for (const ch of acting) out.push(...changeBlock(ch, c, ch.retired ? undefined : plan.audience?.[ch.address]));
   out.push(c.bold(summaryLine(plan)));
   out.push(...quotaLines(plan, c));
   return `${out.join("\n")}\n`;

@@ -15,7 +15,7 @@ export type Found = {
 const TS_ENTRIES = ["mops.ts", "stack.ts"];
 const YAML = new Set([".yaml", ".yml"]);
 /** Not stack files even though they sit in a stack's directory. */
-const NOT_STACK = new Set(["policy.yaml", "policy.yml"]);
+const NOT_STACK = new Set(["policy.yaml", "policy.yml", "population.yaml", "population.yml"]);
 const SKIP_DIRS = new Set(["node_modules"]);
 
 /** `stat` following links, or the diagnostic that says why not. */

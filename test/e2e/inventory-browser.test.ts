@@ -1,16 +1,14 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type { Stack } from "../../src/model";
 import { createRequire } from "node:module";
 import { inventoryHtml } from "../../src/report/html";
 import { planMarkdown } from "../../src/report/markdown";
 import { html } from "../../src/report/md";
 import { inventory } from "../../src/report/inventory";
-import { chromiumAvailable, chromiumRequired, launchChromium, MISSING_CHROMIUM } from "../helpers/chromium";
+import { describeInChromium, watchPage } from "../helpers/chromium";
 import { demoPlan, demoStack } from "../unit/report/fixtures";
 import { mermaidBlocks } from "../unit/report/mermaid-parser";
 
@@ -36,55 +34,16 @@ function pageStack(): Stack {
 
 const history = new Map(demoPlan().changes.filter((c) => c.kind === "workflow" && c.action !== "noop").map((c) => [c.address, { version: 7, time: "2026-11-20T10:00:00.000Z" }]));
 
-const available = chromiumAvailable();
-if (!available && !chromiumRequired()) {
-  console.warn(`\n*** SKIPPING the inventory page browser test: ${MISSING_CHROMIUM} ***\n`);
-}
-
-describe("inventory page in headless Chromium", () => {
-  if (!available && chromiumRequired()) {
-    it("needs Chromium under CI", () => {
-      throw new Error(MISSING_CHROMIUM);
-    });
-    return;
-  }
-
-  let dir: string;
-  let browser: Browser;
-  beforeAll(async () => {
-    if (!available) return;
-    dir = mkdtempSync(join(tmpdir(), "mops-inventory-"));
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    if (dir && !process.env.MOPS_KEEP_SCREENSHOT) rmSync(dir, { recursive: true, force: true });
-  });
-
+describeInChromium("inventory page in headless Chromium", ({ available, browser: chromium, dir: scratch }) => {
   it.skipIf(!available)("renders every diagram to SVG, offline, with no console errors", async () => {
+    const browser = chromium(), dir = scratch();
     const stack = pageStack();
     const rows = inventory(stack, history);
     const file = join(dir, "index.html");
     writeFileSync(file, inventoryHtml(rows, stack));
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const problems: string[] = [];
-    const requests: string[] = [];
-    page.on("console", (m) => {
-      if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-    page.on("dialog", (d) => {
-      problems.push(`dialog: ${d.message()}`);
-      void d.dismiss();
-    });
-    // Self-contained means no request leaves the file: anything else is recorded and refused.
-    await page.route("**/*", (route) => {
-      const url = route.request().url();
-      if (url.startsWith("file:") || url.startsWith("data:")) return route.continue();
-      requests.push(url);
-      return route.abort();
-    });
+    const { problems, requests } = await watchPage(page);
 
     await page.goto(pathToFileURL(file).href);
     await page.waitForFunction(() => document.body.getAttribute("data-diagrams") !== null, undefined, { timeout: 45_000 });
@@ -111,6 +70,7 @@ describe("inventory page in headless Chromium", () => {
   });
 
   it.skipIf(!available)("also draws the pull-request diagrams, with their change marks, in the browser", async () => {
+    const browser = chromium(), dir = scratch();
     const blocks = mermaidBlocks(planMarkdown(demoPlan()));
     expect(blocks).toHaveLength(3);
     const file = join(dir, "plan-diagrams.html");

@@ -7,6 +7,8 @@ import { parseFaults, parseFaultsJson, seededRandom, TokenBucket, type Faults } 
 import { Store } from "./store";
 import { DEFAULT_PAGE, MAX_PAGE, SERVER_FIELDS, specOf, type ListResponse, type WireObject } from "../protocol";
 import { validateSpec, type FieldError } from "./validate";
+import { Audience, sandboxClock } from "./audience";
+import { ContactStore } from "./contacts";
 
 export type { Faults } from "./faults";
 
@@ -31,6 +33,8 @@ export interface SandboxServerOptions {
   env?: NodeJS.ProcessEnv;
   /** Embedded in another program: the server alone does not keep the process alive. */
   unref?: boolean;
+  /** The clock audience sizes are computed at (default: MOPS_SANDBOX_CLOCK, else the wall clock). */
+  now?: () => number;
 }
 
 export interface SandboxStats {
@@ -72,6 +76,7 @@ export async function startSandboxServer(opts: SandboxServerOptions = {}): Promi
   const fromEnv = parseFaultsJson((opts.env ?? process.env).MOPS_SANDBOX_FAULTS);
   if (fromEnv.problem) throw new Error(`sandbox: ${fromEnv.problem}`);
   const store = new Store(opts.dataDir);
+  const audience = new Audience(store, new ContactStore(opts.dataDir), sandboxClock(opts.now, opts.env ?? process.env));
   const bucket = opts.rateLimit ? new TokenBucket(opts.rateLimit, opts.clock) : undefined;
   const sockets = new Set<Socket>();
   const counts = { requests: {} as Record<string, number>, total: 0, writes: 0, rateLimited: 0, injectedErrors: 0, serverMs: 0 };
@@ -160,6 +165,8 @@ export async function startSandboxServer(opts: SandboxServerOptions = {}): Promi
   }
 
   function api(method: string, url: URL, body: unknown): { status: number; payload?: unknown; wrote?: boolean } {
+    const contacts = audience.route(method, url, body);
+    if (contacts) return contacts;
     const m = /^\/v1\/([a-z_]+)(?:\/([^/]+))?$/.exec(url.pathname);
     const kind = m ? KIND_OF_KEY[m[1]!] : undefined;
     if (!m || !kind) throw fail(404, "not_found", `no such endpoint ${url.pathname}`);

@@ -163,16 +163,31 @@ describe("makePlan", () => {
     expect(manual["workflow.longer"]).toMatchObject({ action: "manual", reasons: [{ code: "stack-changed" }, { code: "api-cannot", operation: "create" }] });
   });
 
-  it("records the audience of the segments a change touches, where the platform reports sizes", async () => {
+  it("records each changed workflow's audience as its trigger segment's size, where the platform reports sizes, and unknown elsewhere", async () => {
     const p = new FakeProvider();
     const b = new FakeBackend();
     const vip = managed(p, b.stateValue, "segment", "vip", seg("vip").spec);
     managed(p, b.stateValue, "segment", "quiet", seg("quiet").spec);
     managed(p, b.stateValue, "template", "t", tpl("t").spec);
     const sized = Object.assign(p, { segmentSize: async (id: string) => (id === vip.id ? 1234 : 5) });
-    const desired = stackOf([seg("vip"), seg("quiet"), tpl("t"), wf("w", "vip", "t")]);
+    const desired = stackOf([seg("vip"), seg("quiet"), seg("fresh"), tpl("t"), wf("w", "vip", "t")]);
     const { plan } = await refreshAndPlan(sized, desired, await b.state.read());
-    expect(plan.audience).toEqual({ "segment.vip": 1234 });
+    // A new segment has no size the platform could report yet: unknown, not zero.
+    expect(plan.audience).toEqual({ "workflow.w": { size: 1234, via: "segment.vip" }, "segment.fresh": {} });
+  });
+
+  it("asks a platform that can evaluate conditions who a changed segment would add and remove", async () => {
+    const p = new FakeProvider();
+    const b = new FakeBackend();
+    const vip = managed(p, b.stateValue, "segment", "vip", seg("vip").spec);
+    const asked: unknown[] = [];
+    const estimating = Object.assign(p, {
+      audience: async (q: { id?: string; proposed?: unknown }) => (asked.push(q), { size: 900, entering: 120, leaving: 20 }),
+    });
+    const changed = seg("vip", { conditions: { property: "ltv", op: "gte", value: 250 } });
+    const { plan } = await refreshAndPlan(estimating, stackOf([changed]), await b.state.read());
+    expect(plan.audience).toEqual({ "segment.vip": { size: 900, entering: 120, leaving: 20 } });
+    expect(asked).toEqual([{ id: vip.id, proposed: changed.spec }]);
   });
 
   it("reports a dependency cycle among the operations as an error", async () => {

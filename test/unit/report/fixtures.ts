@@ -216,7 +216,13 @@ export function demoPlan(): Plan {
     summary: { add: 4, change: 3, replace: 1, destroy: 1, manual: 1, adopt: 0, drifted: 1 },
     fingerprints: fp,
     diagnostics: demoFindings,
-    audience: { "segment.new_subscribers": 12403, "segment.churn_risk": 1840, "segment.vip": 312 },
+    audience: {
+      "segment.churn_risk": { size: 1840, entering: 1840, leaving: 0 },
+      "segment.vip": { size: 312, entering: 41, leaving: 96 },
+      "workflow.cart_recovery": { trigger: "event" },
+      "workflow.welcome_series": { size: 12403, via: "segment.new_subscribers" },
+      "workflow.winback": { size: 1840, entering: 1840, leaving: 0, via: "segment.churn_risk" },
+    },
   };
 }
 
