@@ -249,3 +249,53 @@ export function bigPlan(n: number): Plan {
     diagnostics: [],
   };
 }
+
+/** The plan without its error finding: one that can be applied. */
+export function okPlan(): Plan {
+  const plan = demoPlan();
+  plan.diagnostics = plan.diagnostics.filter((d) => d.severity !== "error");
+  return plan;
+}
+
+/**
+ * The first plan of a big stack, as the issue that asked for ranking saw it:
+ * 2,000 resources (1,200 properties, 790 templates, 9 active journeys
+ * changed) and, among them, one journey deleted.
+ */
+export function migrationPlan(): Plan {
+  const changes: ResourceChange[] = [];
+  for (let i = 1; i <= 1200; i++) {
+    changes.push({ address: `property.prop_${i}`, kind: "property", name: `prop_${i}`, action: "create", after: { type: "string", label: `Property ${i}` }, reasons: [{ code: "new" }] });
+  }
+  for (let i = 1; i <= 790; i++) {
+    const name = `promo_${i}`;
+    changes.push({
+      address: `template.${name}`, kind: "template", name, action: "update", id: `t-${i}`,
+      before: { channel: "email", subject: `Offer ${i}`, body: `Hello {{ first_name | default: "there" }}, here is offer ${i}.` },
+      after: { channel: "email", subject: `Offer ${i}: this week only`, body: `Hello {{ first_name | default: "there" }}, here is offer ${i}.` },
+      attributes: [{ path: "subject", before: `Offer ${i}`, after: `Offer ${i}: this week only` }],
+      reasons: [{ code: "stack-changed" }],
+    });
+  }
+  for (let i = 1; i <= 9; i++) {
+    const name = `cart_recovery_${i}`;
+    changes.push({ address: `workflow.${name}`, kind: "workflow", name, action: "update", id: `w-${i}`, before: cartBefore, after: cartAfter, reasons: [{ code: "stack-changed" }] });
+  }
+  changes.push({
+    address: "workflow.spring_sale_2025", kind: "workflow", name: "spring_sale_2025", action: "delete", id: "w-99",
+    before: { status: "active", trigger: { type: "manual" }, steps: [{ type: "send", channel: "email", template: "spring_sale" }] },
+    reasons: [{ code: "removed-from-stack" }],
+  });
+  return {
+    formatVersion: 2,
+    stack: "acme",
+    environment: "prod",
+    provider: "sandbox",
+    createdAt: "2026-11-25T18:00:00.000Z",
+    changes,
+    steps: changes.map((c) => ({ id: `${c.action}:${c.address}`, change: c.address, phase: c.action as "create", after: [] })),
+    summary: { add: 1200, change: 799, replace: 0, destroy: 1, manual: 0, adopt: 0, drifted: 0 },
+    fingerprints: fp,
+    diagnostics: [],
+  };
+}
