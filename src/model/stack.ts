@@ -161,4 +161,9 @@ export const StackHeader = {
   /** Default environment when `--env` is not given. */
   default_environment: Type.Optional(Name),
   policy: Type.Optional(Type.String({ description: "path to the policy file, relative to the stack" })),
+  /** YAML files whose declarations belong to this stack too: fragments several stacks share. */
+  include: Type.Optional(Type.Array(Type.String({ minLength: 1 }), {
+    uniqueItems: true,
+    description: "YAML files (paths or globs, relative to this file) whose declarations belong to this stack, e.g. ../../shared/properties.yaml",
+  })),
 };

@@ -1,13 +1,14 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { error, type Diagnostic } from "../diagnostics";
+import { REPO_CONFIG_FILES } from "../model/repo-config";
 
 export type Found = { kind: "yaml" | "ts"; files: string[]; baseDir: string };
 
 const TS_ENTRIES = ["mops.ts", "stack.ts"];
 const YAML = new Set([".yaml", ".yml"]);
 /** Not stack files even though they sit in a stack's directory. */
-const NOT_STACK = new Set(["policy.yaml", "policy.yml"]);
+const NOT_STACK = new Set<string>(["policy.yaml", "policy.yml", ...REPO_CONFIG_FILES]);
 const SKIP_DIRS = new Set(["node_modules"]);
 
 /**

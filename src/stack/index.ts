@@ -1,9 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { KIND_OF_KEY } from "../model";
 import { error, hasErrors, sortDiagnostics, type Diagnostic, type Result } from "../diagnostics";
 import { assemble, type Unit } from "./assemble";
 import { discover, type Found } from "./discover";
+import { expand } from "./glob";
+import { configOf, type RepoConfig } from "./repo-config";
 import { resolveEnvVars } from "./env-vars";
 import { checkReferences } from "./references";
 import { schemaIssues } from "./schema-check";
@@ -67,26 +69,60 @@ interface Read {
   parsed: ParsedFile[];
   texts: Map<string, string>;
   env: NodeJS.ProcessEnv;
+  /** The repository config that lists this stack: its shared policy and default environment. */
+  config?: RepoConfig;
+  /** Problems reading the config and the included files. */
+  problems: Diagnostic[];
 }
 
-/** Discover and parse the files once; resolving per environment is cheap. */
+/** Discover and parse the files once (those the stack includes too); resolving per environment is cheap. */
 async function readStack(path: string, opts: LoadOptions): Promise<Read | Result<LoadedStack>> {
   const found = discover(path);
   if ("code" in found) return { diagnostics: [found] };
+  const cfg = configOf(path);
+  if (hasErrors(cfg.diagnostics)) return { diagnostics: cfg.diagnostics };
   const texts = new Map<string, string>();
   const parsed: ParsedFile[] = [];
+  const problems: Diagnostic[] = [...cfg.diagnostics];
+  const read = (file: string) => {
+    const text = readFileSync(file, "utf8");
+    texts.set(file, text);
+    parsed.push(parseYamlFile(file, text));
+  };
   if (found.kind === "ts") parsed.push(await loadTsStack(found.files[0]));
-  else
-    for (const file of found.files) {
-      const text = readFileSync(file, "utf8");
-      texts.set(file, text);
-      parsed.push(parseYamlFile(file, text));
+  else found.files.forEach(read);
+  // An included file may include others; each is read once.
+  for (let i = 0; i < parsed.length; i++) {
+    for (const { file, problem } of includesOf(parsed[i]!)) {
+      if (problem) problems.push(problem);
+      else if (!texts.has(file)) {
+        found.files.push(file);
+        read(file);
+      }
     }
-  return { found, parsed, texts, env: opts.env ?? process.env };
+  }
+  return { found, parsed, texts, env: opts.env ?? process.env, ...(cfg.value ? { config: cfg.value } : {}), problems };
 }
 
-function resolveFor({ found, parsed, texts, env }: Read, environment: string | undefined): Result<LoadedStack> {
-  const diagnostics: Diagnostic[] = [];
+/** The files a parsed stack file's `include:` names, or why one cannot be read. */
+function includesOf(p: ParsedFile): { file: string; problem?: Diagnostic }[] {
+  const list = (p.value as { include?: unknown } | undefined)?.include;
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((entry, i) => {
+    if (typeof entry !== "string") return [];
+    const range = p.locator.locate(["include", i]);
+    const files = expand(entry, dirname(p.file));
+    if (!files.length) {
+      return [{ file: entry, problem: error("MOPS225", `\`${entry}\` names no file`, { range, hint: "paths and globs in `include:` are relative to the file that names them" }) }];
+    }
+    return files.map((file) =>
+      /\.ya?ml$/.test(file) ? { file } : { file, problem: error("MOPS225", `\`${entry}\` names ${file}, which is not a YAML file`, { range, hint: "include YAML stack files only" }) },
+    );
+  });
+}
+
+function resolveFor({ found, parsed, texts, env, config, problems }: Read, environment: string | undefined): Result<LoadedStack> {
+  const diagnostics: Diagnostic[] = [...problems];
   const units: Unit[] = [];
   for (const p of parsed) {
     diagnostics.push(...p.diagnostics);
@@ -106,11 +142,11 @@ function resolveFor({ found, parsed, texts, env }: Read, environment: string | u
 
   // A file that did not parse would make every cross-file check wrong.
   if (units.length < parsed.length) return { diagnostics: sortDiagnostics(diagnostics) };
-  const a = assemble(units, texts, environment);
+  const a = assemble(units, texts, environment, config?.defaultEnvironment);
   diagnostics.push(...a.diagnostics);
   if (a.stack && !hasErrors(diagnostics)) diagnostics.push(...checkReferences(a.stack, a.sources));
 
-  const policy = a.stack ? policyFile(found.baseDir, units) : undefined;
+  const policy = a.stack ? (policyFile(found.baseDir, units) ?? config?.policy) : undefined;
   const value: LoadedStack | undefined =
     a.stack && !hasErrors(diagnostics)
       ? { stack: a.stack, sources: a.sources, files: found.files, baseDir: found.baseDir, ...(policy ? { policyFile: policy } : {}) }
