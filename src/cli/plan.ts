@@ -1,12 +1,14 @@
 import { Option, type Command } from "commander";
-import { hasErrors } from "../diagnostics";
+import { basename, relative, resolve } from "node:path";
+import { hasErrors, type Diagnostic } from "../diagnostics";
 import { hasChanges, type Plan, type PlanRequest } from "../plan";
 import type { Stack } from "../model";
-import { planMarkdown } from "../report/markdown";
+import { combinedComments, planMarkdown, reportComments, type StackReport } from "../report/markdown";
 import { planJson } from "../report/plan-json";
 import { driftedChanges, driftText, planText } from "../report/plan-text";
 import { colorEnabled } from "./render";
-import { collectList, engineAction, openStack, planWithoutLock, reportDiagnostics, writeOutput } from "./context";
+import { changedStacks } from "./changed";
+import { collectList, engineAction, fail, openStack, planWithoutLock, reportDiagnostics, writeOutput } from "./context";
 import { progress } from "./progress";
 import { analyzeLoaded, lastApplied } from "./check";
 
@@ -36,10 +38,14 @@ function render(plan: Plan, opts: PlanOptions, stack: Stack): string {
   return planText(plan, { color });
 }
 
-/** `mops plan`: refresh, compare, print; returns the plan (quickstart reuses it). */
-export async function runPlan(path: string, opts: PlanOptions): Promise<Plan | undefined> {
-  const ctx = await openStack(path, opts, { provider: true });
-  if (!ctx) return undefined;
+/**
+ * Plan one stack: the plan, or the diagnostics of why there is none (printed
+ * on stderr as they come); a comment shows either.
+ */
+export async function planReport(path: string, opts: PlanOptions): Promise<StackReport> {
+  const seen: Diagnostic[] = [];
+  const ctx = await openStack(path, opts, { provider: true, collect: seen });
+  if (!ctx) return { stack: basename(resolve(path)), environment: opts.env ?? "default", command: "plan", diagnostics: seen };
   try {
     const p = progress();
     ctx.listen(p.sink);
@@ -47,21 +53,62 @@ export async function runPlan(path: string, opts: PlanOptions): Promise<Plan | u
     p.done();
     plan.diagnostics.push(...(await analyzeLoaded(ctx.loaded, await lastApplied(ctx.backend))));
     reportDiagnostics(plan.diagnostics, ctx.loaded);
-    process.stdout.write(render(plan, opts, ctx.stack));
-    if (hasErrors(plan.diagnostics)) {
-      process.exitCode = 1;
-      return plan;
-    }
-    if (opts.out) {
-      if (!(await writeOutput(opts.out, planJson(plan)))) return plan;
-      process.stderr.write(`\nSaved the plan to ${opts.out}. Apply exactly this plan with: mops apply ${opts.out}\n`);
-    }
-    const changed = opts.refreshOnly ? driftedChanges(plan).length > 0 : hasChanges(plan);
-    if (opts.detailedExitcode && changed) process.exitCode = 2;
-    return plan;
+    if (hasErrors(plan.diagnostics)) process.exitCode = 1;
+    return { stack: plan.stack, environment: plan.environment, command: "plan", plan, diagnostics: [...seen, ...plan.diagnostics], model: ctx.stack };
   } finally {
     await ctx.close();
   }
+}
+
+/** Whether a plan would change something (with `--refresh-only`: whether something drifted). */
+export const changesIn = (plan: Plan, opts: PlanOptions): boolean => (opts.refreshOnly ? driftedChanges(plan).length > 0 : hasChanges(plan));
+
+/** `mops plan`: refresh, compare, print; returns the plan (quickstart reuses it). */
+export async function runPlan(path: string, opts: PlanOptions): Promise<Plan | undefined> {
+  const r = await planReport(path, opts);
+  // A failed plan is a comment too, so the author sees why in the pull request.
+  if (!r.plan) {
+    if (opts.format === "markdown") process.stdout.write(reportComments(r).join("\n"));
+    return undefined;
+  }
+  const plan = r.plan;
+  process.stdout.write(render(plan, opts, r.model!));
+  if (hasErrors(plan.diagnostics)) return plan;
+  if (opts.out) {
+    if (!(await writeOutput(opts.out, planJson(plan)))) return plan;
+    process.stderr.write(`\nSaved the plan to ${opts.out}. Apply exactly this plan with: mops apply ${opts.out}\n`);
+  }
+  if (opts.detailedExitcode && changesIn(plan, opts)) process.exitCode = 2;
+  return plan;
+}
+
+/**
+ * `mops plan --changed`: plan each stack a git diff touches, in the config's
+ * order; the exit code is the worst of them (1 for any error, else 2 for any
+ * change with `--detailed-exitcode`).
+ */
+async function planChanged(from: string, opts: PlanOptions & { base?: string }): Promise<void> {
+  if (opts.out) return fail("`--out` saves one stack's plan; with `--changed`, plan each stack on its own to save it");
+  const found = await changedStacks(from, opts.base);
+  reportDiagnostics(found.diagnostics);
+  if (!found.value) return void (process.exitCode = 1);
+  const { config, base, stacks } = found.value;
+  const reports: StackReport[] = [];
+  for (const stack of stacks) {
+    const path = relative(config.dir, stack) || ".";
+    process.stderr.write(`\n── ${path}\n`);
+    reports.push({ ...(await planReport(stack, opts)), path });
+  }
+  const failed = reports.some((r) => !r.plan || hasErrors(r.diagnostics));
+  if (opts.format === "markdown") process.stdout.write(combinedComments(reports, { ...(opts.env ? { environment: opts.env } : {}), base }).join("\n"));
+  else if (opts.format === "json") {
+    const out = reports.map((r) => ({ path: r.path, stack: r.stack, environment: r.environment, plan: r.plan ?? null, ...(r.plan ? {} : { diagnostics: r.diagnostics }) }));
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  } else {
+    if (!reports.length) process.stdout.write(`No stack of ${relative(process.cwd(), config.file) || config.file} changed since ${base}.\n`);
+    for (const r of reports) if (r.plan) process.stdout.write(`\n── ${r.path} (${r.stack} → ${r.environment})\n${render(r.plan, opts, r.model!)}`);
+  }
+  process.exitCode = failed ? 1 : opts.detailedExitcode && reports.some((r) => changesIn(r.plan!, opts)) ? 2 : 0;
 }
 
 export function register(program: Command): void {
@@ -76,7 +123,11 @@ export function register(program: Command): void {
     .option("--refresh-only", "show only what changed outside Mops (drift)")
     .option("--adopt <address>", "take over the unowned live object of this name (repeatable)", collectList, [])
     .option("--force", "with --adopt: adopt even an object another stack's owner mark claims")
-    .action(engineAction(async (path: string, opts: PlanOptions) => {
+    .option("--changed", "plan every stack of the repository config (mops.config.yaml) that a git diff touches; [path] is where to look for the config")
+    .option("--base <ref>", "with --changed: the git ref to compare with (default: origin/$GITHUB_BASE_REF in a pull request, else main)")
+    .action(engineAction(async (path: string, opts: PlanOptions & { changed?: boolean; base?: string }) => {
+      if (opts.changed) return planChanged(path, opts);
+      if (opts.base) return fail("`--base` goes with `--changed`");
       await runPlan(path, opts);
     }));
 }

@@ -62,6 +62,19 @@ export async function loadEnvironments(path: string, opts: LoadOptions = {}): Pr
   return { ...(hasErrors(diagnostics) ? {} : { value: loaded }), diagnostics: sortDiagnostics(diagnostics) };
 }
 
+/**
+ * Every file a stack is made from: its own, those it includes, its policy
+ * file (its own or the repository config's) and that config. `mops plan
+ * --changed` plans the stacks a change touches through any of them.
+ */
+export async function stackInputs(path: string): Promise<Result<string[]>> {
+  const read = await readStack(path, {});
+  if ("diagnostics" in read) return { diagnostics: read.diagnostics };
+  const policy = policyFile(read.found.baseDir, read.parsed.map((p) => p.value)) ?? read.config?.policy;
+  const files = [...read.found.files, ...(policy ? [policy] : []), ...(read.config ? [read.config.file] : [])];
+  return { value: files, diagnostics: read.problems };
+}
+
 const key = (d: Diagnostic) => `${d.code} ${d.range?.file}:${d.range?.line}:${d.range?.col} ${d.message}`;
 
 interface Read {
@@ -146,7 +159,7 @@ function resolveFor({ found, parsed, texts, env, config, problems }: Read, envir
   diagnostics.push(...a.diagnostics);
   if (a.stack && !hasErrors(diagnostics)) diagnostics.push(...checkReferences(a.stack, a.sources));
 
-  const policy = a.stack ? (policyFile(found.baseDir, units) ?? config?.policy) : undefined;
+  const policy = a.stack ? (policyFile(found.baseDir, units.map((u) => u.value)) ?? config?.policy) : undefined;
   const value: LoadedStack | undefined =
     a.stack && !hasErrors(diagnostics)
       ? { stack: a.stack, sources: a.sources, files: found.files, baseDir: found.baseDir, ...(policy ? { policyFile: policy } : {}) }
@@ -159,8 +172,8 @@ function addressOf(path: readonly (string | number)[]): { address?: string } {
   return kind && path.length >= 2 ? { address: `${kind}.${String(path[1])}` } : {};
 }
 
-function policyFile(baseDir: string, units: Unit[]): string | undefined {
-  const named = units.map((u) => u.value.policy).find((p): p is string => typeof p === "string");
+function policyFile(baseDir: string, values: readonly unknown[]): string | undefined {
+  const named = values.map((v) => (v as { policy?: unknown } | undefined)?.policy).find((p): p is string => typeof p === "string");
   if (named) return resolve(baseDir, named);
   return ["policy.yaml", "policy.yml"].map((f) => resolve(baseDir, f)).find((f) => existsSync(f));
 }
