@@ -6,8 +6,8 @@ import { touchedStacks } from "../stack/touched";
 
 export interface ChangedStacks {
   config: RepoConfig;
-  /** The ref compared with, as given or defaulted. */
-  base: string;
+  /** The ref compared with, as given or defaulted; none for every stack. */
+  base?: string;
   /** Absolute, in the config's order (apply order). */
   stacks: string[];
 }
@@ -16,17 +16,20 @@ export interface ChangedStacks {
 export const defaultBase = (env: NodeJS.ProcessEnv = process.env): string => (env.GITHUB_BASE_REF ? `origin/${env.GITHUB_BASE_REF}` : "main");
 
 /**
- * The stacks of the repository config above `from` that the changes since
- * `base` touch: committed since the merge base, staged, unstaged or untracked.
+ * The stacks of the repository config above `from`: every one (`all`), or
+ * those the changes since `base` touch: committed since the merge base,
+ * staged, unstaged or untracked.
  */
-export async function changedStacks(from: string, base: string = defaultBase()): Promise<Result<ChangedStacks>> {
+export async function repoStacks(from: string, which: { all: true } | { base: string }): Promise<Result<ChangedStacks>> {
   const file = findRepoConfig(resolve(from));
   if (!file) {
-    return { diagnostics: [error("config/not-found", "`--changed` needs a repository config: no mops.config.yaml here or above, up to the repository's root", { hint: "create mops.config.yaml with `stacks: [brands/*]` (see docs/gitops.md)" })] };
+    return { diagnostics: [error("config/not-found", "`--changed` and `--all` need a repository config: no mops.config.yaml here or above, up to the repository's root", { hint: "create mops.config.yaml with `stacks: [brands/*]` (see docs/gitops.md)" })] };
   }
   const cfg = loadRepoConfig(file);
   if (!cfg.value) return { diagnostics: cfg.diagnostics };
   const listed = listStacks(cfg.value);
+  if ("all" in which) return { value: { config: cfg.value, stacks: listed.value ?? [] }, diagnostics: listed.diagnostics };
+  const { base } = which;
   const diff = changedFiles(cfg.value.dir, base);
   const diagnostics: Diagnostic[] = [...listed.diagnostics, ...diff.diagnostics];
   if (!diff.value) return { diagnostics };

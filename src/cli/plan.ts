@@ -7,7 +7,7 @@ import { combinedComments, planMarkdown, reportComments, type StackReport } from
 import { planJson } from "../report/plan-json";
 import { driftedChanges, driftText, planText } from "../report/plan-text";
 import { colorEnabled } from "./render";
-import { changedStacks } from "./changed";
+import { defaultBase, repoStacks } from "./changed";
 import { collectList, engineAction, fail, openStack, planWithoutLock, reportDiagnostics, writeOutput } from "./context";
 import { progress } from "./progress";
 import { analyzeLoaded, lastApplied } from "./check";
@@ -83,13 +83,15 @@ export async function runPlan(path: string, opts: PlanOptions): Promise<Plan | u
 }
 
 /**
- * `mops plan --changed`: plan each stack a git diff touches, in the config's
- * order; the exit code is the worst of them (1 for any error, else 2 for any
- * change with `--detailed-exitcode`).
+ * `mops plan --changed` / `--all`: plan each stack a git diff touches (or
+ * every stack), in the config's order; the exit code is the worst of them
+ * (1 for any error, else 2 for any change with `--detailed-exitcode`).
+ * `--all --refresh-only` is the scheduled drift check of a whole repository.
  */
-async function planChanged(from: string, opts: PlanOptions & { base?: string }): Promise<void> {
-  if (opts.out) return fail("`--out` saves one stack's plan; with `--changed`, plan each stack on its own to save it");
-  const found = await changedStacks(from, opts.base);
+async function planMany(from: string, opts: PlanOptions & { changed?: boolean; all?: boolean; base?: string }): Promise<void> {
+  if (opts.out) return fail("`--out` saves one stack's plan; plan each stack on its own to save it");
+  if (opts.changed && opts.all) return fail("`--changed` or `--all`, not both");
+  const found = await repoStacks(from, opts.all ? { all: true } : { base: opts.base ?? defaultBase() });
   reportDiagnostics(found.diagnostics);
   if (!found.value) return void (process.exitCode = 1);
   const { config, base, stacks } = found.value;
@@ -97,15 +99,17 @@ async function planChanged(from: string, opts: PlanOptions & { base?: string }):
   for (const stack of stacks) {
     const path = relative(config.dir, stack) || ".";
     process.stderr.write(`\n── ${path}\n`);
-    reports.push({ ...(await planReport(stack, opts)), path });
+    const r = await planReport(stack, opts);
+    // A drift check shows what drifted, not the plan that would undo it.
+    reports.push({ ...r, path, ...(r.plan && opts.refreshOnly ? { plan: { ...r.plan, changes: driftedChanges(r.plan) } } : {}) });
   }
   const failed = reports.some((r) => !r.plan || hasErrors(r.diagnostics));
-  if (opts.format === "markdown") process.stdout.write(combinedComments(reports, { ...(opts.env ? { environment: opts.env } : {}), base }).join("\n"));
+  if (opts.format === "markdown") process.stdout.write(combinedComments(reports, { ...(opts.env ? { environment: opts.env } : {}), ...(base ? { base } : {}) }).join("\n"));
   else if (opts.format === "json") {
     const out = reports.map((r) => ({ path: r.path, stack: r.stack, environment: r.environment, plan: r.plan ?? null, ...(r.plan ? {} : { diagnostics: r.diagnostics }) }));
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } else {
-    if (!reports.length) process.stdout.write(`No stack of ${relative(process.cwd(), config.file) || config.file} changed since ${base}.\n`);
+    if (!reports.length) process.stdout.write(`No stack of ${relative(process.cwd(), config.file) || config.file} ${base ? `changed since ${base}` : "found"}.\n`);
     for (const r of reports) if (r.plan) process.stdout.write(`\n── ${r.path} (${r.stack} → ${r.environment})\n${render(r.plan, opts, r.model!)}`);
   }
   process.exitCode = failed ? 1 : opts.detailedExitcode && reports.some((r) => changesIn(r.plan!, opts)) ? 2 : 0;
@@ -125,8 +129,9 @@ export function register(program: Command): void {
     .option("--force", "with --adopt: adopt even an object another stack's owner mark claims")
     .option("--changed", "plan every stack of the repository config (mops.config.yaml) that a git diff touches; [path] is where to look for the config")
     .option("--base <ref>", "with --changed: the git ref to compare with (default: origin/$GITHUB_BASE_REF in a pull request, else main)")
-    .action(engineAction(async (path: string, opts: PlanOptions & { changed?: boolean; base?: string }) => {
-      if (opts.changed) return planChanged(path, opts);
+    .option("--all", "plan every stack of the repository config (with --refresh-only: the drift of all of them)")
+    .action(engineAction(async (path: string, opts: PlanOptions & { changed?: boolean; all?: boolean; base?: string }) => {
+      if (opts.changed || opts.all) return planMany(path, opts);
       if (opts.base) return fail("`--base` goes with `--changed`");
       await runPlan(path, opts);
     }));

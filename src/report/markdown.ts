@@ -111,7 +111,7 @@ export function combinedComments(reports: readonly StackReport[], opts: Markdown
   const overview: Section = {
     blocks: [
       { text: `### ${title}` },
-      { text: reports.length ? `Stacks${since}, in the order \`mops apply --changed\` applies them:` : `No stack${since}: nothing to plan.` },
+      { text: reports.length ? `Stacks${since}, in the order of the repository config:` : `No stack${since}: nothing to plan.` },
       ...(reports.length ? [{ text: mdTable(["Stack", "Name", "Environment", "Result"], rows) }] : []),
     ],
   };

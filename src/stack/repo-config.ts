@@ -75,7 +75,7 @@ const natural = new Intl.Collator("en", { numeric: true });
 /**
  * Every stack the config lists, absolute: the matches of each glob in turn
  * (directories, or stack files for a glob that ends in `.yaml`/`.ts`),
- * naturally sorted within a glob. That is the order `apply --changed` uses.
+ * naturally sorted within a glob: the order stacks are planned and applied in.
  */
 export function listStacks(cfg: RepoConfig): Result<string[]> {
   const out: string[] = [];

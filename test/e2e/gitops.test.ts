@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { createSandboxProvider } from "../../providers/sandbox";
 import { mops } from "../helpers/cli";
 import { checkComment } from "../unit/report/gfm";
 
@@ -77,6 +78,30 @@ describe("mops plan --changed", () => {
     const none = await mops(["plan", "--changed"], { cwd: bare });
     expect(none.code).toBe(1);
     expect(none.stderr).toContain("no mops.config.yaml here or above");
+  });
+});
+
+describe("mops plan --all --refresh-only (the scheduled drift check)", () => {
+  it("exits 2 when one stack drifted and reports only that stack's drift as a comment", async () => {
+    const dir = fixtureRepo();
+    for (const b of ["acme", "globex", "initech"]) expect((await mops(["apply", `brands/${b}`, "--auto-approve"], { cwd: dir })).code).toBe(0);
+    const clean = await mops(["plan", "--all", "--refresh-only", "--detailed-exitcode", "--format", "markdown"], { cwd: dir });
+    expect(clean.code).toBe(0);
+    const p = await createSandboxProvider({ config: { type: "sandbox" }, stack: "globex", environment: "sandbox", baseDir: join(dir, "brands/globex"), env: {} });
+    try {
+      const refs = { idOf: () => undefined, nameOf: () => undefined };
+      const [seg] = (await p.list("segment", { refs })).filter((o) => o.name === "globex_all");
+      await p.update({ kind: "segment", name: "globex_all", spec: { ...seg!.spec, description: "edited in the UI" } } as never, seg!, { refs });
+    } finally {
+      await p.close();
+    }
+    const drift = await mops(["plan", "--all", "--refresh-only", "--detailed-exitcode", "--format", "markdown"], { cwd: dir });
+    expect(drift.code).toBe(2);
+    checkComment(drift.stdout);
+    // A row of a changes table for the drifted segment, none for the others (they are in notes only).
+    expect(drift.stdout).toMatch(/^\| .* \| `segment\.globex_all` \|/m);
+    expect(drift.stdout).not.toMatch(/^\| .* \| `segment\.(acme|initech)_all` \|/m);
+    expect(drift.stdout).toContain("| `brands/acme` | `acme` | `sandbox` | No changes.");
   });
 });
 
