@@ -8,6 +8,7 @@ import { planJson } from "../report/plan-json";
 import { driftedChanges, driftText, planText } from "../report/plan-text";
 import { colorEnabled } from "./render";
 import { defaultBase, repoStacks } from "./changed";
+import { stackIdentity } from "../stack";
 import { collectList, engineAction, fail, openStack, planWithoutLock, reportDiagnostics, writeOutput } from "./context";
 import { progress } from "./progress";
 import { analyzeLoaded, lastApplied } from "./check";
@@ -45,7 +46,10 @@ function render(plan: Plan, opts: PlanOptions, stack: Stack): string {
 export async function planReport(path: string, opts: PlanOptions): Promise<StackReport> {
   const seen: Diagnostic[] = [];
   const ctx = await openStack(path, opts, { provider: true, collect: seen });
-  if (!ctx) return { stack: basename(resolve(path)), environment: opts.env ?? "default", command: "plan", diagnostics: seen };
+  if (!ctx) {
+    const id = await stackIdentity(path === "." ? process.cwd() : path, opts.env);
+    return { stack: id.name ?? basename(resolve(path)), environment: id.environment ?? "sandbox", command: "plan", diagnostics: seen };
+  }
   try {
     const p = progress();
     ctx.listen(p.sink);

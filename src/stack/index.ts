@@ -75,6 +75,22 @@ export async function stackInputs(path: string): Promise<Result<string[]>> {
   return { value: files, diagnostics: read.problems };
 }
 
+/**
+ * The name and environment of a stack that may not load, as far as its files
+ * say: a failed plan's comment keeps the marker its fixed plan will update.
+ */
+export async function stackIdentity(path: string, environment?: string): Promise<{ name?: string; environment?: string }> {
+  const read = await readStack(path, {}).catch(() => undefined);
+  if (!read || "diagnostics" in read) return {};
+  const header = (k: string) => read.parsed.map((p) => (p.value as Record<string, unknown> | undefined)?.[k]);
+  const name = header("stack").find((v): v is string => typeof v === "string");
+  const envs = header("environments").flatMap((e) => (e && typeof e === "object" ? Object.keys(e) : []));
+  const def = header("default_environment").find((v): v is string => typeof v === "string");
+  const shared = read.config?.defaultEnvironment;
+  const env = environment ?? def ?? (shared !== undefined && envs.includes(shared) ? shared : (envs[0] ?? "sandbox"));
+  return { ...(name ? { name } : {}), environment: env };
+}
+
 const key = (d: Diagnostic) => `${d.code} ${d.range?.file}:${d.range?.line}:${d.range?.col} ${d.message}`;
 
 interface Read {

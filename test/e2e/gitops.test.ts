@@ -66,6 +66,7 @@ describe("mops plan --changed", () => {
     expect(r.stdout).toContain("❌ 1 error");
     expect(r.stdout).toMatch(/brands\/acme\/mops\.yaml:3/);
     expect(r.stdout).toContain("globex_vip");
+    expect(r.stdout).toContain("| `brands/acme` | `acme` | `sandbox` | ❌ 1 error |");
     expect(r.stdout).not.toContain("initech");
   });
 
