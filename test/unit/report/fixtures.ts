@@ -235,7 +235,12 @@ export function bigPlan(n: number): Plan {
       reasons: [{ code: update ? "stack-changed" : "new" }],
     });
   }
-  const update = changes.filter((c) => c.action === "update").length;
+  return planOf(changes);
+}
+
+/** A plan of `acme`/`prod` making these changes, its summary counted from them. */
+function planOf(changes: ResourceChange[]): Plan {
+  const count = (a: string) => changes.filter((c) => c.action === a).length;
   return {
     formatVersion: 2,
     stack: "acme",
@@ -244,7 +249,7 @@ export function bigPlan(n: number): Plan {
     createdAt: "2026-11-25T18:00:00.000Z",
     changes,
     steps: changes.map((c) => ({ id: `${c.action}:${c.address}`, change: c.address, phase: c.action as "create", after: [] })),
-    summary: { add: n - update, change: update, replace: 0, destroy: 0, manual: 0, adopt: 0, drifted: 0 },
+    summary: { add: count("create"), change: count("update"), replace: 0, destroy: count("delete"), manual: 0, adopt: 0, drifted: 0 },
     fingerprints: fp,
     diagnostics: [],
   };
@@ -286,16 +291,5 @@ export function migrationPlan(): Plan {
     before: { status: "active", trigger: { type: "manual" }, steps: [{ type: "send", channel: "email", template: "spring_sale" }] },
     reasons: [{ code: "removed-from-stack" }],
   });
-  return {
-    formatVersion: 2,
-    stack: "acme",
-    environment: "prod",
-    provider: "sandbox",
-    createdAt: "2026-11-25T18:00:00.000Z",
-    changes,
-    steps: changes.map((c) => ({ id: `${c.action}:${c.address}`, change: c.address, phase: c.action as "create", after: [] })),
-    summary: { add: 1200, change: 799, replace: 0, destroy: 1, manual: 0, adopt: 0, drifted: 0 },
-    fingerprints: fp,
-    diagnostics: [],
-  };
+  return planOf(changes);
 }
