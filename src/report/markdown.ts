@@ -2,7 +2,7 @@ import type { Diagnostic, Severity } from "../diagnostics";
 import { hasErrors, sortDiagnostics } from "../diagnostics";
 import type { Resource, Stack, WorkflowSpec } from "../model";
 import type { Action, Plan, ResourceChange } from "../plan/types";
-import { code, fence, html, mdCell, mdTable, mdText } from "./md";
+import { code, fence, html, mdCell, mdNestedLines, mdTable, mdText } from "./md";
 import { stepMarks, workflowFlowchart } from "./mermaid";
 import { specDiff } from "./spec-diff";
 import { where } from "../stack/where";
@@ -187,7 +187,11 @@ function reportSections(r: StackReport, path: string[], standalone: boolean): Se
     blocks: manual.length
       ? [
           { text: "The platform's API cannot make these changes; do them by hand after applying:" },
-          ...manual.map((c) => ({ text: `- [ ] ${code(c.address)}: ${mdText(c.manual!)}`, row: "manual" })),
+          // A note of several lines is the provider's step-by-step: a list under the address.
+          ...manual.map((c) => ({
+            text: c.manual!.includes("\n") ? `- [ ] ${code(c.address)}:\n${mdNestedLines(c.manual!.split("\n"))}` : `- [ ] ${code(c.address)}: ${mdText(c.manual!)}`,
+            row: "manual",
+          })),
         ].map((b) => at({ ...b, path: ["#### ✋ Manual steps"] }))
       : [],
   };
@@ -301,7 +305,7 @@ function facts(c: ResourceChange, plan: Plan): string[] {
     const items = c.drift.map((d) => `${code(d.path)} (last applied ${value(d.before)}, live ${value(d.after)})`);
     out.push(`**Drift:** changed outside Mops: ${items.join(", ")}`);
   }
-  if (c.manual) out.push(`**By hand:** ${mdText(c.manual)}`);
+  if (c.manual) out.push(`**By hand:** ${c.manual.split("\n").map(mdText).join("<br>")}`);
   return out;
 }
 

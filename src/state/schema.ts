@@ -1,5 +1,5 @@
 import { Type, type TSchema } from "@sinclair/typebox";
-import { Value } from "@sinclair/typebox/value";
+import { TypeCompiler, type TypeCheck } from "@sinclair/typebox/compiler";
 import { ACTIONS, KINDS, REASON_CODES } from "../model";
 import { StateError } from "./types";
 
@@ -139,10 +139,19 @@ function fieldPath(pointer: string): string {
     .reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(p) ? (acc ? `${acc}.${p}` : p) : `${acc}[${JSON.stringify(p)}]`), "");
 }
 
+/** Checkers compiled on first use: reading a long history checks thousands of versions. */
+const compiled = new WeakMap<TSchema, TypeCheck<TSchema>>();
+function checker(schema: TSchema): TypeCheck<TSchema> {
+  let c = compiled.get(schema);
+  if (!c) compiled.set(schema, (c = TypeCompiler.Compile(schema)));
+  return c;
+}
+
 /** The first problem of `value` against `schema`, in words, or undefined when it conforms. */
 export function firstProblem(schema: TSchema, value: unknown): string | undefined {
-  if (Value.Check(schema, value)) return undefined;
-  const e = Value.Errors(schema, value).First();
+  const c = checker(schema);
+  if (c.Check(value)) return undefined;
+  const e = c.Errors(value).First();
   if (!e) return "does not have the expected shape";
   return `${fieldPath(e.path)}: ${e.message.toLowerCase()}${e.value === undefined ? "" : ` (found ${preview(e.value)})`}`;
 }

@@ -64,17 +64,22 @@ export function seededRandom(seed: number): () => number {
 /** Token bucket: `rate` requests per second, bursts up to one second's worth. */
 export class TokenBucket {
   private tokens: number;
-  private last = performance.now();
+  private last: number;
   private readonly capacity: number;
 
-  constructor(private readonly rate: number) {
+  /** `clock` in milliseconds: a test freezes it so that a burst meets an empty bucket whatever the machine's speed. */
+  constructor(
+    private readonly rate: number,
+    private readonly clock: () => number = () => performance.now(),
+  ) {
     this.capacity = Math.max(1, rate);
     this.tokens = this.capacity;
+    this.last = clock();
   }
 
   /** Takes a token, or says how many ms until one is free; `remaining` is what is left of the burst. */
   take(): { ok: true; remaining: number } | { ok: false; waitMs: number } {
-    const now = performance.now();
+    const now = this.clock();
     this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.rate);
     this.last = now;
     if (this.tokens >= 1) {

@@ -24,6 +24,8 @@ export interface SandboxServerOptions {
   token?: string;
   /** Requests per second before 429; unlimited when absent. */
   rateLimit?: number;
+  /** The rate limit's clock in ms (tests freeze it); performance.now() by default. */
+  clock?: () => number;
   faults?: Faults;
   /** MOPS_SANDBOX_FAULTS is read from here (default process.env); explicit `faults` win. */
   env?: NodeJS.ProcessEnv;
@@ -70,7 +72,7 @@ export async function startSandboxServer(opts: SandboxServerOptions = {}): Promi
   const fromEnv = parseFaultsJson((opts.env ?? process.env).MOPS_SANDBOX_FAULTS);
   if (fromEnv.problem) throw new Error(`sandbox: ${fromEnv.problem}`);
   const store = new Store(opts.dataDir);
-  const bucket = opts.rateLimit ? new TokenBucket(opts.rateLimit) : undefined;
+  const bucket = opts.rateLimit ? new TokenBucket(opts.rateLimit, opts.clock) : undefined;
   const sockets = new Set<Socket>();
   const counts = { requests: {} as Record<string, number>, total: 0, writes: 0, rateLimited: 0, injectedErrors: 0, serverMs: 0 };
   let faults: Faults = {};

@@ -58,6 +58,7 @@ export class PostgresLocker implements Locker {
       const got = await this.db.run<{ ok: boolean }>(client, `SELECT pg_try_advisory_lock(${LOCK_KEY}) AS ok`, [this.key]);
       if (got.rows[0]?.ok) {
         const info = newLockInfo(operation, holder);
+        let asking: Promise<boolean> | undefined;
         await this.db.run(
           client,
           `INSERT INTO mops_lock (stack, environment, id, holder, operation, time, pid, host, backend_pid)
@@ -70,7 +71,11 @@ export class PostgresLocker implements Locker {
         const lock: HeldLock = heldLock(info, {
           lost,
           // Asked of the session itself: the error event that reports its end may come later than the next operation.
-          check: async () => !lost.signal.aborted && (await client.query("SELECT 1").then(() => true, () => false)),
+          // One question at a time: steps run concurrently, a pg client takes one query at a time.
+          check: () =>
+            (asking ??= (lost.signal.aborted ? Promise.resolve(false) : client.query("SELECT 1").then(() => true, () => false)).finally(() => {
+              asking = undefined;
+            })),
           release: async () => {
             this.held.delete(lock);
             await this.db.q("DELETE FROM mops_lock WHERE stack = $1 AND environment = $2 AND id = $3", [this.stack, this.environment, info.id]).catch(() => undefined);
