@@ -1,5 +1,6 @@
 /**
- * `npm run generate`: the validators of stack files and policy files as plain
+ * `npm run generate`: the validators of stack files, policy files and the
+ * repository config as plain
  * JavaScript (ajv standalone code), so no run of `mops` compiles a schema.
  * Writes src/stack/validators.generated.js; test/unit/stack/validators.test.ts
  * fails when that file was not made from the schemas as they are now.
@@ -19,6 +20,7 @@ import addFormats from "ajv-formats";
 import standaloneCode from "ajv/dist/standalone";
 import { stackFileSchema } from "../src/model";
 import { PolicySchema } from "../src/model/policy";
+import { RepoConfigSchema } from "../src/model/repo-config";
 
 export const OUTPUT = resolve(fileURLToPath(new URL("../src/stack/validators.generated.js", import.meta.url)));
 
@@ -26,7 +28,7 @@ type Node = Record<string, unknown> & { anyOf?: Node[]; $ref?: string; $id?: str
 
 /** What the generated code is made from: any change to a schema changes it. */
 export function schemaHash(): string {
-  return createHash("sha256").update(JSON.stringify({ stack: stackFileSchema(), policy: PolicySchema })).digest("hex");
+  return createHash("sha256").update(JSON.stringify({ stack: stackFileSchema(), policy: PolicySchema, config: RepoConfigSchema })).digest("hex");
 }
 
 /** The stack schema with every union branch moved to `$defs` as `branch-N`; the branch ids, in order. */
@@ -91,8 +93,9 @@ export function generateValidators(): string {
   addFormats(ajv);
   ajv.addSchema(schema);
   ajv.addSchema(PolicySchema);
+  ajv.addSchema(RepoConfigSchema);
   const base = (id: string) => new URL(id, schema.$id).href;
-  const refs: Record<string, string> = { stack: schema.$id, policy: PolicySchema.$id as string };
+  const refs: Record<string, string> = { stack: schema.$id, policy: PolicySchema.$id as string, config: RepoConfigSchema.$id as string };
   ids.forEach((id, i) => (refs[`branch${i}`] = base(id)));
   const code = appendInPlace(standaloneCode(ajv, refs).replace(/^"use strict";/, ""));
   return [

@@ -57,16 +57,24 @@ export function fail(message: string, hint?: string): void {
  * its provider. On a user error, prints the diagnostics, sets exit code 1 and
  * returns undefined: the command just stops.
  */
-export async function openStack(path: string, opts: StackOptions, need: { provider: boolean }): Promise<StackContext | undefined> {
+export async function openStack(
+  path: string,
+  opts: StackOptions,
+  need: { provider: boolean; /** Also receives every diagnostic printed (a failed plan's comment lists them). */ collect?: Diagnostic[] },
+): Promise<StackContext | undefined> {
+  const report = (ds: readonly Diagnostic[], loaded?: LoadedStack) => {
+    need.collect?.push(...ds);
+    reportDiagnostics(ds, loaded);
+  };
   // No path: the current directory must be a stack; never gather every YAML file below it.
   const target = path === "." ? defaultStackPath() : path;
   if (typeof target !== "string") {
-    reportDiagnostics([target]);
+    report([target]);
     process.exitCode = 1;
     return undefined;
   }
   const res = await loadStack(target, { environment: opts.env, env: process.env, tsTimeoutMs: opts.tsTimeout });
-  reportDiagnostics(res.diagnostics.filter((d) => d.severity !== "info"), res.value);
+  report(res.diagnostics.filter((d) => d.severity !== "info"), res.value);
   if (!res.value || hasErrors(res.diagnostics)) {
     process.exitCode = 1;
     return undefined;
@@ -76,7 +84,7 @@ export async function openStack(path: string, opts: StackOptions, need: { provid
   const envCfg = stack.environments[stack.environment];
   const where = { stack: stack.name, environment: stack.environment, baseDir: loaded.baseDir, env: process.env };
   const be = await openBackend(envCfg?.state, where);
-  reportDiagnostics(be.diagnostics, loaded);
+  report(be.diagnostics, loaded);
   if (!be.value) {
     process.exitCode = 1;
     return undefined;
@@ -88,11 +96,11 @@ export async function openStack(path: string, opts: StackOptions, need: { provid
     try {
       const onRetry = (i: { attempt: number; waitMs: number; reason: string }) => retries({ type: "retry", ...i });
       const pr = envCfg ? await createProvider({ config: envCfg.provider, ...where, onRetry }) : { diagnostics: [error("cli/no-environment", `environment \`${stack.environment}\` is not declared`)] };
-      reportDiagnostics(pr.diagnostics, loaded);
+      report(pr.diagnostics, loaded);
       provider = pr.value;
     } catch (e) {
       if (!(e instanceof ProviderError)) throw e;
-      reportDiagnostics([e.diagnostic], loaded);
+      report([e.diagnostic], loaded);
     }
     if (!provider) {
       await backend.close();

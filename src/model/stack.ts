@@ -118,6 +118,9 @@ export const ImportEntry = Type.Object(
 );
 export type ImportEntry = Static<typeof ImportEntry>;
 
+/** `<kinds>.<name or *>.<attribute>[.<attribute> | [n]]…`: a value of one resource, or of every resource of a kind. */
+export const PINNED_PATTERN = "^[a-z_]+\\.(\\*|[a-z][a-z0-9_]*)(\\.[A-Za-z_][A-Za-z0-9_]*(\\[[0-9]+\\])*)+$";
+
 export const Environment = Type.Object(
   {
     description: Type.Optional(Type.String()),
@@ -129,6 +132,11 @@ export const Environment = Type.Object(
     protected: Type.Optional(Type.Boolean()),
     /** Per-kind, per-name partial specs merged over the declarations, e.g. `workflows: { welcome: { status: paused } }`. */
     overrides: Type.Optional(Type.Record(Type.String(), Type.Record(Type.String(), Type.Record(Type.String(), Type.Unknown())))),
+    /**
+     * Values that belong to this environment and are never promoted to or from it (`mops promote`):
+     * `<kinds>.<name or *>.<attribute path>`, e.g. `workflows.*.rollout_percent`, `templates.welcome.from_name`.
+     */
+    pinned: Type.Optional(Type.Array(Type.String({ pattern: PINNED_PATTERN, description: "workflows.<name or *>.<attribute>, e.g. workflows.*.rollout_percent" }), { uniqueItems: true })),
   },
   { additionalProperties: false },
 );
@@ -153,4 +161,9 @@ export const StackHeader = {
   /** Default environment when `--env` is not given. */
   default_environment: Type.Optional(Name),
   policy: Type.Optional(Type.String({ description: "path to the policy file, relative to the stack" })),
+  /** YAML files whose declarations belong to this stack too: fragments several stacks share. */
+  include: Type.Optional(Type.Array(Type.String({ minLength: 1 }), {
+    uniqueItems: true,
+    description: "YAML files (paths or globs, relative to this file) whose declarations belong to this stack, e.g. ../../shared/properties.yaml",
+  })),
 };

@@ -94,5 +94,6 @@ export function quotaWords(u: QuotaUse): string {
 
 /** One `plan/quota` diagnostic per quota the plan uses: a note, or a warning when the apply needs more than today. */
 export function quotaDiagnostics(plan: Pick<Plan, "changes" | "steps">, quotas: readonly Quota[]): Diagnostic[] {
-  return quotaUses(plan, quotas).map((u) => diag(QUOTA_CODE, u.days > 1 ? "warning" : "info", quotaWords(u), { detail: { ...u } }));
+  // A quota the apply never waits for (everything fits in the first window, today) is not news.
+  return quotaUses(plan, quotas).filter((u) => u.days > 1 || u.seconds >= 1).map((u) => diag(QUOTA_CODE, u.days > 1 ? "warning" : "info", quotaWords(u), { detail: { ...u } }));
 }

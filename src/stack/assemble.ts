@@ -29,7 +29,7 @@ const DEFAULT_ENVIRONMENTS: Record<string, Environment> = { sandbox: { provider:
  * Merge the files of a stack into one model for one environment: header
  * settings, resources (each declared once), the environment's overrides.
  */
-export function assemble(units: Unit[], texts: ReadonlyMap<string, string>, environment?: string): Assembled {
+export function assemble(units: Unit[], texts: ReadonlyMap<string, string>, environment?: string, sharedDefault?: string): Assembled {
   const diagnostics: Diagnostic[] = [];
   const header: Partial<Record<(typeof HEADER_SCALARS)[number], { value: string; unit: Unit }>> = {};
   const environments = new Map<string, { env: Environment; unit: Unit }>();
@@ -106,7 +106,9 @@ export function assemble(units: Unit[], texts: ReadonlyMap<string, string>, envi
       }),
     );
   }
-  const chosen = environment ?? (def && def.value in envs ? def.value : envNames[0]);
+  // The repository config's default serves the stacks that name none, and declare it.
+  const fallback = sharedDefault !== undefined && sharedDefault in envs ? sharedDefault : envNames[0];
+  const chosen = environment ?? (def && def.value in envs ? def.value : fallback);
   if (!(chosen in envs)) {
     const where = [...environments.values()][0];
     diagnostics.push(
@@ -150,6 +152,7 @@ export function assemble(units: Unit[], texts: ReadonlyMap<string, string>, envi
   }
 
   diagnostics.push(...overLimits(declared, specs, sources));
+  for (const [envName, { env, unit }] of environments) diagnostics.push(...pinnedIssues(envName, env, unit, declared));
 
   // Overridden specs are checked again: an override can break a valid declaration.
   for (const [addr, o] of origins) {
@@ -238,4 +241,17 @@ function issueAt(i: SchemaIssue, sources: StackSources, addr: string): Diagnosti
   const specPath: SpecPath = i.path.slice(2);
   const range = i.target === "key" ? sources.keyRangeOf(addr, specPath) : sources.rangeOf(addr, specPath);
   return error(i.code, i.message, { hint: i.hint, range, address: addr });
+}
+
+/** `pinned:` entries name a kind and a declared resource (or `*`): a typo would silently promote what it meant to keep. */
+function pinnedIssues(envName: string, env: Environment, unit: Unit, declared: ReadonlyMap<string, { kind: Kind; name: string }>): Diagnostic[] {
+  return (env.pinned ?? []).flatMap((entry, i) => {
+    const [kindKey, name] = entry.split(".") as [string, string];
+    const range = unit.locator.locate(["environments", envName, "pinned", i]);
+    const kind = KIND_OF_KEY[kindKey];
+    if (!kind) return [error("MOPS224", `\`${entry}\` names an unknown kind ${quote(kindKey)}`, { range, hint: suggestion(kindKey, Object.values(KIND_KEYS), "kinds") })];
+    if (name === "*" || declared.has(address(kind, name))) return [];
+    const names = [...declared.values()].filter((d) => d.kind === kind).map((d) => d.name);
+    return [error("MOPS224", `\`${entry}\` pins a value of ${kind} \`${name}\`, which is not declared`, { range, hint: suggestion(name, names, KIND_KEYS[kind]) })];
+  });
 }

@@ -48,5 +48,7 @@ export const CODES = {
   MOPS221: "override of an undeclared resource",
   MOPS222: "enum property without values",
   MOPS223: "date trigger on a property that is not a date",
+  MOPS224: "pinned value of an undeclared resource or kind",
+  MOPS225: "included file not found",
 } as const;
 export type Code = keyof typeof CODES;

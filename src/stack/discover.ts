@@ -3,6 +3,7 @@ import { basename, dirname, extname, join, resolve } from "node:path";
 import { error, type Diagnostic } from "../diagnostics";
 import { kindOf, unreadable } from "./files";
 import { displayPath } from "./where";
+import { REPO_CONFIG_FILES } from "../model/repo-config";
 
 export type Found = {
   kind: "yaml" | "ts";
@@ -15,7 +16,7 @@ export type Found = {
 const TS_ENTRIES = ["mops.ts", "stack.ts"];
 const YAML = new Set([".yaml", ".yml"]);
 /** Not stack files even though they sit in a stack's directory. */
-const NOT_STACK = new Set(["policy.yaml", "policy.yml", "population.yaml", "population.yml"]);
+const NOT_STACK = new Set<string>(["policy.yaml", "policy.yml", "population.yaml", "population.yml", ...REPO_CONFIG_FILES]);
 const SKIP_DIRS = new Set(["node_modules"]);
 
 /** `stat` following links, or the diagnostic that says why not. */

@@ -1,10 +1,12 @@
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { KIND_OF_KEY } from "../model";
 import { error, hasErrors, sortDiagnostics, warning, type Diagnostic, type Result } from "../diagnostics";
 import { assemble, type Unit } from "./assemble";
 import { discover, type Found } from "./discover";
 import { readTextFile } from "./files";
+import { expand } from "./glob";
+import { configOf, type RepoConfig } from "./repo-config";
 import { resolveEnvVars } from "./env-vars";
 import { checkReferences } from "./references";
 import { schemaIssues } from "./schema-check";
@@ -62,6 +64,35 @@ export async function loadEnvironments(path: string, opts: LoadOptions = {}): Pr
   return { ...(hasErrors(diagnostics) ? {} : { value: loaded }), diagnostics: sortDiagnostics(diagnostics) };
 }
 
+/**
+ * Every file a stack is made from: its own, those it includes, its policy
+ * file (its own or the repository config's) and that config. `mops plan
+ * --changed` plans the stacks a change touches through any of them.
+ */
+export async function stackInputs(path: string): Promise<Result<string[]>> {
+  const read = await readStack(path, {});
+  if ("diagnostics" in read) return { diagnostics: read.diagnostics };
+  const policy = policyFile(read.found.baseDir, read.parsed.map((p) => p.value)) ?? read.config?.policy;
+  const files = [...read.found.files, ...(policy ? [policy] : []), ...(read.config ? [read.config.file] : [])];
+  return { value: files, diagnostics: read.problems };
+}
+
+/**
+ * The name and environment of a stack that may not load, as far as its files
+ * say: a failed plan's comment keeps the marker its fixed plan will update.
+ */
+export async function stackIdentity(path: string, environment?: string): Promise<{ name?: string; environment?: string }> {
+  const read = await readStack(path, {}).catch(() => undefined);
+  if (!read || "diagnostics" in read) return {};
+  const header = (k: string) => read.parsed.map((p) => (p.value as Record<string, unknown> | undefined)?.[k]);
+  const name = header("stack").find((v): v is string => typeof v === "string");
+  const envs = header("environments").flatMap((e) => (e && typeof e === "object" ? Object.keys(e) : []));
+  const def = header("default_environment").find((v): v is string => typeof v === "string");
+  const shared = read.config?.defaultEnvironment;
+  const env = environment ?? def ?? (shared !== undefined && envs.includes(shared) ? shared : (envs[0] ?? "sandbox"));
+  return { ...(name ? { name } : {}), environment: env };
+}
+
 const key = (d: Diagnostic) => `${d.code} ${d.range?.file}:${d.range?.line}:${d.range?.col} ${d.message}`;
 
 interface Read {
@@ -70,31 +101,74 @@ interface Read {
   texts: Map<string, string>;
   env: NodeJS.ProcessEnv;
   tsTimeoutMs?: number;
+  /** The repository config that lists this stack: its shared policy and default environment. */
+  config?: RepoConfig;
+  /** Problems reading the config and the included files. */
+  problems: Diagnostic[];
 }
 
-/** Discover and parse the files once; resolving per environment is cheap. */
+/** Discover and parse the files once (those the stack includes too); resolving per environment is cheap. */
 async function readStack(path: string, opts: LoadOptions): Promise<Read | Result<LoadedStack>> {
   const found = discover(path);
   if ("code" in found) return { diagnostics: [found] };
+  const cfg = configOf(path);
+  if (hasErrors(cfg.diagnostics)) return { diagnostics: cfg.diagnostics };
   // A file that cannot be read would make every cross-file check wrong, like one that does not parse.
   const problems = [...found.problems];
   const texts = new Map<string, string>();
   const parsed: ParsedFile[] = [];
-  for (const file of found.files) {
-    const read = readTextFile(file);
-    if ("code" in read) problems.push(read);
+  const read = async (file: string) => {
+    const r = readTextFile(file);
+    if ("code" in r) problems.push(r);
     else if (found.kind === "ts") parsed.push(await loadTsStack(file, { tsTimeoutMs: opts.tsTimeoutMs }));
     else {
-      texts.set(file, read.text);
-      parsed.push(parseYamlFile(file, read.text));
+      texts.set(file, r.text);
+      parsed.push(parseYamlFile(file, r.text));
+    }
+  };
+  for (const file of found.files) await read(file);
+  // An included file may include others; each is read once.
+  const included: Diagnostic[] = [];
+  for (let i = 0; i < parsed.length; i++) {
+    for (const { file, problem } of includesOf(parsed[i]!)) {
+      if (problem) included.push(problem);
+      else if (!texts.has(file)) {
+        found.files.push(file);
+        await read(file);
+      }
     }
   }
   if (problems.length > 0) return { diagnostics: sortDiagnostics([...problems, ...parsed.flatMap((p) => p.diagnostics)]) };
-  return { found, parsed, texts, env: opts.env ?? process.env, ...(opts.tsTimeoutMs ? { tsTimeoutMs: opts.tsTimeoutMs } : {}) };
+  return {
+    found,
+    parsed,
+    texts,
+    env: opts.env ?? process.env,
+    ...(opts.tsTimeoutMs ? { tsTimeoutMs: opts.tsTimeoutMs } : {}),
+    ...(cfg.value ? { config: cfg.value } : {}),
+    problems: [...cfg.diagnostics, ...included],
+  };
 }
 
-function resolveFor({ found, parsed, texts, env, tsTimeoutMs }: Read, environment: string | undefined): Result<LoadedStack> {
-  const diagnostics: Diagnostic[] = [];
+/** The files a parsed stack file's `include:` names, or why one cannot be read. */
+function includesOf(p: ParsedFile): { file: string; problem?: Diagnostic }[] {
+  const list = (p.value as { include?: unknown } | undefined)?.include;
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((entry, i) => {
+    if (typeof entry !== "string") return [];
+    const range = p.locator.locate(["include", i]);
+    const files = expand(entry, dirname(p.file));
+    if (!files.length) {
+      return [{ file: entry, problem: error("MOPS225", `\`${entry}\` names no file`, { range, hint: "paths and globs in `include:` are relative to the file that names them" }) }];
+    }
+    return files.map((file) =>
+      /\.ya?ml$/.test(file) ? { file } : { file, problem: error("MOPS225", `\`${entry}\` names ${file}, which is not a YAML file`, { range, hint: "include YAML stack files only" }) },
+    );
+  });
+}
+
+function resolveFor({ found, parsed, texts, env, tsTimeoutMs, config, problems }: Read, environment: string | undefined): Result<LoadedStack> {
+  const diagnostics: Diagnostic[] = [...problems];
   const units: Unit[] = [];
   for (const p of parsed) {
     // Loops, not push(...xs): a file can hold a million mistakes, more than a call takes arguments.
@@ -123,11 +197,11 @@ function resolveFor({ found, parsed, texts, env, tsTimeoutMs }: Read, environmen
 
   // A file that did not parse would make every cross-file check wrong.
   if (units.length < parsed.length) return { diagnostics: sortDiagnostics(diagnostics) };
-  const a = assemble(units, texts, environment);
+  const a = assemble(units, texts, environment, config?.defaultEnvironment);
   for (const d of a.diagnostics) diagnostics.push(d);
   if (a.stack && !hasErrors(diagnostics)) for (const d of checkReferences(a.stack, a.sources)) diagnostics.push(d);
 
-  const policy = a.stack ? policyFile(found.baseDir, units) : undefined;
+  const policy = a.stack ? (policyFile(found.baseDir, units.map((u) => u.value)) ?? config?.policy) : undefined;
   const value: LoadedStack | undefined =
     a.stack && !hasErrors(diagnostics)
       ? { stack: a.stack, sources: a.sources, files: found.files, baseDir: found.baseDir, ...(policy ? { policyFile: policy } : {}), ...(tsTimeoutMs ? { tsTimeoutMs } : {}) }
@@ -145,8 +219,8 @@ function addressOf(path: readonly (string | number)[]): { address?: string } {
   return kind && path.length >= 2 ? { address: `${kind}.${String(path[1])}` } : {};
 }
 
-function policyFile(baseDir: string, units: Unit[]): string | undefined {
-  const named = units.map((u) => u.value.policy).find((p): p is string => typeof p === "string");
+function policyFile(baseDir: string, values: readonly unknown[]): string | undefined {
+  const named = values.map((v) => (v as { policy?: unknown } | undefined)?.policy).find((p): p is string => typeof p === "string");
   if (named) return resolve(baseDir, named);
   return ["policy.yaml", "policy.yml"].map((f) => resolve(baseDir, f)).find((f) => existsSync(f));
 }

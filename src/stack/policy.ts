@@ -7,7 +7,7 @@ import { DEFAULT_TS_TIMEOUT_MS, startRules } from "./ts-host";
 import { displayPath } from "./where";
 import type { LoadedStack } from "./types";
 import { parseYamlFile } from "./yaml-file";
-import { closest } from "../diagnostics/suggest";
+import { fileIssues } from "./file-check";
 // A stack's policy file and custom rules are inputs like its stack files: read here, evaluated by analysis.
 // The policy file's validator is precompiled from src/model (`npm run generate`).
 import { policy as validate } from "./validators.generated";
@@ -27,41 +27,23 @@ export function loadPolicy(file: string): Result<Policy> {
   if (parsed.diagnostics.length) return { diagnostics: parsed.diagnostics };
   const data = parsed.value ?? {};
   if (validate(data)) return { value: policyFrom(data as PolicyFile, file), diagnostics: [] };
-  const diagnostics = (validate.errors ?? []).map((e) => {
-    const path = e.instancePath.split("/").slice(1).map((s) => (/^[0-9]+$/.test(s) ? Number(s) : s.replace(/~1/g, "/").replace(/~0/g, "~")));
-    if (e.keyword === "additionalProperties") {
+  const diagnostics = fileIssues(validate.errors ?? [], parsed.locator, PolicySchema as unknown as Record<string, unknown>, "policy", "the policy", (e, path) => {
+    if (e.keyword === "additionalProperties" && path.length === 1 && path[0] === "rules") {
       const key = String((e.params as { additionalProperty: string }).additionalProperty);
-      if (path.length === 1 && path[0] === "rules") {
-        return error("policy/bad-value", `\`${key}\` is not a rule key`, {
-          range: parsed.locator.locate([...path, key], "key"),
-          hint: "a rule key is a finding code (`merge/no-fallback`), a prefix (`merge/*`) or `*`",
-        });
-      }
-      const known = Object.keys(schemaAt(path) ?? {});
-      const near = closest(key, known);
-      return error("policy/unknown-key", `unknown key \`${key}\` in the policy`, {
+      return error("policy/bad-value", `\`${key}\` is not a rule key`, {
         range: parsed.locator.locate([...path, key], "key"),
-        hint: near ? `did you mean \`${near}\`?` : `allowed here: ${known.join(", ")}`,
+        hint: "a rule key is a finding code (`merge/no-fallback`), a prefix (`merge/*`) or `*`",
       });
     }
-    return error("policy/bad-value", `\`${path.join(".") || "policy"}\` ${e.message ?? "is not valid"}`, {
-      range: parsed.locator.locate(path),
-      hint: e.keyword === "anyOf" ? "rule levels: off | info | advisory | mandatory" : undefined,
-    });
+    if (e.keyword === "anyOf") {
+      return error("policy/bad-value", `\`${path.join(".") || "policy"}\` ${e.message ?? "is not valid"}`, {
+        range: parsed.locator.locate(path),
+        hint: "rule levels: off | info | advisory | mandatory",
+      });
+    }
+    return undefined;
   });
   return { diagnostics };
-}
-
-/** Property names allowed at a path of the policy schema, for "did you mean". */
-function schemaAt(path: (string | number)[]): Record<string, unknown> | undefined {
-  let s: Record<string, unknown> | undefined = PolicySchema as unknown as Record<string, unknown>;
-  for (const seg of path) {
-    if (!s) return undefined;
-    if (typeof seg === "number") s = s.items as Record<string, unknown>;
-    else s = (s.properties as Record<string, Record<string, unknown>> | undefined)?.[seg];
-    if (s && s.anyOf) s = undefined;
-  }
-  return s?.properties as Record<string, unknown> | undefined;
 }
 
 /**

@@ -5,6 +5,8 @@ import type { ValidateFunction } from "ajv";
 export declare const stack: ValidateFunction;
 /** A policy file. */
 export declare const policy: ValidateFunction;
+/** The repository config (`mops.config.yaml`). */
+export declare const config: ValidateFunction;
 /** Each union branch of the stack schema alone, by its `$id` (`branch-N`). */
 export declare const branches: Record<string, ValidateFunction>;
 /** The definitions of the stack schema as compiled: Condition, Step and every union branch (`branch-N`). */

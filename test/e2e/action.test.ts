@@ -136,12 +136,46 @@ describe("the action's steps", () => {
     expect(drift.outputs.report).toBeUndefined();
   });
 
-  it("fails the step on a broken stack, before planning", async () => {
+  it("fails the step on a broken stack, and writes the comment that says why", async () => {
     const stack = tempStack();
     writeFileSync(join(stack, "mops.yaml"), readFileSync(join(stack, "mops.yaml"), "utf8").replace("trigger:", "triger:"));
     const r = await step("run", { MOPS: join(ROOT, "bin", "mops.js"), STACK: stack, MOPS_ENVIRONMENT: "", ARGS: "", PLAN: "", OUT: join(work, "broken"), COMMAND: "plan" });
     expect(r.code).toBe(1);
-    expect(r.outputs).toEqual({});
+    // No plan to upload, but a comment that says why.
+    expect(r.outputs).toEqual({ report: join(work, "broken", "plan.md"), exitcode: "1" });
     expect(r.stdout).toContain("MOPS104");
+    const comment = readFileSync(r.outputs.report!, "utf8");
+    expect(comment.split("\n")[0]).toBe("<!-- mops-plan:quickstart/sandbox -->");
+    expect(comment).toContain("Mops plan failed");
+    expect(comment).toMatch(/`MOPS104`.*mops\.yaml:\d+/);
+  });
+
+  it("keeps one bot comment per marker: updates, creates the new numbered ones, deletes the stale ones, leaves people's alone", async () => {
+    const stepDef = action.runs.steps.find((s) => s.id === "comment") as unknown as { with: { script: string } };
+    const report = join(work, "split.md");
+    writeFileSync(report, ["<!-- mops-plan:acme/prod -->\npart 1", "<!-- mops-plan:acme/prod#2 -->\npart 2"].join("\n"));
+    const bot = { type: "Bot" };
+    const existing = [
+      { id: 1, user: bot, body: "<!-- mops-plan:acme/prod -->\nold 1", html_url: "u1" },
+      { id: 2, user: bot, body: "<!-- mops-plan:acme/prod#3 -->\nold 3", html_url: "u2" },
+      { id: 3, user: { type: "User" }, body: "<!-- mops-plan:acme/prod#2 -->\nquoted by a person", html_url: "u3" },
+      { id: 4, user: bot, body: "<!-- mops-plan:other/prod -->\nanother stack", html_url: "u4" },
+    ];
+    const calls: string[] = [];
+    const github = {
+      paginate: async () => existing,
+      rest: {
+        issues: {
+          listComments: {},
+          updateComment: async (a: { comment_id: number; body: string }) => void calls.push(`update ${a.comment_id}: ${a.body.split("\n")[1]}`),
+          createComment: async (a: { body: string }) => (calls.push(`create: ${a.body.split("\n")[1]}`), { data: { html_url: "new" } }),
+          deleteComment: async (a: { comment_id: number }) => void calls.push(`delete ${a.comment_id}`),
+        },
+      },
+    };
+    const context = { repo: { owner: "o", repo: "r" }, payload: { pull_request: { number: 7 } } };
+    const run = new Function("require", "github", "context", "core", "process", `return (async () => {\n${stepDef.with.script}\n})();`);
+    await run(require, github, context, { info: () => {} }, { env: { REPORT: report } });
+    expect(calls).toEqual(["update 1: part 1", "create: part 2", "delete 2"]);
   });
 });

@@ -122,7 +122,7 @@ describe("northwind-outfitters demo", () => {
     const env = prod.value!.stack.environments.production;
     expect(env.protected).toBe(true);
     expect(env.provider.token).toBe("${env:HUBSPOT_TOKEN}");
-    expect(env.state?.url).toBe("${env:MOPS_STATE_DATABASE_URL}");
+    expect(env.state?.url).toBe("${env:MOPS_STATE_URL}");
   });
 
   it("its policy holds un-pausing vip_program in production to a safe rollout", async () => {

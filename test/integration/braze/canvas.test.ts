@@ -61,7 +61,8 @@ describe("Canvases: read, compared, changed by hand", () => {
     expect(plan.diagnostics.filter((d) => d.address === "workflow.welcome_journey")).toEqual([]);
     await expect(planText(plan)).toMatchFileSnapshot("__golden__/canvas-plan.txt");
     const md = planMarkdown(plan);
-    expect(md).toContain(`#### ✋ Manual steps\nThe platform's API cannot make these changes; do them by hand after applying:\n\n- [ ] \`workflow.welcome_journey\`:\n  1. Open the Braze dashboard, go to Messaging &gt; Canvas, open "Welcome Journey" and click Edit Canvas.\n  2. In the Canvas details`);
+    expect(md).toMatch(/#### ✋ Manual steps\n+The platform's API cannot make these changes; do them by hand after applying:/);
+    expect(md).toContain(`- [ ] \`workflow.welcome_journey\`:\n  1. Open the Braze dashboard, go to Messaging &gt; Canvas, open "Welcome Journey" and click Edit Canvas.\n  2. In the Canvas details`);
   });
 
   it("declaring what Braze does not export (an audience, a delay's length) is not a difference", async () => {

@@ -130,7 +130,7 @@ describe("GitHub Actions examples and the Mops action", () => {
 
   it("the comment script looks for the marker planMarkdown writes", () => {
     expect(planMarkdown(demoPlan()).split("\n")[0]).toBe("<!-- mops-plan:acme/prod -->");
-    expect(githubScript(action.runs.steps, "Comment")).toContain('"<!-- mops-plan:"');
+    expect(githubScript(action.runs.steps, "Comment")).toContain("/^<!-- mops-plan:(\\S+?)(?:#\\d+)? -->$/");
   });
 });
 

@@ -241,7 +241,12 @@ export function bigPlan(n: number): Plan {
       reasons: [{ code: update ? "stack-changed" : "new" }],
     });
   }
-  const update = changes.filter((c) => c.action === "update").length;
+  return planOf(changes);
+}
+
+/** A plan of `acme`/`prod` making these changes, its summary counted from them. */
+function planOf(changes: ResourceChange[]): Plan {
+  const count = (a: string) => changes.filter((c) => c.action === a).length;
   return {
     formatVersion: 2,
     stack: "acme",
@@ -250,8 +255,47 @@ export function bigPlan(n: number): Plan {
     createdAt: "2026-11-25T18:00:00.000Z",
     changes,
     steps: changes.map((c) => ({ id: `${c.action}:${c.address}`, change: c.address, phase: c.action as "create", after: [] })),
-    summary: { add: n - update, change: update, replace: 0, destroy: 0, manual: 0, adopt: 0, drifted: 0 },
+    summary: { add: count("create"), change: count("update"), replace: 0, destroy: count("delete"), manual: 0, adopt: 0, drifted: 0 },
     fingerprints: fp,
     diagnostics: [],
   };
+}
+
+/** The plan without its error finding: one that can be applied. */
+export function okPlan(): Plan {
+  const plan = demoPlan();
+  plan.diagnostics = plan.diagnostics.filter((d) => d.severity !== "error");
+  return plan;
+}
+
+/**
+ * The first plan of a big stack, as the issue that asked for ranking saw it:
+ * 2,000 resources (1,200 properties, 790 templates, 9 active journeys
+ * changed) and, among them, one journey deleted.
+ */
+export function migrationPlan(): Plan {
+  const changes: ResourceChange[] = [];
+  for (let i = 1; i <= 1200; i++) {
+    changes.push({ address: `property.prop_${i}`, kind: "property", name: `prop_${i}`, action: "create", after: { type: "string", label: `Property ${i}` }, reasons: [{ code: "new" }] });
+  }
+  for (let i = 1; i <= 790; i++) {
+    const name = `promo_${i}`;
+    changes.push({
+      address: `template.${name}`, kind: "template", name, action: "update", id: `t-${i}`,
+      before: { channel: "email", subject: `Offer ${i}`, body: `Hello {{ first_name | default: "there" }}, here is offer ${i}.` },
+      after: { channel: "email", subject: `Offer ${i}: this week only`, body: `Hello {{ first_name | default: "there" }}, here is offer ${i}.` },
+      attributes: [{ path: "subject", before: `Offer ${i}`, after: `Offer ${i}: this week only` }],
+      reasons: [{ code: "stack-changed" }],
+    });
+  }
+  for (let i = 1; i <= 9; i++) {
+    const name = `cart_recovery_${i}`;
+    changes.push({ address: `workflow.${name}`, kind: "workflow", name, action: "update", id: `w-${i}`, before: cartBefore, after: cartAfter, reasons: [{ code: "stack-changed" }] });
+  }
+  changes.push({
+    address: "workflow.spring_sale_2025", kind: "workflow", name: "spring_sale_2025", action: "delete", id: "w-99",
+    before: { status: "active", trigger: { type: "manual" }, steps: [{ type: "send", channel: "email", template: "spring_sale" }] },
+    reasons: [{ code: "removed-from-stack" }],
+  });
+  return planOf(changes);
 }

@@ -1,4 +1,5 @@
-import { cpSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { discover } from "../../../src/stack/discover";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import fc from "fast-check";
@@ -145,12 +146,11 @@ function declaredCount(texts: string[]): number | undefined {
   return n;
 }
 
+/** The stack's own files, as the loader finds them (not its policy or population file). */
 function yamlFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: "utf8" })
-    .filter((f) => /\.ya?ml$/.test(f) && !/^policy\.ya?ml$/.test(f))
-    .map((f) => join(dir, f))
-    .filter((f) => statSync(f).isFile())
-    .sort();
+  const found = discover(dir);
+  if ("code" in found) throw new Error(found.message);
+  return [...found.files].sort();
 }
 
 interface Copy {
