@@ -1,4 +1,5 @@
 import type { Capabilities } from "../../src/provider/types";
+import { EVENTS_UI } from "./events";
 import { CAP_UI } from "./frequency-caps";
 import { SUBSCRIPTIONS_UI } from "./subscriptions";
 import { ROLES_UI, TEAMS_UI } from "./users";
@@ -8,6 +9,10 @@ export const capabilities: Capabilities = {
   property: {
     read: true, create: "api", update: "api", delete: "api",
     note: "contact properties (CRM properties v3); `required`, `fallback` and `pii` are Mops-only and not stored in HubSpot",
+  },
+  event: {
+    read: true, create: "manual", update: "manual", delete: "manual",
+    note: `custom event definitions (events v3), read-only here: define them in ${EVENTS_UI}; built-in (platform) events are not listed`,
   },
   subscription_type: {
     read: true, create: "manual", update: "manual", delete: "manual",

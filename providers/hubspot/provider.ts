@@ -4,6 +4,7 @@ import { references } from "../../src/model/refs";
 import { ProviderError, type CallContext, type Provider } from "../../src/provider/types";
 import { capabilities } from "./capabilities";
 import { createHubSpotClient, type HubSpotClientOptions } from "./client";
+import { events } from "./events";
 import { frequencyCaps } from "./frequency-caps";
 import { unsupported, type HubSpotEnv, type KindOps } from "./kind";
 import { refName } from "./mapping";
@@ -35,6 +36,7 @@ export function createHubSpotProvider(opts: HubSpotProviderOptions): Provider {
   let sendSubscriptions = new Map<string, string>();
   const ops: { [K in Kind]: KindOps<K> } = {
     property: properties,
+    event: events,
     subscription_type: subscriptionTypes,
     team: teams,
     role: roles,
