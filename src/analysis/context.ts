@@ -26,6 +26,7 @@ export class AnalysisContext {
     this.env = {
       segments: this.all("segment") as Map<string, SegmentSpec>,
       properties: this.all("property") as Map<string, PropertySpec>,
+      ...(this.byKind.has("event") ? { events: this.all("event") } : {}),
       now,
     };
     this.solver = new AudienceSolver(this.env);

@@ -29,6 +29,7 @@ export type Dnf = Term[];
 export class TooComplex extends Error {}
 
 export const MAX_TERMS = 512;
+const TOO_LARGE = `condition too large to decide (more than ${MAX_TERMS} alternatives once \`any\` and \`not\` are expanded)`;
 
 const TRUE: Dnf = [[]];
 const FALSE: Dnf = [];
@@ -106,17 +107,17 @@ export class DnfAlgebra {
   or(a: Dnf, b: Dnf): Dnf {
     let out = a.concat(b);
     if (out.length > 8) out = this.simplify(out, out.length > 32);
-    if (out.length > MAX_TERMS) throw new TooComplex("condition too large to decide");
+    if (out.length > MAX_TERMS) throw new TooComplex(TOO_LARGE);
     return out;
   }
 
   and(a: Dnf, b: Dnf): Dnf {
-    if (a.length * b.length > MAX_TERMS * 8) throw new TooComplex("condition too large to decide");
+    if (a.length * b.length > MAX_TERMS * 8) throw new TooComplex(TOO_LARGE);
     let out: Dnf = [];
     for (const x of a) for (const y of b) out.push(x.concat(y));
     // Small products are only deduplicated; contradiction tests pay off once they grow.
     if (out.length > 1) out = this.simplify(out, out.length > 4);
-    if (out.length > MAX_TERMS) throw new TooComplex("condition too large to decide");
+    if (out.length > MAX_TERMS) throw new TooComplex(TOO_LARGE);
     return out;
   }
 
