@@ -7,6 +7,7 @@ import { applyPolicy, runCustomRules } from "./policy";
 import { capBudget, capEnforcement, uncoveredSends } from "./rules/caps";
 import { conflicts } from "./rules/conflict";
 import { consent } from "./rules/consent";
+import { eventCatalogue } from "./rules/events";
 import { ownership, unused } from "./rules/governance";
 import { endlessBranches, loopsWithoutWait, unboundedWaits, unreachableGoals, unreachableSteps } from "./rules/journey";
 import { mergeFields } from "./rules/merge";
@@ -31,7 +32,7 @@ export function analyze(stack: Stack, opts: AnalyzeOptions = {}): Diagnostic[] {
   const provider = opts.provider ?? stack.environments[stack.environment]?.provider.type;
   const ctx = new AnalysisContext(stack, opts.sources, provider, (opts.now ?? new Date()).getTime());
   const rules: Rule[] = [
-    conflicts, capBudget, uncoveredSends, capEnforcement, mergeFields, consent,
+    conflicts, capBudget, uncoveredSends, capEnforcement, mergeFields, consent, eventCatalogue,
     unreachableSteps, unboundedWaits, endlessBranches, loopsWithoutWait, unreachableGoals,
     ownership(policy), unused, safeRollout(policy, opts.previous),
   ];
