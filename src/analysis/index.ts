@@ -11,6 +11,7 @@ import { eventCatalogue } from "./rules/events";
 import { ownership, unused } from "./rules/governance";
 import { endlessBranches, loopsWithoutWait, unboundedWaits, unreachableGoals, unreachableSteps } from "./rules/journey";
 import { mergeFields } from "./rules/merge";
+import { requirements } from "./rules/requirements";
 import { safeRollout } from "./rules/rollout";
 
 export interface AnalyzeOptions {
@@ -34,7 +35,7 @@ export function analyze(stack: Stack, opts: AnalyzeOptions = {}): Diagnostic[] {
   const rules: Rule[] = [
     conflicts, capBudget, uncoveredSends, capEnforcement, mergeFields, consent, eventCatalogue,
     unreachableSteps, unboundedWaits, endlessBranches, loopsWithoutWait, unreachableGoals,
-    ownership(policy), unused, safeRollout(policy, opts.previous),
+    ownership(policy), unused, safeRollout(policy, opts.previous), requirements(policy),
   ];
   const found = rules.flatMap((r) => r(ctx));
   found.push(...runCustomRules(opts.customRules ?? [], stack));

@@ -151,9 +151,7 @@ export function solveOccurrences(lits: CountLit[], kindsFor: (filters: EventFilt
       found = search(all, false);
     }
     if (found) {
-      const finite = windows.filter(Number.isFinite);
-      const everDays = (finite.length ? Math.max(...finite) / DAY_MS : 0) + 365;
-      const daysAgo = (j: number) => (j === 0 ? 0 : Number.isFinite(windows[j]) ? windows[j] / DAY_MS : everDays);
+      const daysAgo = occurrenceTimes(windows);
       return {
         status: "sat",
         events: found.map(({ bucket, mask }) => {
@@ -170,6 +168,17 @@ export function solveOccurrences(lits: CountLit[], kindsFor: (filters: EventFilt
     if (e instanceof OutOfSteps) return { status: "unknown", events: [], reason: `too many ways to combine \`${event}\` events to decide` };
     throw e;
   }
+}
+
+/**
+ * When an occurrence counted from window `j` on happened, in days ago: at
+ * the window's bound (inside it, outside the shorter ones); "ever" is a year
+ * before the longest window.
+ */
+export function occurrenceTimes(windows: readonly number[]): (j: number) => number {
+  const finite = windows.filter(Number.isFinite);
+  const everDays = (finite.length ? Math.max(...finite) / DAY_MS : 0) + 365;
+  return (j) => (Number.isFinite(windows[j]) ? windows[j] / DAY_MS : everDays);
 }
 
 function popcount(n: number): number {

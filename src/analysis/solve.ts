@@ -1,7 +1,7 @@
 import { canonicalJson, type EventSpec, type PropertySpec, type Scalar } from "../model";
 import type { ConditionEnv, Contact, EventOccurrence } from "./evaluate";
 import { Normalizer, TooComplex, type Lit, type Term } from "./dnf";
-import { eventKinds, solveOccurrences, type EventFilter, type EventOutcome, type KindOutcome, type Kinds, type Realize } from "./occurrences";
+import { eventKinds, occurrenceTimes, solveOccurrences, type EventFilter, type EventOutcome, type KindOutcome, type Kinds, type Realize } from "./occurrences";
 import { numericCandidates, typeOk } from "./candidates";
 import { DAY_MS, inInterval, numericView, present, sameValue, type Interval } from "./values";
 
@@ -182,13 +182,11 @@ function solveUnfiltered(lits: CountLit[]): EventOutcome | undefined {
     counts.push(c);
     prev = c;
   }
-  const finite = windows.filter(Number.isFinite);
-  const everDays = (finite.length ? Math.max(...finite) / DAY_MS : 0) + 365;
+  const daysAgo = occurrenceTimes(windows);
   const events: EventOccurrence[] = [];
   let placed = 0;
-  windows.forEach((w, i) => {
-    const daysAgo = i === 0 ? 0 : Number.isFinite(w) ? w / DAY_MS : everDays;
-    for (; placed < counts[i]; placed++) events.push({ event: lits[0].event, daysAgo });
+  windows.forEach((_, i) => {
+    for (; placed < counts[i]; placed++) events.push({ event: lits[0].event, daysAgo: daysAgo(i) });
   });
   return { status: "sat", events };
 }

@@ -3,6 +3,7 @@ import { pathToFileURL } from "node:url";
 import { join, resolve } from "node:path";
 import Ajv from "ajv";
 import { error, type Diagnostic, type Result } from "../diagnostics";
+import { hoistIdentified } from "../model/schema";
 import { DEFAULT_POLICY, PolicySchema, policyFrom, type CustomRule, type CustomRuleExport, type Policy, type PolicyFile } from "../model/policy";
 import type { LoadedStack } from "./types";
 import { parseYamlFile } from "./yaml-file";
@@ -10,7 +11,7 @@ import { closest } from "../diagnostics/suggest";
 
 /** A stack's policy file and custom rules are inputs like its stack files: read here, evaluated by analysis. */
 const ajv = new Ajv({ allErrors: true, strict: false });
-const validate = ajv.compile(PolicySchema);
+const validate = ajv.compile(hoistIdentified(PolicySchema));
 
 /** Read and check a policy file; every problem has file:line:col. */
 export function loadPolicy(file: string): Result<Policy> {
@@ -23,7 +24,7 @@ export function loadPolicy(file: string): Result<Policy> {
   const parsed = parseYamlFile(file, text);
   if (parsed.diagnostics.length) return { diagnostics: parsed.diagnostics };
   const data = parsed.value ?? {};
-  if (validate(data)) return { value: policyFrom(data as PolicyFile, file), diagnostics: [] };
+  if (validate(data)) return { value: policyFrom(data as PolicyFile, file, (path) => parsed.locator.locate(path, "key")), diagnostics: [] };
   const diagnostics = (validate.errors ?? []).map((e) => {
     const path = e.instancePath.split("/").slice(1).map((s) => (/^[0-9]+$/.test(s) ? Number(s) : s.replace(/~1/g, "/").replace(/~0/g, "~")));
     if (e.keyword === "additionalProperties") {
