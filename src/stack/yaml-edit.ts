@@ -50,7 +50,11 @@ function editOnce(text: string, e: YamlEdit): { text: string } | { error: string
 
   if (e.op === "remove") {
     if (!found) return { text };
-    return removeNode(text, parents[parents.length - 1]!, e.path[e.path.length - 1]!, node as Node, splice);
+    // Removing the only entry of a block mapping would leave `key:` with nothing (null): remove the key instead.
+    let at = e.path.length;
+    while (at > 1 && isMap(parents[at - 1]) && !parents[at - 1]!.flow && parents[at - 1]!.items.length === 1 && isMap(parents[at - 2])) at--;
+    const holder = at === e.path.length ? node : (parents[at] as unknown);
+    return removeNode(text, parents[at - 1]!, e.path[at - 1]!, holder as Node, splice);
   }
   const parent = parents[parents.length - 1];
   const empty = node === null || (isScalar(node) && node.value === null);
@@ -68,7 +72,12 @@ function editOnce(text: string, e: YamlEdit): { text: string } | { error: string
   if (e.op === "set" && found) {
     const n = node as Node;
     const [start, end] = n.range!;
-    if (!isCollection(n) || n.flow) return splice(start, end, renderFlow(e.value));
+    if (isScalar(n) && typeof n.value === "string" && typeof e.value === "string") {
+      const inPlace = retouch(text.slice(start, end), n.value, e.value, n.type);
+      if (inPlace !== undefined) return splice(start, end, inPlace);
+    }
+    // Block text ends on the next line's start: keep that line break.
+    if (!isCollection(n) || n.flow) return splice(start, text[end - 1] === "\n" ? end - 1 : end, renderFlow(e.value));
     // A block collection's text runs to the next line's start. A list item becomes one flow line;
     // a mapping's value is rewritten as block lines under its key.
     const stop = blockEnd(text, end) - 1;
@@ -87,6 +96,32 @@ function editOnce(text: string, e: YamlEdit): { text: string } | { error: string
 }
 
 type Splice = (from: number, to: number, insert: string) => { text: string };
+
+/**
+ * A text value changed in one place (a misspelt merge field), changed in
+ * its source the same way, so a quoted or block scalar keeps its style.
+ * Undefined when the changed part is not written verbatim exactly once, or
+ * the new part would need escaping there.
+ */
+function retouch(source: string, before: string, after: string, type: string | undefined): string | undefined {
+  let a = 0;
+  while (a < before.length && a < after.length && before[a] === after[a]) a++;
+  let b = 0;
+  while (b < before.length - a && b < after.length - a && before[before.length - 1 - b] === after[after.length - 1 - b]) b++;
+  const removed = before.slice(a, before.length - b), inserted = after.slice(a, after.length - b);
+  // Widen to the surrounding run of non-blank characters, so the piece found in the source is the one meant.
+  const word = /\S/;
+  let lo = a, hi = before.length - b;
+  while (lo > 0 && word.test(before[lo - 1]!)) lo--;
+  while (hi < before.length && word.test(before[hi]!)) hi++;
+  const oldPiece = before.slice(lo, hi), newPiece = before.slice(lo, a) + inserted + before.slice(before.length - b, hi);
+  if (!oldPiece || (!removed && !inserted) || /\n/.test(newPiece)) return undefined;
+  const unsafe = type === "QUOTE_DOUBLE" ? /["\\]/ : type === "QUOTE_SINGLE" ? /'/ : type === "PLAIN" ? /[#:]\s|^[\s-]/ : /$^/;
+  if (unsafe.test(newPiece)) return undefined;
+  const at = source.indexOf(oldPiece);
+  if (at < 0 || source.indexOf(oldPiece, at + 1) >= 0) return undefined;
+  return source.slice(0, at) + newPiece + source.slice(at + oldPiece.length);
+}
 
 function addPair(text: string, map: YAMLMap, key: string, value: unknown, splice: Splice): { text: string } {
   const [start, end] = map.range!;
@@ -141,8 +176,8 @@ function lineEnd(text: string, at: number): number {
 /** Where a block collection's text ends: its range ends on a line start, or at the end of the file. */
 const blockEnd = (text: string, end: number): number => (end > 0 && text[end - 1] !== "\n" ? lineEnd(text, end) : end);
 
-/** A scalar as YAML writes it (quoted only when it must be). */
-const scalar = (v: unknown): string => stringify(v).trimEnd();
+/** A scalar as YAML writes it on one line (quoted only when it must be; text with line breaks in double quotes). */
+const scalar = (v: unknown): string => (typeof v === "string" && v.includes("\n") ? JSON.stringify(v) : stringify(v).trimEnd());
 
 /** One line: `{ a: 1, b: [x, y] }` for mappings, `[x, y]` for lists. */
 export function renderFlow(v: unknown): string {

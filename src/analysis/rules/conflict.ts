@@ -1,6 +1,6 @@
-import type { Diagnostic } from "../../diagnostics";
-import { CHANNELS, type WorkflowSpec } from "../../model";
-import type { Rule } from "../context";
+import type { Diagnostic, Edit, Fix } from "../../diagnostics";
+import { address, CHANNELS, type WorkflowSpec } from "../../model";
+import type { AnalysisContext, Rule } from "../context";
 import { marketingChannels } from "../steps";
 import { describeWitness, maskedWitness } from "../witness";
 
@@ -34,6 +34,7 @@ export const conflicts: Rule = (ctx) => {
           {
             hint: `give one a higher \`priority\`, or suppress one's audience in the other (\`suppression: { segments: [...] }\`)`,
             detail: { workflows: [a.name, b.name], channels, witness: maskedWitness(ctx, d.witness) },
+            fixes: [priorityFix(ctx, a, b)],
           }));
       } else {
         out.push(ctx.finding("conflict/cannot-decide", "info", { kind: "workflow", name: b.name }, ["trigger"],
@@ -47,6 +48,28 @@ export const conflicts: Rule = (ctx) => {
   }
   return out;
 };
+
+/**
+ * One of the two wins: priorities no other workflow uses, so no new tie
+ * appears, and a priority already set is kept where one new one decides.
+ */
+function priorityFix(ctx: AnalysisContext, a: { name: string; w: WorkflowSpec }, b: { name: string; w: WorkflowSpec }): Fix {
+  const used = new Set([...ctx.workflows.values()].flatMap((w) => (w.priority === undefined ? [] : [w.priority])));
+  const free = (from: number): number => {
+    for (let d = 0; d <= 1000; d++) for (const p of [from - d, from + d]) if (p >= 0 && p <= 1000 && !used.has(p)) return used.add(p), p;
+    return from;
+  };
+  const edits: Edit[] = [];
+  const set = (name: string, p: number) => edits.push({ address: address("workflow", name), path: ["priority"], op: "set", value: p });
+  let pa = a.w.priority, pb = b.w.priority;
+  if (pa === undefined && pb !== undefined) set(a.name, (pa = free(pb + 1)));
+  else {
+    if (pa === undefined) set(a.name, (pa = free(500)));
+    set(b.name, (pb = free(pa - 1)));
+  }
+  const [winner, loser] = pa > pb! ? [a.name, b.name] : [b.name, a.name];
+  return { title: `let \`workflow.${winner}\` win over \`workflow.${loser}\` (priority ${Math.max(pa, pb!)} over ${Math.min(pa, pb!)})`, safe: false, edits };
+}
 
 function mask(w: WorkflowSpec): number {
   let m = 0;

@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../../diagnostics";
-import type { Stack } from "../../model";
+import { address, type Stack } from "../../model";
 import type { Rule } from "../context";
 import type { Policy } from "../../model/policy";
 import { isProtected } from "../policy";
@@ -26,12 +26,18 @@ export function safeRollout(policy: Policy, previous: Stack | undefined): Rule {
       if (rules.max_percent !== undefined && rollout > rules.max_percent) {
         out.push(ctx.finding("rollout/unsafe-activation", "error", res, w.rollout_percent === undefined ? ["status"] : ["rollout_percent"],
           `\`workflow.${name}\` goes live in protected environment \`${env}\` at ${rollout} % rollout; policy allows at most ${rules.max_percent} % for a first activation`,
-          { hint: `set \`rollout_percent: ${rules.max_percent}\` (in the environment's overrides) and raise it once the numbers look right`, detail: { rollout, max: rules.max_percent } }));
+          {
+            hint: `set \`rollout_percent: ${rules.max_percent}\` (in the environment's overrides) and raise it once the numbers look right`, detail: { rollout, max: rules.max_percent },
+            fixes: [{ title: `start at ${rules.max_percent} % in ${env}`, safe: true, edits: [{ address: address("workflow", name), environment: env, path: ["rollout_percent"], op: "set", value: rules.max_percent }] }],
+          }));
       }
       if (rules.require_holdout && !(w.holdout_percent && w.holdout_percent > 0)) {
         out.push(ctx.finding("rollout/unsafe-activation", "error", res, w.holdout_percent === undefined ? ["status"] : ["holdout_percent"],
           `\`workflow.${name}\` goes live in protected environment \`${env}\` without a holdout group`,
-          { hint: "set `holdout_percent` (e.g. 10) so its effect can be measured", detail: { holdout: w.holdout_percent ?? 0 } }));
+          {
+            hint: "set `holdout_percent` (e.g. 10) so its effect can be measured", detail: { holdout: w.holdout_percent ?? 0 },
+            fixes: [{ title: `hold out 10 % in ${env}`, safe: true, edits: [{ address: address("workflow", name), environment: env, path: ["holdout_percent"], op: "set", value: 10 }] }],
+          }));
       }
     }
     return out;

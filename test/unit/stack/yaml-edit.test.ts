@@ -39,6 +39,17 @@ describe("editYaml", () => {
     expect(out).toBe(FILE.replace("status: active", "status: paused"));
   });
 
+  it("changes one word of a text where it is written, so folded, block and quoted text keep their style", () => {
+    const out = edit({ path: ["workflows", "upsell", "description"], op: "set", value: "A long text the writer folded by hand." });
+    expect(out).toBe(FILE.replace("the author", "the writer"));
+    // A change the source cannot show verbatim is written out whole.
+    const whole = edit({ path: ["workflows", "upsell", "description"], op: "set", value: "Short." });
+    expect(parse(whole).workflows.upsell.description).toBe("Short.");
+    const lines = edit({ path: ["workflows", "upsell", "description"], op: "set", value: "Two\nlines." });
+    expect(parse(lines).workflows.upsell.description).toBe("Two\nlines.");
+    expect(keeps(lines, ["    description: >-", "      A long text the author", "      folded by hand."])).toBe(true);
+  });
+
   it("adds keys under a block mapping, creating the ones on the way", () => {
     const out = edit({ path: ["workflows", "upsell", "goal"], op: "set", value: { event: "placed_order", within: "1d" } });
     expect(added(out)).toEqual(["    goal:", "      event: placed_order", "      within: 1d"]);
@@ -70,7 +81,9 @@ describe("editYaml", () => {
     expect(edit({ path: ["workflows", "upsell", "tags"], op: "remove" })).toBe(FILE.replace("    tags: [promotion]\n", ""));
     const step = edit({ path: ["workflows", "upsell", "steps", 0], op: "remove" });
     expect(parse(step).workflows.upsell.steps).toEqual([{ type: "exit" }]);
-    expect(parse(edit({ path: ["workflows", "upsell"], op: "remove" }))).toEqual({ workflows: null });
+    // The last entry of a mapping takes its key along: `workflows:` with nothing under it would be null.
+    expect(parse(edit({ path: ["workflows", "upsell"], op: "remove" }))).toBeNull();
+    expect(parse(edit({ path: ["workflows", "upsell", "suppression", "segments"], op: "remove" })).workflows.upsell.suppression).toBeUndefined();
     expect(edit({ path: ["workflows", "nope"], op: "remove" })).toBe(FILE);
     // A list emptied by removals is `steps:` with nothing after it; appending fills it again.
     const refilled = edit({ path: ["workflows", "upsell", "steps", 1], op: "remove" }, { path: ["workflows", "upsell", "steps", 0], op: "remove" },
