@@ -48,3 +48,4 @@ export { parseMergeFields, FILTERS, BUILTIN_FIELDS, type MergeField, type MergeP
 export { runCustomRules, applyPolicy, levelOf, isProtected } from "./policy";
 export { requiredApprovals, checkApprovals, approversFromGitHubEvent, type RequiredApproval } from "./approvals";
 export { worstCaseSends } from "./rules/caps";
+export { stateChecks } from "./rules/rollout";

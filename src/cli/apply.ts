@@ -66,7 +66,7 @@ export async function executeApply(ctx: StackContext, o: ExecuteOptions): Promis
       meta: { actor, ...(commit ? { gitCommit: commit } : {}), command: o.command, rollbackOf: o.rollbackOf, approvers: o.approvers },
       savedPlan: o.savedPlan,
       // A rollback restores what was applied before: its checks ran then.
-      findings: o.command === "apply" ? await analyzeLoaded(ctx.loaded, await lastApplied(ctx.backend), policy) : [],
+      findings: o.command === "apply" ? await analyzeLoaded(ctx.loaded, (await lastApplied(ctx.loaded, ctx.backend)).stack, policy) : [],
       gate: approvalGate(policy, o.desired, o.approvers ?? []),
       confirm: async (plan) => {
         p.done();

@@ -39,7 +39,7 @@ export async function runPlan(path: string, opts: PlanOptions): Promise<Plan | u
     ctx.listen(p.sink);
     const { plan } = await refreshAndPlan(ctx.provider!, ctx.stack, await ctx.backend.read(), { events: p.sink });
     p.done();
-    plan.diagnostics.push(...(await analyzeLoaded(ctx.loaded, await lastApplied(ctx.backend))));
+    plan.diagnostics.push(...(await analyzeLoaded(ctx.loaded, (await lastApplied(ctx.loaded, ctx.backend)).stack)));
     reportDiagnostics(plan.diagnostics, ctx.loaded);
     process.stdout.write(render(plan, opts, ctx.stack));
     if (hasErrors(plan.diagnostics)) {

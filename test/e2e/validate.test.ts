@@ -49,9 +49,11 @@ describe("mops validate (subprocess)", () => {
     expect(readFileSync(join(dir, "mops.yaml"), "utf8")).toMatch(/^# yaml-language-server: \$schema=\.\/mops\.schema\.json\n[\s\S]*^stack: acme_shop$/m);
     const v = await mops(["validate"], dir);
     expect(v.code).toBe(0);
-    // The scaffold targets HubSpot in production: how its cap is enforced there is a note, not a problem.
+    // The scaffold targets HubSpot in production: how its cap is enforced there is a note, not a problem;
+    // so is its use of events it does not declare.
     expect(v.out).toMatch(/info cap\/enforcement/);
-    expect(v.out.trimEnd().split("\n").at(-1)).toBe("stack `acme_shop`: 16 resources, environments sandbox, production: no problems, 1 note");
+    expect(v.out).toMatch(/info event\/no-catalogue: .*`mops import --kinds event`/s);
+    expect(v.out.trimEnd().split("\n").at(-1)).toBe("stack `acme_shop`: 16 resources, environments sandbox, production: no problems, 2 notes");
     expect((await mops(["init", dir])).code).toBe(1);
     const schema = JSON.parse(readFileSync(join(dir, "mops.schema.json"), "utf8"));
     expect(schema.$id).toBe("https://mops.dev/schema/stack.json");

@@ -13,8 +13,7 @@ export function safeRollout(policy: Policy, previous: Stack | undefined): Rule {
   return (ctx) => {
     const rules = policy.safe_rollout;
     const env = ctx.stack.environment;
-    if (!rules || !previous || !isProtected(policy, ctx.stack, env)) return [];
-    if (rules.environments && !rules.environments.includes(env)) return [];
+    if (!rules || !previous || !appliesTo(policy, ctx.stack)) return [];
     const before = new Map(previous.resources.filter((r) => r.kind === "workflow").map((r) => [r.name, r.spec]));
     const out: Diagnostic[] = [];
     for (const [name, w] of ctx.workflows) {
@@ -43,3 +42,11 @@ export function safeRollout(policy: Policy, previous: Stack | undefined): Rule {
     return out;
   };
 }
+
+/** Safe rollout is asked of this stack's environment. */
+const appliesTo = (policy: Policy, stack: Stack): boolean =>
+  !!policy.safe_rollout && isProtected(policy, stack, stack.environment) &&
+  (!policy.safe_rollout.environments || policy.safe_rollout.environments.includes(stack.environment));
+
+/** The checks that need the last applied version to run on this stack (for callers deciding whether to read state). */
+export const stateChecks = (policy: Policy, stack: Stack): string[] => (appliesTo(policy, stack) ? ["rollout/unsafe-activation"] : []);
