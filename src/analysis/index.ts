@@ -49,3 +49,4 @@ export { runCustomRules, applyPolicy, levelOf, isProtected } from "./policy";
 export { requiredApprovals, checkApprovals, approversFromGitHubEvent, type RequiredApproval } from "./approvals";
 export { worstCaseSends } from "./rules/caps";
 export { stateChecks } from "./rules/rollout";
+export { eventsNotInAccount } from "./rules/events";

@@ -11,6 +11,7 @@ import { colorEnabled } from "./render";
 import { engineAction, openStack, reportDiagnostics } from "./context";
 import { progress } from "./progress";
 import { analyzeLoaded, lastApplied } from "./check";
+import { eventsNotInAccount } from "../analysis";
 
 export interface PlanOptions {
   env?: string;
@@ -37,9 +38,14 @@ export async function runPlan(path: string, opts: PlanOptions): Promise<Plan | u
   try {
     const p = progress();
     ctx.listen(p.sink);
-    const { plan } = await refreshAndPlan(ctx.provider!, ctx.stack, await ctx.backend.read(), { events: p.sink });
+    const { plan, live } = await refreshAndPlan(ctx.provider!, ctx.stack, await ctx.backend.read(), { events: p.sink });
     p.done();
     plan.diagnostics.push(...(await analyzeLoaded(ctx.loaded, (await lastApplied(ctx.loaded, ctx.backend)).stack)));
+    const events = ctx.provider!.capabilities.event;
+    if (events?.read) {
+      const inAccount = live.filter((o) => o.kind === "event").map((o) => o.name);
+      plan.diagnostics.push(...eventsNotInAccount(ctx.stack, ctx.loaded.sources, inAccount, events.create === "api"));
+    }
     reportDiagnostics(plan.diagnostics, ctx.loaded);
     process.stdout.write(render(plan, opts, ctx.stack));
     if (hasErrors(plan.diagnostics)) {

@@ -1,6 +1,6 @@
-import type { Diagnostic, Fix } from "../../diagnostics";
+import type { Diagnostic, Fix, SourceIndex } from "../../diagnostics";
 import { closest, suggestion } from "../../diagnostics/suggest";
-import { address, type EventPropertySpec, type EventSpec, type PropertyCondition, type Scalar } from "../../model";
+import { address, type EventPropertySpec, type EventSpec, type PropertyCondition, type Scalar, type Stack } from "../../model";
 import { references, walkSteps, type RefPath } from "../../model/refs";
 import type { AnalysisContext, Rule } from "../context";
 import { durationDays } from "../values";
@@ -192,4 +192,30 @@ function coerce(v: unknown, prop: EventPropertySpec): Scalar | undefined {
   if (prop.type === "boolean" && (v === "true" || v === "false")) return v === "true";
   if (prop.type === "enum") return prop.values?.find((x) => x.toLowerCase() === v.toLowerCase());
   return undefined;
+}
+
+/**
+ * At plan time, with the account's event catalogue as refresh read it: the
+ * declared custom events the account does not define, each with the journeys
+ * that wait for it. Platform events are the platform's own and not listed by
+ * every API, so they are not asked for. `creates`: this apply defines them.
+ */
+export function eventsNotInAccount(stack: Stack, sources: SourceIndex | undefined, live: readonly string[], creates: boolean): Diagnostic[] {
+  const have = new Set(live);
+  const users = new Map<string, string[]>();
+  for (const r of stack.resources) {
+    if (r.kind !== "workflow" && r.kind !== "segment") continue;
+    for (const ref of references(r.kind, r.spec)) if (ref.kind === "event") users.set(ref.name, [...new Set([...(users.get(ref.name) ?? []), address(r.kind, r.name)])]);
+  }
+  return stack.resources.flatMap((r): Diagnostic[] => {
+    if (r.kind !== "event" || (r.spec.source ?? "custom") !== "custom" || have.has(r.name)) return [];
+    const who = users.get(r.name) ?? [];
+    const range = sources?.rangeOf(address("event", r.name));
+    return [{
+      code: "event/not-in-account", severity: creates ? "info" : "warning", address: address("event", r.name), ...(range ? { range } : {}),
+      message: `the account has no event \`${r.name}\`${creates ? ": this apply defines it" : ""}${who.length ? `; ${who.join(", ")} wait${who.length === 1 ? "s" : ""} for it and start${who.length === 1 ? "s" : ""} only once the platform receives it` : ""}`,
+      hint: creates ? "make sure the systems that should send it do (storefront, help desk, app)" : "define it in the platform (or check the name against `mops import --kinds event`), and make sure the systems that should send it do",
+      detail: { event: r.name, usedBy: who },
+    }];
+  });
 }
