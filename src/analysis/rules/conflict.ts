@@ -1,6 +1,6 @@
 import type { Diagnostic, Edit, Fix } from "../../diagnostics";
 import { address, CHANNELS, type WorkflowSpec } from "../../model";
-import type { AnalysisContext, Rule } from "../context";
+import type { Rule } from "../context";
 import { marketingChannels } from "../steps";
 import { describeWitness, maskedWitness } from "../witness";
 
@@ -13,6 +13,7 @@ import { describeWitness, maskedWitness } from "../witness";
 export const conflicts: Rule = (ctx) => {
   const out: Diagnostic[] = [];
   const active = [...ctx.workflows].filter(([, w]) => w.status === "active");
+  const priorities = new Set([...ctx.workflows.values()].flatMap((w) => (w.priority === undefined ? [] : [w.priority])));
   // Channel bitmasks make the pairwise scan cheap for workflows that cannot clash.
   const items = active
     .map(([name, w]) => ({ name, w, mask: mask(w) }))
@@ -34,7 +35,7 @@ export const conflicts: Rule = (ctx) => {
           {
             hint: `give one a higher \`priority\`, or suppress one's audience in the other (\`suppression: { segments: [...] }\`)`,
             detail: { workflows: [a.name, b.name], channels, witness: maskedWitness(ctx, d.witness) },
-            fixes: [priorityFix(ctx, a, b)],
+            fixes: [priorityFix(priorities, a, b)],
           }));
       } else {
         out.push(ctx.finding("conflict/cannot-decide", "info", { kind: "workflow", name: b.name }, ["trigger"],
@@ -53,8 +54,8 @@ export const conflicts: Rule = (ctx) => {
  * One of the two wins: priorities no other workflow uses, so no new tie
  * appears, and a priority already set is kept where one new one decides.
  */
-function priorityFix(ctx: AnalysisContext, a: { name: string; w: WorkflowSpec }, b: { name: string; w: WorkflowSpec }): Fix {
-  const used = new Set([...ctx.workflows.values()].flatMap((w) => (w.priority === undefined ? [] : [w.priority])));
+function priorityFix(taken: ReadonlySet<number>, a: { name: string; w: WorkflowSpec }, b: { name: string; w: WorkflowSpec }): Fix {
+  const used = new Set(taken);
   const free = (from: number): number => {
     for (let d = 0; d <= 1000; d++) for (const p of [from - d, from + d]) if (p >= 0 && p <= 1000 && !used.has(p)) return used.add(p), p;
     return from;
