@@ -3,6 +3,7 @@ import type { ConditionEnv, Contact, EventOccurrence } from "./evaluate";
 import { Normalizer, TooComplex, type Lit, type Term } from "./dnf";
 import { eventKinds, occurrenceTimes, solveOccurrences, type EventFilter, type EventOutcome, type KindOutcome, type Kinds, type Realize } from "./occurrences";
 import { numericCandidates, typeOk } from "./candidates";
+import { textsMatching } from "./text";
 import { DAY_MS, inInterval, numericView, present, sameValue, type Interval } from "./values";
 
 /**
@@ -56,22 +57,16 @@ function intersect(lits: Extract<Lit, { k: "range" }>[]): Interval {
   return iv;
 }
 
-/** Is there a string with every positive pattern and none of the negative ones? Settles the obvious cases. */
-function stringCase(strs: Extract<Lit, { k: "str" }>[], check: (x: unknown) => boolean): PropOutcome {
-  const pos = strs.filter((s) => s.yes), neg = strs.filter((s) => !s.yes);
-  const starts = pos.filter((s) => s.op === "starts_with").map((s) => s.value).sort((a, b) => b.length - a.length);
-  const base0 = starts[0] ?? "";
-  if (starts.some((s) => !base0.startsWith(s))) return { ok: false, exact: true };
-  let base = base0;
-  for (const s of pos) if (s.op === "contains" && !base.includes(s.value)) base += s.value;
-  for (const n of neg) {
-    if (n.op === "starts_with" && starts.some((s) => s.startsWith(n.value))) return { ok: false, exact: true };
-    if (n.op === "contains" && pos.some((p) => p.value.includes(n.value))) return { ok: false, exact: true };
+/** A string meeting every text pattern and the other literals (`check`): exact, see text.ts. */
+function stringCase(strs: Extract<Lit, { k: "str" }>[], check: (x: unknown) => boolean, excluded: number): PropOutcome {
+  const of = (op: string, yes: boolean) => strs.filter((s) => s.op === op && s.yes === yes).map((s) => s.value);
+  let tried = 0;
+  // Each text the patterns allow is different; only the values ruled out one by one can fail `check`.
+  for (const t of textsMatching({ contains: of("contains", true), starts: of("starts_with", true), notContains: of("contains", false), notStarts: of("starts_with", false) })) {
+    if (check(t)) return { ok: true, exact: true, value: t };
+    if (++tried > excluded) break;
   }
-  for (const c of [base || "example", `${base}x`, `x${base}`, `${base}_1`, `${base}zz`]) {
-    if (check(c)) return { ok: true, exact: true, value: c };
-  }
-  return { ok: false, exact: false };
+  return { ok: false, exact: true };
 }
 
 /** Find a value for one property meeting every literal on it. */
@@ -97,14 +92,14 @@ export function solveProperty(lits: PropLit[], spec: PropertySpec | undefined, n
       .map((v) => numericView(v, date || ranges.some((r) => r.date), now))
       .filter((n): n is number => n !== undefined);
     for (const n of numericCandidates(iv, excluded)) {
-      const x = date ? new Date(now + Math.round(n * DAY_MS)).toISOString().slice(0, 10) : n;
-      if (check(x)) return { ok: true, exact: true, value: x };
+      // A day reads best; the exact instant is the candidate itself when a window ends within a day.
+      const xs = date ? [new Date(now + Math.round(n * DAY_MS)).toISOString().slice(0, 10), new Date(now + n * DAY_MS).toISOString()] : [n];
+      for (const x of xs) if (check(x)) return { ok: true, exact: true, value: x };
     }
-    // Reals are dense: failing every candidate is proof, unless strings or rounding were in play.
-    const exact = strs.length === 0 && !date;
-    return { ok: false, exact };
+    // Reals are dense: failing every candidate is proof, unless dates were also matched as text.
+    return { ok: false, exact: strs.length === 0 || (!date && !ranges.some((r) => r.date)) };
   }
-  if (strs.length > 0) return stringCase(strs, check);
+  if (strs.length > 0) return stringCase(strs, check, lits.filter((l) => l.k === "notin").reduce((n, l) => n + (l as { values: unknown[] }).values.length, 0));
   for (let i = 0; i < lits.length + 2; i++) {
     const c = i === 0 ? "example" : `example_${i}`;
     if (check(c)) return { ok: true, exact: true, value: c };
@@ -217,7 +212,7 @@ export function solve(term: Term, env: SolveEnv): SolveResult {
     const r = solveProperty(lits, env.properties.get(prop), env.now);
     if (!r.ok) {
       if (r.exact) return { status: "unsat" };
-      reasons.push(`conditions on \`${prop}\` mix text patterns the check cannot settle`);
+      reasons.push(`conditions on \`${prop}\` compare dates and also match text patterns, which the check cannot settle together`);
     } else if (r.value !== undefined) witness.properties[prop] = r.value;
   }
   for (const lits of counts.values()) {
