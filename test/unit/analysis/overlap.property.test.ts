@@ -197,7 +197,7 @@ describe("overlap decision", () => {
         expect(evaluate(b, r.witness, textEnv)).toBe(true);
       } else expect(brute).toBe(false);
       if (brute) expect(r.status).toBe("sat");
-    }), { numRuns: 500 });
+    }), { numRuns: 1000 });
   });
 });
 
