@@ -161,7 +161,7 @@ export function solveOccurrences(lits: CountLit[], kindsFor: (filters: EventFilt
       };
     }
     if (all && [...asked.values()].some((r) => r.status === "unknown") && search(all, true)) {
-      return { status: "unknown", events: [], reason: `cannot tell whether one \`${event}\` event can match its filters together (text patterns or lists)` };
+      return { status: "unknown", events: [], reason: `cannot tell whether one \`${event}\` event can match its filters together (text patterns on dates)` };
     }
     return { status: "unsat", events: [] };
   } catch (e) {

@@ -22,7 +22,7 @@ export type SolveResult =
 type PropLit = Extract<Lit, { prop: string }>;
 type CountLit = Extract<Lit, { k: "count" }>;
 
-interface PropOutcome { ok: boolean; exact: boolean; value?: Scalar }
+interface PropOutcome { ok: boolean; exact: boolean; value?: Scalar | Scalar[] }
 
 export interface SolveEnv {
   properties: ReadonlyMap<string, PropertySpec>;
@@ -34,6 +34,7 @@ export interface SolveEnv {
 export function litHolds(l: PropLit, x: unknown, now: number): boolean {
   switch (l.k) {
     case "exists": return present(x) === l.yes;
+    case "has": return (Array.isArray(x) && x.some((e) => e === l.value)) === l.yes;
     case "in": return present(x) && l.values.some((v) => sameValue(x, v, l.date, now));
     case "notin": return present(x) && !l.values.some((v) => sameValue(x, v, l.date, now));
     case "str": {
@@ -72,8 +73,13 @@ function stringCase(strs: Extract<Lit, { k: "str" }>[], check: (x: unknown) => b
 /** Find a value for one property meeting every literal on it. */
 export function solveProperty(lits: PropLit[], spec: PropertySpec | undefined, now: number): PropOutcome {
   const needMissing = lits.some((l) => l.k === "exists" && !l.yes);
-  const needPresent = lits.some((l) => !(l.k === "exists" && !l.yes));
+  const needPresent = lits.some((l) => !((l.k === "exists" || l.k === "has") && !l.yes));
   if (needMissing) return { ok: !needPresent, exact: true };
+  if (spec?.type === "list" || lits.some((l) => l.k === "has")) {
+    // A list holding exactly the values asked for: any other member only risks a `has: no`.
+    const value = [...new Set(lits.flatMap((l) => (l.k === "has" && l.yes ? [l.value as Scalar] : [])))];
+    return lits.every((l) => litHolds(l, value, now)) ? { ok: true, exact: true, value } : { ok: false, exact: true };
+  }
   const check = (x: unknown) => typeOk(spec, x) && lits.every((l) => litHolds(l, x, now));
   const firstIn = lits.find((l): l is Extract<Lit, { k: "in" }> => l.k === "in");
   let finite: unknown[] | undefined = firstIn?.values;

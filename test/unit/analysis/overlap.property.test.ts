@@ -171,6 +171,32 @@ describe("overlap decision", () => {
     }), { numRuns: 300 });
   });
 
+  it("decides list properties exactly (membership of their values)", () => {
+    const listEnv: ConditionEnv = { properties: new Map([["l", { type: "list", values: ["a", "b", "c"] }]]), segments: new Map(), now: NOW };
+    const listLeaf = fc.oneof(
+      fc.record({ property: fc.constant("l"), op: fc.constantFrom("eq", "neq", "contains"), value: fc.constantFrom("a", "b", "c") }),
+      fc.record({ property: fc.constant("l"), op: fc.constantFrom("in", "not_in"), value: fc.uniqueArray(fc.constantFrom("a", "b", "c"), { minLength: 1 }) }),
+      fc.record({ property: fc.constant("l"), op: fc.constantFrom("exists", "not_exists", "gt") , value: fc.constant(1) }),
+    ) as fc.Arbitrary<Condition>;
+    const listCond = fc.letrec<{ c: Condition }>((tie) => ({
+      c: fc.oneof({ depthSize: "small" }, listLeaf, fc.array(tie("c"), { minLength: 1, maxLength: 3 }).map((all) => ({ all })),
+        fc.array(tie("c"), { minLength: 1, maxLength: 2 }).map((any) => ({ any })), tie("c").map((not) => ({ not }))),
+    })).c;
+    const lists: (string[] | undefined)[] = [undefined];
+    for (let m = 0; m < 8; m++) lists.push(["a", "b", "c"].filter((_, i) => m & (1 << i)));
+    const people = lists.map((l): Contact => ({ properties: l === undefined ? {} : { l }, events: [], consents: [], segments: [] }));
+    fc.assert(fc.property(listCond, listCond, (a, b) => {
+      const solver = new AudienceSolver(listEnv);
+      const r = solver.intersect(solver.normalize(a), solver.normalize(b));
+      expect(r.status).not.toBe("unknown");
+      expect(r.status === "sat").toBe(people.some((x) => evaluate(a, x, listEnv) && evaluate(b, x, listEnv)));
+      if (r.status === "sat") {
+        expect(evaluate(a, r.witness, listEnv)).toBe(true);
+        expect(evaluate(b, r.witness, listEnv)).toBe(true);
+      }
+    }), { numRuns: 300 });
+  });
+
   it("decides text patterns exactly (brute force: every string of up to 5 characters)", () => {
     const textEnv: ConditionEnv = { properties: new Map([["s", { type: "string" }]]), segments: new Map(), now: NOW };
     const textLeaf = fc.record({
