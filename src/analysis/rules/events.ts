@@ -93,14 +93,14 @@ export const eventCatalogue: Rule = (ctx) => {
     });
   }
   for (const e of engagementUses(ctx)) {
-    if (catalogue.has(e.event)) continue;
+    // Platform events are often missing from an imported catalogue (HubSpot lists only custom ones):
+    // a channel's engagement is held to the catalogue once it lists any of that channel's events.
     const ofChannel = declared.filter((d) => d.startsWith(`${e.channel}_`));
+    if (catalogue.has(e.event) || !ofChannel.length) continue;
     out.push(ctx.finding("event/unknown-event", "error", { kind: "workflow", name: e.workflow }, e.path,
       `this branch waits for \`${e.action}\` on ${/^[esi]/.test(e.channel) ? "an" : "a"} ${e.channel} send, which reads the platform's \`${e.event}\` event, and the event catalogue has no such event: the branch never takes its \`then\` path`,
       {
-        hint: ofChannel.length
-          ? `the catalogue's ${e.channel} events are ${ofChannel.map((n) => `\`${n}\``).join(", ")}: branch on one of those actions, or declare \`${e.event}\` (source: platform) if the platform records it`
-          : `declare \`${e.event}\` (source: platform) if the platform records it, or branch on an action it does record`,
+        hint: `the catalogue's ${e.channel} events are ${ofChannel.map((n) => `\`${n}\``).join(", ")}: branch on one of those actions, or declare \`${e.event}\` (source: platform) if the platform records it`,
         detail: { event: e.event },
       }));
   }
