@@ -2,7 +2,8 @@
  * Apply throughput under a platform rate limit: N creates against a sandbox
  * server answering 429 + Retry-After above R requests/s. The bound is N / R
  * seconds (every create is one request); the ratio says how close apply gets.
- * Journaling uses the real local state backend (one atomic write per operation).
+ * Journaling uses the real local state backend (each operation is journaled
+ * before its request and its result after, each an fdatasync'ed append).
  * Without a configured client limit the sandbox client still paces itself from
  * the server's X-RateLimit-Limit header after the first answer, so 429s are rare.
  *
@@ -11,9 +12,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { apply } from "../src/apply";
+import { runSession } from "../src/apply";
 import type { Resource } from "../src/model";
-import { refreshAndPlan } from "../src/plan";
 import { LocalBackend } from "../src/state";
 import { createSandboxProvider } from "../providers/sandbox";
 import { startSandboxServer } from "../providers/sandbox/server";
@@ -37,14 +37,18 @@ async function run(label: string, clientRate: number | undefined, concurrency: n
       kind: "segment", name: `s${String(i).padStart(5, "0")}`, spec: { type: "dynamic", conditions: { property: "score", op: "gte", value: i } },
     }));
     const desired = { name: "bench", environment: "bench", environments: {}, resources };
-    const { plan, live, state } = await refreshAndPlan(provider, desired, await backend.read());
     const before = server.stats();
-    const t0 = performance.now();
-    const r = await apply(plan, { provider, backend, desired, state, live, concurrency, meta: { actor: "bench", command: "apply" } });
+    let t0 = performance.now();
+    const r = await runSession({
+      provider, backend, desired, concurrency, meta: { actor: "bench", command: "apply" },
+      // The clock starts once the plan is made: what is measured is the apply.
+      confirm: async () => ((t0 = performance.now()), true),
+    });
     const s = (performance.now() - t0) / 1000;
     const after = server.stats();
+    const x = r.applied!.executed;
     console.log(
-      `${label.padEnd(34)} | ${r.outcome} ${r.done}/${n} | ${s.toFixed(1).padStart(5)} s | API calls ${after.total - before.total} ` +
+      `${label.padEnd(34)} | ${x.outcome} ${x.counts.done}/${n} | ${s.toFixed(1).padStart(5)} s | API calls ${after.total - before.total} ` +
         `(429s: ${after.rateLimited - before.rateLimited}, client retries ${retries}) | ratio to bound ${bound.toFixed(0)} s: ${(s / bound).toFixed(2)}`,
     );
   } finally {

@@ -32,12 +32,12 @@ const resource = (i: number): StateResource => ({
 
 async function time(label: string, make: () => StateBackend, concurrency: number): Promise<void> {
   const b = make();
-  await b.read();
+  await b.state.read();
   const limit = pLimit(concurrency);
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: N }, (_, i) => limit(() => b.record(`workflow.w${i}`, resource(i)))));
+  await Promise.all(Array.from({ length: N }, (_, i) => limit(() => b.state.apply({ type: "resource", address: `workflow.w${i}`, resource: resource(i) }))));
   const ms = performance.now() - t0;
-  const s = await b.read();
+  const s = await b.state.read();
   await b.close();
   if (s.serial !== N) throw new Error(`${label}: serial ${s.serial}, expected ${N}`);
   console.log(`${label.padEnd(28)} concurrency ${String(concurrency).padStart(2)}: ${N} records in ${(ms / 1000).toFixed(2)} s = ${(ms / N).toFixed(2)} ms/record`);
@@ -62,7 +62,7 @@ if (!findPostgresBin()) {
   const pg = await startPostgres({ durable: true });
   try {
     for (const c of [1, 8]) {
-      await time("postgres (fsync on)", () => new PostgresBackend({ url: pg.url, stack: `bench${c}`, environment: "prod" }), c);
+      await time("postgres (fsync on)", () => new PostgresBackend({ url: pg.url, stack: `bench${c}`, environment: "prod", localDir: dir }), c);
     }
   } finally {
     await pg.stop();

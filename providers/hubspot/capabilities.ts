@@ -1,3 +1,4 @@
+import type { Kind } from "../../src/model";
 import type { Capabilities } from "../../src/provider/types";
 import { EVENTS_UI } from "./events";
 import { CAP_UI } from "./frequency-caps";
@@ -35,7 +36,8 @@ export const capabilities: Capabilities = {
     note: "marketing emails v3 (email channel only): subject, sender name, preheader and the main rich-text module",
   },
   segment: {
-    read: true, create: "api", update: "api", delete: "api", replaceOn: ["type"],
+    // HubSpot refuses two lists of one name: a replace deletes the old list first.
+    read: true, create: "api", update: "api", delete: "api", replaceOn: ["type"], uniqueNames: true,
     note: "CRM lists v3: dynamic lists with filters, static (manual) lists; a deleted list can be restored in HubSpot for 90 days",
   },
   frequency_cap: {
@@ -44,17 +46,55 @@ export const capabilities: Capabilities = {
   },
   workflow: {
     read: true, create: "api", update: "api", delete: "api",
-    note: "Automation v4 contact flows (beta API): segment/event/manual triggers, email sends, delays, property and list steps, list and email-engagement branches, webhooks, goals, suppression lists; no percentage splits, holdouts, date triggers or non-email channels",
+    note: "Automation v4 contact flows (beta API): segment/event/manual triggers, email sends, delays, property and list steps, list and email-engagement branches, percentage splits as A/B test branches, webhooks, goals, suppression lists; no holdouts, date triggers or non-email channels",
+  },
+};
+
+/**
+ * Where each kind's request and answer shapes come from: checked against
+ * HubSpot's own models by test/integration/hubspot/conformance.test.ts (the
+ * official client's, or its OpenAPI spec where the client has none), taken
+ * from HubSpot's documentation alone, or not confirmed anywhere.
+ */
+export interface FieldSources { models?: string; docs?: string; unconfirmed?: string }
+
+export const fieldSources: Partial<Record<Kind, FieldSources>> = {
+  property: { models: "create, update and read bodies (client: PropertyCreate, PropertyUpdate, Property)" },
+  event: { models: "event definitions and their properties (Events v3 spec: ExternalBehavioralEventTypeDefinition, Property)" },
+  subscription_type: { models: "definitions (client: SubscriptionDefinitionsResponse)" },
+  team: { models: "teams (client: PublicTeam)" },
+  role: { models: "roles (client: PublicPermissionSet)" },
+  user: { models: "invite, update and read bodies (client: UserProvisionRequest, PublicUserUpdate, PublicUser)" },
+  template: {
+    models: "create, update and read bodies (client: EmailCreateRequest, EmailUpdateRequest, PublicEmail)",
+    unconfirmed: "the module names `primary_rich_text_module` and `preview_text` (the models leave an email's widgets untyped)",
+  },
+  segment: {
+    models: "list bodies and every filter, operation and refine-by (client: ListCreateRequest, ListFilterUpdateRequest, PublicObjectList, the Public* filter models); event definitions (Events v3 spec)",
+    docs: "operators the models leave as strings (`IS_LESS_THAN_X_DAYS_AGO` for `within`, TIME_POINT `endpointBehavior`/`propertyParser`), one refine-by per filter, DAYS/WEEKS windows",
+    unconfirmed: "`requiresTimeZoneConversion: false`, `SUBSCRIBED` as a consent filter's status, the event type id being the definition's `objectTypeId`, the search page size (500)",
+  },
+  workflow: {
+    models: "flow create, update and read bodies, actions (A/B test branches included), enrollment criteria, go-to edges (Automation v4 spec); their filter branches (client Lists models)",
+    docs: "action types `0-1` delay, `0-4` send email, `0-63809083` add to list and their `fields` (the spec types `fields` as a free map)",
+    unconfirmed: "`0-5` set property fields, `0-63863438` remove from list, the EMAIL_EVENT `level`/`appId` values, relative windows on email events (HubSpot's BETA filter reference lists absolute ones only)",
   },
 };
 
 const SUPPORT = { api: "API", manual: "manual (HubSpot UI)", none: "—" } as const;
 
+function fieldsCell(f: FieldSources | undefined): string {
+  if (!f) return "—";
+  return [f.models && `matches official models: ${f.models}`, f.docs && `from docs only: ${f.docs}`, f.unconfirmed && `unconfirmed: ${f.unconfirmed}`]
+    .filter((x): x is string => !!x)
+    .join("; ");
+}
+
 /** The capability table as Markdown, for docs/hubspot.md and the README. */
-export function capabilityTable(caps: Capabilities = capabilities): string {
+export function capabilityTable(caps: Capabilities = capabilities, fields: Partial<Record<Kind, FieldSources>> = fieldSources): string {
   const rows = Object.entries(caps).map(([kind, c]) => {
     const managed = c.create === "api" && c.update === "api" && c.delete === "api" ? "managed" : c.read ? "read-only" : "manual";
-    return `| \`${kind}\` | ${managed} | ${c.read ? "yes" : "no"} | ${SUPPORT[c.create]} | ${SUPPORT[c.update]} | ${SUPPORT[c.delete]} | ${c.note ?? ""} |`;
+    return `| \`${kind}\` | ${managed} | ${c.read ? "yes" : "no"} | ${SUPPORT[c.create]} | ${SUPPORT[c.update]} | ${SUPPORT[c.delete]} | ${c.ownerMark ?? "none"} | ${fieldsCell(fields[kind as Kind])} | ${c.note ?? ""} |`;
   });
-  return ["| kind | status | read | create | update | delete | notes |", "| --- | --- | --- | --- | --- | --- | --- |", ...rows].join("\n");
+  return ["| kind | status | read | create | update | delete | owner mark | fields | notes |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- |", ...rows].join("\n");
 }

@@ -32,7 +32,7 @@ const HINTS: Record<string, string> = {
   OBJECT_ALREADY_EXISTS: "an object with this name already exists in HubSpot: import it (`mops import`) or choose another name",
   OBJECT_NOT_FOUND: "the object no longer exists in HubSpot (deleted in the UI?): run `mops drift` to see what changed",
   RESOURCE_NOT_FOUND: "the object no longer exists in HubSpot (deleted in the UI?): run `mops drift` to see what changed",
-  MISSING_SCOPES: "the private app token lacks a scope this call needs (automation, crm.lists.read/write, settings.users.write, content, crm.schemas.contacts.write): add it in HubSpot > Settings > Integrations > Private apps",
+  MISSING_SCOPES: "the private app token lacks a scope this call needs (automation, crm.lists.read/write, settings.users.write, content, crm.schemas.contacts.write, behavioral_events.event_definitions.read_write): add it in HubSpot > Settings > Integrations > Private apps",
   INVALID_AUTHENTICATION: "the token was refused: check HUBSPOT_TOKEN (a private app access token)",
   EXPIRED_AUTHENTICATION: "the token has expired: create a new private app token",
   RATE_LIMITS: "HubSpot's burst limit was hit repeatedly: lower `rate_limit` in the environment's provider settings",

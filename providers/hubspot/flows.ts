@@ -1,10 +1,14 @@
+import type { SpecPath } from "../../src/diagnostics";
 import { isMembership, isAll, type Condition, type EngagementCondition, type Step, type WorkflowSpec } from "../../src/model";
-import { fromEventBranch, fromFilterBranch, toFilterBranch, type HsBranch, type ReadNotes } from "./filters";
+import { fromEventBranch, fromFilterBranch, relativeWindow, toFilterBranch, under, type HsBranch, type ReadNotes } from "./filters";
 import { compact, refId, refName, type Issues, type Refs } from "./mapping";
 
 /**
  * Neutral workflow <-> Automation v4 contact flow (the body only; ids and
- * revision handling live in workflows.ts).
+ * revision handling live in workflows.ts). Shapes follow HubSpot's Automation
+ * v4 OpenAPI spec (ApiContactFlowCreateRequest, ApiSingleConnectionAction,
+ * ApiListBranchAction, ApiABTestBranchAction, ApiWebhookAction, the enrollment
+ * criteria); the conformance test checks every body against it.
  *
  * Steps after a branch are copied into every path of the branch (HubSpot paths
  * end where they end; rejoining needs go-to edges whose target is ambiguous
@@ -38,6 +42,7 @@ export interface HsAction {
   listBranches?: { branchName?: string; filterBranch: HsBranch; connection?: HsConnection }[];
   defaultBranchName?: string;
   defaultBranch?: HsConnection;
+  testBranches?: { percentage?: number; connection?: HsConnection }[];
   method?: string;
   webhookUrl?: string;
   [k: string]: unknown;
@@ -60,7 +65,6 @@ export interface HsFlowBody {
   isEnabled: boolean;
   description?: string;
   startActionId?: string;
-  nextAvailableActionId: string;
   actions: HsAction[];
   enrollmentCriteria: HsEnrollment;
   suppressionListIds: (number | string)[];
@@ -71,6 +75,7 @@ export interface HsFlow extends Partial<HsFlowBody> {
   name: string;
   revisionId?: string;
   crmObjectCreationStatus?: string;
+  nextAvailableActionId?: string;
   [k: string]: unknown;
 }
 
@@ -86,6 +91,20 @@ const EMAIL_EVENTS: Record<EngagementCondition["engagement"]["action"], string> 
 };
 const ENGAGEMENT_OF: Record<string, EngagementCondition["engagement"]["action"]> = Object.fromEntries(Object.entries(EMAIL_EVENTS).map(([k, v]) => [v, k as EngagementCondition["engagement"]["action"]]));
 const engagementStepId = (template: string) => `email_${template}`;
+
+/** Where each step sits in the workflow's spec (steps after a branch are shared by its paths, so one entry each). */
+function stepPaths(steps: readonly Step[], base: SpecPath = ["steps"], out = new Map<Step, SpecPath>()): Map<Step, SpecPath> {
+  steps.forEach((s, i) => {
+    const at = [...base, i];
+    out.set(s, at);
+    if (s.type === "branch") {
+      stepPaths(s.then, [...at, "then"], out);
+      stepPaths(s.else ?? [], [...at, "else"], out);
+    }
+    if (s.type === "split") s.paths.forEach((p, j) => stepPaths(p.steps, [...at, "paths", j, "steps"], out));
+  });
+  return out;
+}
 
 /** Step id -> template, for every send step in a workflow (any depth). */
 function sendStepTemplates(steps: readonly Step[], out = new Map<string, string>()): Map<string, string> {
@@ -110,7 +129,17 @@ const listIdValue = (id: string): number | string => (/^[0-9]+$/.test(id) ? Numb
 class ActionWriter {
   readonly actions: HsAction[] = [];
   private nextId = 1;
-  constructor(private readonly refs: Refs, private readonly issues: Issues, private readonly sends: ReadonlyMap<string, string>) {}
+  constructor(
+    private readonly refs: Refs,
+    private readonly issues: Issues,
+    private readonly sends: ReadonlyMap<string, string>,
+    private readonly paths: ReadonlyMap<Step, SpecPath>,
+  ) {}
+
+  private at(s: Step, ...more: (string | number)[]): SpecPath | undefined {
+    const p = this.paths.get(s);
+    return p && [...p, ...more];
+  }
 
   /** The steps as a chain; returns the edge into its first action (undefined for an empty chain). */
   chain(steps: readonly Step[], tail: readonly Step[] = []): HsConnection | undefined {
@@ -123,6 +152,7 @@ class ActionWriter {
     const [first, ...more] = own;
     if (!first) return rest.length ? this.chain(rest) : undefined;
     if (first.type === "branch") return this.edge(this.branch(first, [...more, ...rest]));
+    if (first.type === "split") return this.edge(this.split(first, [...more, ...rest]));
     // Ids follow reading order: this step's id is taken before the rest of the chain is written.
     const id = this.reserve();
     const action = this.action(first);
@@ -155,7 +185,7 @@ class ActionWriter {
         const m = /^([0-9]+)(m|h|d|w)$/.exec(s.duration ?? "0d")!;
         const n = Number(m[1]) * (m[2] === "w" ? 7 : 1);
         const unit = m[2] === "w" ? "DAYS" : UNIT[m[2] as keyof typeof UNIT];
-        if (s.until?.weekday) this.issues.error("unsupported-step", "HubSpot delays cannot wait for a weekday", "use a duration and a time of day");
+        if (s.until?.weekday) this.issues.error("unsupported-step", "HubSpot delays cannot wait for a weekday", "use a duration and a time of day", this.at(s, "until", "weekday"));
         if (s.until?.timezone) this.issues.warn("unsupported-step", "HubSpot delays use the account's time zone; `timezone` is ignored");
         if (s.max) this.issues.warn("unsupported-step", "HubSpot delays have no upper bound; `max` is ignored");
         const [hour, minute] = (s.until?.time ?? "").split(":").map(Number);
@@ -163,7 +193,7 @@ class ActionWriter {
       }
       case "send":
         if (s.channel !== "email") {
-          this.issues.error("unsupported-channel", `HubSpot contact workflows cannot send on the ${s.channel} channel`, "HubSpot workflows send marketing email; use another platform for this channel");
+          this.issues.error("unsupported-channel", `HubSpot contact workflows cannot send on the ${s.channel} channel`, "HubSpot workflows send marketing email; use another platform for this channel", this.at(s, "channel"));
         }
         if (s.transactional) this.issues.warn("unsupported-step", "HubSpot workflows send marketing email; `transactional` is not written");
         return single(ACTION_TYPES.sendEmail, { content_id: refId(this.refs, this.issues, "template", s.template) });
@@ -182,35 +212,32 @@ class ActionWriter {
           this.issues.warn("unsupported-action", `the step stands for a HubSpot action Mops cannot write (${s.url.slice(UNSUPPORTED_URL.length)}); Mops will not change this workflow`, "edit this workflow in HubSpot, or replace the step");
         }
         return { type: "WEBHOOK", method: s.method ?? "POST", webhookUrl: s.url, queryParams: [] };
-      case "split":
-        this.issues.error("unsupported-step", "HubSpot workflows cannot split contacts by percentage", "use a branch on a property, or run the split on another platform");
-        return single(ACTION_TYPES.delay, { delta: "0", time_unit: "MINUTES" });
       default:
         throw new Error(`unexpected step ${s.type}`);
     }
   }
 
-  private engagementBranch({ engagement: e }: EngagementCondition): HsBranch {
+  private engagementBranch({ engagement: e }: EngagementCondition, at: SpecPath | undefined): HsBranch {
     const template = this.sends.get(e.step);
-    if (!template) this.issues.error("unknown-step", `the branch tests engagement with step \`${e.step}\`, which is no send step of this workflow`, "give the send step an `id` and name it here");
-    const emailId = refId(this.refs, this.issues, "template", template ?? e.step);
-    const m = e.within ? /^([0-9]+)(m|h|d|w)$/.exec(e.within) : null;
+    if (!template) this.issues.error("unknown-step", `the branch tests engagement with step \`${e.step}\`, which is no send step of this workflow`, "give the send step an `id` and name it here", at && [...at, "engagement", "step"]);
+    // PublicEmailEventFilter: appId and emailId are strings.
     const filter = compact({
       filterType: "EMAIL_EVENT",
       level: "EMAIL",
-      appId: 0,
-      emailId: /^[0-9]+$/.test(emailId) ? Number(emailId) : emailId,
+      appId: "0",
+      emailId: refId(this.refs, this.issues, "template", template ?? e.step),
       operator: EMAIL_EVENTS[e.action],
-      pruningRefineBy: m ? { type: "RELATIVE_COMPARATIVE", comparison: "AFTER", timeOffset: { offsetDirection: "PAST", timeUnit: { m: "MINUTES", h: "HOURS", d: "DAYS", w: "WEEKS" }[m[2]]!, amount: Number(m[1]) } } : undefined,
+      pruningRefineBy: e.within ? relativeWindow(e.within, this.issues, [...(at ?? []), "engagement", "within"]) : undefined,
     });
     return { filterBranchType: "OR", filterBranchOperator: "OR", filters: [], filterBranches: [{ filterBranchType: "AND", filterBranchOperator: "AND", filters: [filter], filterBranches: [] }] };
   }
 
   private branch(b: Extract<Step, { type: "branch" }>, tail: readonly Step[]): string {
     const id = this.reserve();
+    const at = this.at(b, "condition");
     const filterBranch = "engagement" in b.condition
-      ? this.engagementBranch(b.condition as EngagementCondition)
-      : toFilterBranch(b.condition as Condition, this.refs, this.issues);
+      ? this.engagementBranch(b.condition as EngagementCondition, at)
+      : toFilterBranch(b.condition as Condition, this.refs, this.issues, under(at ?? []));
     const yes = this.chain(b.then, tail);
     const no = this.chain(b.else ?? [], tail);
     this.actions[this.reserved.get(id)!] = compact({
@@ -222,11 +249,37 @@ class ActionWriter {
     }) as HsAction;
     return id;
   }
+
+  /**
+   * A percentage split is HubSpot's A/B test branch: `AB_TEST_BRANCH` with
+   * `testBranches: [{ percentage, connection }]` (Automation v4 spec,
+   * ApiABTestBranchAction / ApiABTestBranch, percentage int32, connection
+   * required; in the spec since 2026-02-10, before which testBranches were bare
+   * connections). Path names have no place there and are not kept.
+   */
+  private split(s: Extract<Step, { type: "split" }>, tail: readonly Step[]): string {
+    const id = this.reserve();
+    const testBranches = s.paths.map((p, j) => {
+      const connection = this.chain(p.steps, tail);
+      if (!Number.isInteger(p.percent)) {
+        this.issues.error("unsupported-step", `HubSpot's A/B test branch takes whole percentages, not ${p.percent}`, "round the percentages so they still add up to 100", this.at(s, "paths", j, "percent"));
+      }
+      if (!connection) {
+        this.issues.error("unsupported-step", "every path of a HubSpot A/B test branch must lead to an action (HubSpot requires a connection per path)", "give the path a step, or put a step after the split", this.at(s, "paths", j, "steps"));
+      }
+      return compact({ percentage: p.percent, connection });
+    });
+    this.actions[this.reserved.get(id)!] = { actionId: id, type: "AB_TEST_BRANCH", testBranches };
+    return id;
+  }
 }
+
+/** The entry filter sits under `entry_filter`; the segment it is ANDed with is the trigger's. */
+const segmentEntryAt = (p: SpecPath): SpecPath => (p[1] === 0 ? ["trigger", "segment"] : ["entry_filter", ...p.slice(2)]);
 
 function enrollment(spec: WorkflowSpec, refs: Refs, issues: Issues): HsEnrollment {
   const shouldReEnroll = spec.reenrollment?.allowed ?? false;
-  if (spec.reenrollment?.after) issues.warn("unsupported-setting", "HubSpot re-enrolls as soon as the trigger fires again; `reenrollment.after` is not written");
+  if (spec.reenrollment?.after) issues.warn("unsupported-setting", "HubSpot re-enrolls as soon as the trigger fires again; `reenrollment.after` is not written", undefined, ["reenrollment", "after"]);
   const t = spec.trigger;
   switch (t.type) {
     case "segment_entry": {
@@ -236,24 +289,25 @@ function enrollment(spec: WorkflowSpec, refs: Refs, issues: Issues): HsEnrollmen
         shouldReEnroll,
         unEnrollObjectsNotMeetingCriteria: false,
         reEnrollmentTriggersFilterBranches: [],
-        listFilterBranch: toFilterBranch(c, refs, issues),
+        listFilterBranch: toFilterBranch(c, refs, issues, spec.entry_filter ? segmentEntryAt : () => ["trigger", "segment"]),
       };
     }
     case "event": {
-      const [event] = toFilterBranch({ event: t.event, where: t.where }, refs, issues).filterBranches[0].filterBranches;
+      // The trigger's event, as the UNIFIED_EVENTS branch HubSpot's EVENT_BASED criteria hold.
+      const [event] = toFilterBranch({ event: t.event, where: t.where }, refs, issues, under(["trigger"])).filterBranches[0].filterBranches;
       return compact({
         type: "EVENT_BASED",
         shouldReEnroll,
         eventFilterBranches: [event],
         listMembershipFilterBranches: [],
-        refinementCriteria: spec.entry_filter ? toFilterBranch(spec.entry_filter, refs, issues) : undefined,
+        refinementCriteria: spec.entry_filter ? toFilterBranch(spec.entry_filter, refs, issues, under(["entry_filter"])) : undefined,
       });
     }
     case "date":
-      issues.error("unsupported-trigger", "date-based triggers are not mapped to HubSpot contact workflows", "trigger on a segment whose condition is on the date property (e.g. `within`), then wait");
+      issues.error("unsupported-trigger", "date-based triggers are not mapped to HubSpot contact workflows", "trigger on a segment whose condition is on the date property (e.g. `within`), then wait", ["trigger"]);
       return { type: "MANUAL", shouldReEnroll };
     case "manual":
-      if (spec.entry_filter) issues.warn("unsupported-setting", "manually enrolled HubSpot workflows have no entry filter; it is not written");
+      if (spec.entry_filter) issues.warn("unsupported-setting", "manually enrolled HubSpot workflows have no entry filter; it is not written", undefined, ["entry_filter"]);
       return { type: "MANUAL", shouldReEnroll };
   }
 }
@@ -261,13 +315,13 @@ function enrollment(spec: WorkflowSpec, refs: Refs, issues: Issues): HsEnrollmen
 /** The neutral workflow as the flow fields Mops owns, plus the problems HubSpot cannot express. */
 export function toFlowBody(spec: WorkflowSpec, refs: Refs, issues: Issues): HsFlowBody {
   if (spec.rollout_percent !== undefined && spec.rollout_percent < 100) {
-    issues.error("unsupported-setting", "HubSpot workflows cannot enroll a percentage of contacts (`rollout_percent`)", "gate entry with a segment instead");
+    issues.error("unsupported-setting", "HubSpot workflows cannot enroll a percentage of contacts (`rollout_percent`)", "gate entry with a segment instead", ["rollout_percent"]);
   }
-  if (spec.holdout_percent) issues.error("unsupported-setting", "HubSpot workflows have no holdout group (`holdout_percent`)", "hold contacts out with a static segment in `suppression`");
+  if (spec.holdout_percent) issues.error("unsupported-setting", "HubSpot workflows have no holdout group (`holdout_percent`)", "hold contacts out with a static segment in `suppression`", ["holdout_percent"]);
   if (spec.suppression?.events?.length) {
-    issues.error("unsupported-setting", "HubSpot contact workflows suppress by list only, not by event", "create a segment of contacts who did the event and list it under `suppression.segments`");
+    issues.error("unsupported-setting", "HubSpot contact workflows suppress by list only, not by event", "create a segment of contacts who did the event and list it under `suppression.segments`", ["suppression", "events"]);
   }
-  const writer = new ActionWriter(refs, issues, sendStepTemplates(spec.steps));
+  const writer = new ActionWriter(refs, issues, sendStepTemplates(spec.steps), stepPaths(spec.steps));
   const start = writer.chain(spec.steps);
   return compact({
     type: "CONTACT_FLOW",
@@ -276,11 +330,10 @@ export function toFlowBody(spec: WorkflowSpec, refs: Refs, issues: Issues): HsFl
     isEnabled: spec.status === "active",
     description: spec.description,
     startActionId: start?.nextActionId,
-    nextAvailableActionId: String(writer.actions.length + 1),
     actions: writer.actions,
     enrollmentCriteria: enrollment(spec, refs, issues),
     suppressionListIds: (spec.suppression?.segments ?? []).map((s) => listIdValue(refId(refs, issues, "segment", s))),
-    goalFilterBranch: spec.goal ? toFilterBranch(spec.goal, refs, issues) : undefined,
+    goalFilterBranch: spec.goal ? toFilterBranch(spec.goal, refs, issues, under(["goal"])) : undefined,
   }) as HsFlowBody;
 }
 
@@ -314,6 +367,10 @@ class ActionReader {
         steps.push(this.listBranch(a.listBranches ?? [], a.defaultBranch, path));
         break;
       }
+      if (a.type === "AB_TEST_BRANCH") {
+        steps.push(this.abTest(a, path));
+        break;
+      }
       steps.push(this.step(a));
       e = a.connection;
     }
@@ -327,6 +384,16 @@ class ActionReader {
     if (!first) return otherwise[0] ?? { type: "exit" };
     const condition = this.engagement(first.filterBranch) ?? fromFilterBranch(first.filterBranch, this.refs, this.notes) ?? { all: [] };
     return compact({ type: "branch" as const, condition, then: this.chain(first.connection, seen), else: otherwise.length ? otherwise : undefined });
+  }
+
+  /** An A/B test branch reads as a split; one without percentages (the spec's shape before 2026) cannot be. */
+  private abTest(a: HsAction, seen: ReadonlySet<string>): Step {
+    const branches = a.testBranches ?? [];
+    if (branches.some((b) => typeof b.percentage !== "number")) {
+      this.notes.unknown.push(`action ${a.actionId} (an A/B test branch without percentages)`);
+      return this.standIn(a);
+    }
+    return { type: "split", paths: branches.map((b) => ({ percent: b.percentage!, steps: this.chain(b.connection, seen) })) };
   }
 
   /** A branch whose only filter is an email event reads as an engagement condition. */
@@ -374,8 +441,12 @@ class ActionReader {
         return f.operation === "REMOVE" ? { type: "remove_from_segment", segment } : { type: "add_to_segment", segment };
       }
     }
+    this.notes.unknown.push(`action ${a.actionId} (${a.type}${a.actionTypeId ? ` ${a.actionTypeId}` : ""})`);
+    return this.standIn(a);
+  }
+
+  private standIn(a: HsAction): Step {
     const what = `${a.type}${a.actionTypeId ? ` ${a.actionTypeId}` : ""}`;
-    this.notes.unknown.push(`action ${a.actionId} (${what})`);
     return { type: "webhook", url: `${UNSUPPORTED_URL}${what.replace(/\s+/g, "-")}`, method: "POST" };
   }
 }
@@ -404,7 +475,7 @@ function trigger(e: HsEnrollment | undefined, refs: Refs, notes: ReadNotes): Pic
   if (e?.type === "EVENT_BASED") {
     const [first, ...more] = e.eventFilterBranches ?? [];
     if (more.length) notes.unknown.push(`${more.length + 1} enrollment events (Mops reads the first)`);
-    const ev = first ? fromEventBranch(first) : undefined;
+    const ev = first ? fromEventBranch(first, refs, notes) : undefined;
     if (!first) notes.unknown.push("event enrollment without an event");
     return compact({
       trigger: compact({ type: "event" as const, event: ev?.event ?? "unknown", where: ev?.where }),
@@ -424,6 +495,7 @@ function withSendIds(steps: readonly Step[], ids: ReadonlySet<string>, given = n
       return { id, ...s };
     }
     if (s.type === "branch") return compact({ ...s, then: withSendIds(s.then, ids, given), else: s.else && withSendIds(s.else, ids, given) });
+    if (s.type === "split") return { ...s, paths: s.paths.map((p) => ({ ...p, steps: withSendIds(p.steps, ids, given) })) };
     return s;
   });
 }

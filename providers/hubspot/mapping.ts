@@ -1,4 +1,4 @@
-import { error, warning, type Diagnostic } from "../../src/diagnostics";
+import { error, warning, type Diagnostic, type SpecPath } from "../../src/diagnostics";
 import type { Kind, PropertySpec } from "../../src/model";
 
 /**
@@ -12,23 +12,40 @@ export interface Refs {
   propertyType?(name: string): PropertySpec["type"] | undefined;
   /** The subscription type id a marketing email is sent under (HubSpot keeps it on the email, not the send action). */
   subscriptionOf?(emailId: string): string | undefined;
+  /** HubSpot's event type id (`6-1234567`) for a stack's event name, from the account's custom event definitions. */
+  eventTypeId?(event: string): string | undefined;
+  /** The stack's name for an event type id; undefined for event types that are no custom event of the account. */
+  eventName?(eventTypeId: string): string | undefined;
 }
 
 /**
  * Names stand in for ids. `normalize` maps a spec to HubSpot and back through
  * these, so it needs no account and agrees with the read mapping by construction.
  */
-export const identityRefs: Refs = { id: (_k, name) => name, name: (_k, id) => id };
+export const identityRefs: Refs = { id: (_k, name) => name, name: (_k, id) => id, eventTypeId: (event) => event, eventName: (id) => id };
 
-/** Problems found while mapping one resource: what `check()` reports and what blocks a write. */
+/**
+ * Problems found while mapping one resource: what `check()` reports and what
+ * blocks a write. `at` is where in the resource's spec the problem sits
+ * (`["conditions", "all", 1, "value"]`), kept as `detail.path` so the stack's
+ * source index can point at the line.
+ */
 export class Issues {
   readonly list: Diagnostic[] = [];
   constructor(readonly address: string) {}
-  error(code: string, message: string, hint?: string): void {
-    this.list.push(error(`hubspot/${code}`, `${this.address}: ${message}`, { hint, address: this.address }));
+  error(code: string, message: string, hint?: string, at?: SpecPath): void {
+    this.add(error(`hubspot/${code}`, `${this.address}: ${message}`, this.extra(hint, at)));
   }
-  warn(code: string, message: string, hint?: string): void {
-    this.list.push(warning(`hubspot/${code}`, `${this.address}: ${message}`, { hint, address: this.address }));
+  warn(code: string, message: string, hint?: string, at?: SpecPath): void {
+    this.add(warning(`hubspot/${code}`, `${this.address}: ${message}`, this.extra(hint, at)));
+  }
+  private extra(hint: string | undefined, at: SpecPath | undefined) {
+    return { hint, address: this.address, ...(at ? { detail: { path: [...at] } } : {}) };
+  }
+  /** Steps after a branch or split are written once per path: their problems are reported once. */
+  private add(d: Diagnostic): void {
+    const key = JSON.stringify([d.code, d.message, d.detail]);
+    if (!this.list.some((x) => JSON.stringify([x.code, x.message, x.detail]) === key)) this.list.push(d);
   }
   get hasErrors(): boolean {
     return this.list.some((d) => d.severity === "error");

@@ -1,5 +1,6 @@
 import { uniqueResourceNames, type Kind, type PropertySpec } from "../../src/model";
 import type { CallContext } from "../../src/provider/types";
+import { EventTypes, type HsEventDefinition } from "./event-definitions";
 import type { Refs } from "./mapping";
 
 /**
@@ -16,7 +17,14 @@ export class NameCache {
   /** Marketing email id -> the subscription type id it is sent under, from the last template listing. */
   readonly emailSubscriptions = new Map<string, string>();
 
-  constructor(private readonly loaders: Partial<Record<Kind, (ctx: CallContext) => Promise<unknown>>> = {}) {}
+  /** The account's custom events, read once per run and only when a filter or a stack names an event. */
+  private loadedEvents?: EventTypes;
+  private eventsLoading?: Promise<EventTypes>;
+
+  constructor(
+    private readonly loaders: Partial<Record<Kind, (ctx: CallContext) => Promise<unknown>>> = {},
+    private readonly loadEvents?: (ctx: CallContext) => Promise<HsEventDefinition[]>,
+  ) {}
 
   /** Names for live objects of one kind, stable for a stable input order (sort by id first). */
   name(kind: Kind, items: readonly { id: string; display: string }[], ctx: CallContext): string[] {
@@ -66,12 +74,24 @@ export class NameCache {
     );
   }
 
+  /** Reads the account's event definitions, once; a failed read is tried again by the next caller. */
+  async ensureEvents(ctx: CallContext): Promise<EventTypes> {
+    if (this.loadedEvents) return this.loadedEvents;
+    if (!this.loadEvents) return (this.loadedEvents = new EventTypes([]));
+    this.eventsLoading ??= this.loadEvents(ctx)
+      .then((defs) => (this.loadedEvents = new EventTypes(defs)))
+      .finally(() => (this.eventsLoading = undefined));
+    return this.eventsLoading;
+  }
+
   refs(ctx: CallContext): Refs {
     return {
       id: (kind, name) => ctx.refs.idOf(kind, name) ?? this.byKind.get(kind)?.byName.get(name),
       name: (kind, id) => ctx.refs.nameOf(kind, id) ?? this.byKind.get(kind)?.byId.get(id),
       propertyType: (name) => this.propertyTypes.get(name),
       subscriptionOf: (emailId) => this.emailSubscriptions.get(emailId),
+      eventTypeId: (event) => this.loadedEvents?.idOf(event),
+      eventName: (id) => this.loadedEvents?.nameOf(id),
     };
   }
 }

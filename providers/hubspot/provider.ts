@@ -4,6 +4,8 @@ import { references } from "../../src/model/refs";
 import { ProviderError, type CallContext, type Provider } from "../../src/provider/types";
 import { capabilities } from "./capabilities";
 import { createHubSpotClient, type HubSpotClientOptions } from "./client";
+import { eventUses, unknownEvents } from "./event-conditions";
+import { listEventDefinitions } from "./event-definitions";
 import { events } from "./events";
 import { frequencyCaps } from "./frequency-caps";
 import { unsupported, type HubSpotEnv, type KindOps } from "./kind";
@@ -53,7 +55,7 @@ export function createHubSpotProvider(opts: HubSpotProviderOptions): Provider {
     subscription_type: (ctx) => ops.subscription_type.list(env, ctx),
     role: (ctx) => loadRoles(env, ctx),
     team: (ctx) => loadTeams(env, ctx),
-  });
+  }, (ctx) => listEventDefinitions(client, ctx.signal));
   const env: HubSpotEnv = { client, names };
   const kindOps = <K extends Kind>(k: K) => ops[k] as unknown as KindOps<Kind>;
 
@@ -81,6 +83,12 @@ export function createHubSpotProvider(opts: HubSpotProviderOptions): Provider {
       const sub = emailId === undefined ? undefined : refs.subscriptionOf?.(emailId);
       return sub === undefined ? undefined : refName(refs, "subscription_type", sub);
     });
+  }
+
+  /** Events the stack names must exist in the account (custom event definitions, read once). */
+  async function eventIssues(resources: Resource[], ctx: CallContext): Promise<Diagnostic[]> {
+    if (!resources.some((r) => eventUses(r).length)) return [];
+    return unknownEvents(resources, await names.ensureEvents(ctx));
   }
 
   return {
@@ -115,7 +123,7 @@ export function createHubSpotProvider(opts: HubSpotProviderOptions): Provider {
       sendSubscriptions = declaredSubscriptions(resources);
       const offline = resources.flatMap((r) => kindOps(r.kind).check?.(r) ?? []);
       try {
-        return [...offline, ...(await missingReadOnly(resources, ctx)), ...(await sendSubscriptionIssues(resources, ctx))];
+        return [...offline, ...(await missingReadOnly(resources, ctx)), ...(await sendSubscriptionIssues(resources, ctx)), ...(await eventIssues(resources, ctx))];
       } catch (e) {
         if (e instanceof ProviderError) return [...offline, e.diagnostic];
         throw e;

@@ -1,7 +1,8 @@
 import { address, deepEqual, toResourceName, type Resource, type SegmentSpec } from "../../src/model";
 import { ProviderError, type CallContext, type LiveObject } from "../../src/provider/types";
 import { error } from "../../src/diagnostics";
-import { fromFilterBranch, toFilterBranch, type HsBranch, type ReadNotes } from "./filters";
+import { eventUses } from "./event-conditions";
+import { fromFilterBranch, mentionsEvents, toFilterBranch, under, type HsBranch, type ReadNotes } from "./filters";
 import { orUndefined, refuseOnErrors, type HubSpotEnv, type KindOps } from "./kind";
 import { compact, identityRefs, Issues, type Refs } from "./mapping";
 
@@ -25,6 +26,11 @@ export const LIST_BATCH = 100;
 /** Loaded before a write: ids of referenced lists and subscription types, and property types for filter operations. */
 const WRITE_REFS = ["property", "segment", "subscription_type"] as const;
 
+/** What a write needs read first; the account's events only when the segment names one. */
+async function ensureWriteRefs(env: HubSpotEnv, r: Resource<"segment">, ctx: CallContext): Promise<void> {
+  await Promise.all([env.names.ensure(WRITE_REFS, ctx), eventUses(r).length ? env.names.ensureEvents(ctx) : undefined]);
+}
+
 export function toSegmentSpec(l: Pick<HsList, "processingType" | "filterBranch">, refs: Refs, notes: ReadNotes): SegmentSpec {
   if (l.processingType !== "DYNAMIC") return { type: "static" };
   return compact({ type: "dynamic" as const, conditions: fromFilterBranch(l.filterBranch, refs, notes) });
@@ -33,10 +39,10 @@ export function toSegmentSpec(l: Pick<HsList, "processingType" | "filterBranch">
 function listBody(r: Resource<"segment">, refs: Refs, issues: Issues) {
   const dynamic = r.spec.type === "dynamic";
   if (dynamic && !r.spec.conditions) issues.error("missing-conditions", "a dynamic segment needs `conditions`");
-  if (!dynamic && r.spec.conditions) issues.warn("static-conditions", "HubSpot static lists hold no conditions; `conditions` is not written");
+  if (!dynamic && r.spec.conditions) issues.warn("static-conditions", "HubSpot static lists hold no conditions; `conditions` is not written", undefined, ["conditions"]);
   return compact({
     processingType: dynamic ? "DYNAMIC" : "MANUAL",
-    filterBranch: dynamic ? toFilterBranch(r.spec.conditions, refs, issues) : undefined,
+    filterBranch: dynamic ? toFilterBranch(r.spec.conditions, refs, issues, under(["conditions"])) : undefined,
   });
 }
 
@@ -86,18 +92,19 @@ export const segments: KindOps<"segment"> = {
   async list(env, ctx) {
     const lists = await listAllLists(env, ctx);
     const names = env.names.name("segment", lists.map((l) => ({ id: String(l.listId), display: l.name })), ctx);
-    await env.names.ensure(["subscription_type"], ctx);
+    await Promise.all([env.names.ensure(["subscription_type"], ctx), mentionsEvents(lists) ? env.names.ensureEvents(ctx) : undefined]);
     return lists.map((l, i) => live(env, l, names[i], ctx));
   },
 
   async read(env, id, ctx) {
     const res = await orUndefined(env.client.get<{ list: HsList }>(`${BASE}/${id}`, { includeFilters: true }, ctx.signal));
     if (!res) return undefined;
+    if (mentionsEvents(res.list)) await env.names.ensureEvents(ctx);
     return live(env, res.list, env.names.refs(ctx).name("segment", id) ?? toResourceName(res.list.name), ctx);
   },
 
   async create(env, r, ctx) {
-    await env.names.ensure(WRITE_REFS, ctx);
+    await ensureWriteRefs(env, r, ctx);
     const issues = new Issues(address("segment", r.name));
     const body = { name: r.name, objectTypeId: "0-1", ...listBody(r, env.names.refs(ctx), issues) };
     refuseOnErrors(issues);
@@ -107,7 +114,7 @@ export const segments: KindOps<"segment"> = {
   },
 
   async update(env, r, current, ctx) {
-    await env.names.ensure(WRITE_REFS, ctx);
+    await ensureWriteRefs(env, r, ctx);
     const issues = new Issues(address("segment", r.name));
     const body = listBody(r, env.names.refs(ctx), issues);
     refuseOnErrors(issues);

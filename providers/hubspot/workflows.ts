@@ -3,7 +3,8 @@ import { error } from "../../src/diagnostics";
 import { address, toResourceName, type Resource, type WorkflowSpec } from "../../src/model";
 import { sends } from "../../src/analysis/steps";
 import { ProviderError, type CallContext, type LiveObject } from "../../src/provider/types";
-import type { ReadNotes } from "./filters";
+import { eventUses } from "./event-conditions";
+import { mentionsEvents, type ReadNotes } from "./filters";
 import { fromFlow, toFlowBody, type HsFlow } from "./flows";
 import { orUndefined, refuseOnErrors, type HubSpotEnv, type KindOps } from "./kind";
 import { identityRefs, Issues, type Refs } from "./mapping";
@@ -13,8 +14,17 @@ import { identityRefs, Issues, type Refs } from "./mapping";
 const BASE = "/automation/v4/flows";
 /** Flows per `POST /automation/v4/flows/batch/read`. */
 export const FLOW_BATCH = 100;
-/** Fields HubSpot sets; a PUT body never carries them back except `revisionId`. */
-const READ_ONLY = ["id", "createdAt", "updatedAt", "crmObjectCreationStatus", "uuid", "dataSources"] as const;
+/**
+ * The fields a flow update takes (the Automation v4 spec's ApiContactFlowPutRequest):
+ * the live flow's values of these are carried over, the rest of what a read
+ * returns (ids, timestamps, flowType, objectTypeId, dataSources,
+ * nextAvailableActionId) is HubSpot's and not sent back.
+ */
+const PUT_FIELDS = [
+  "actions", "blockedDates", "canEnrollFromSalesforce", "customProperties", "description", "enrollmentCriteria", "enrollmentSchedule",
+  "eventAnchor", "goalFilterBranch", "isEnabled", "name", "revisionId", "startActionId", "suppressionListIds", "timeWindows", "type",
+  "unEnrollmentSetting", "uuid",
+] as const;
 /** Kinds a flow refers to, loaded before it is read or written (property types pick filter operations). */
 const REFERENCED = ["property", "segment", "template", "subscription_type"] as const;
 
@@ -70,6 +80,11 @@ function declaredRefs(spec: WorkflowSpec): Refs {
   return { ...identityRefs, subscriptionOf: (template) => of.get(template) };
 }
 
+/** Names, event ids and property types a flow body needs, each read once per run. */
+async function ensureRefs(env: HubSpotEnv, ctx: CallContext, needsEvents: boolean): Promise<void> {
+  await Promise.all([env.names.ensure(REFERENCED, ctx), needsEvents ? env.names.ensureEvents(ctx) : undefined]);
+}
+
 export function createWorkflows(opts: WorkflowOptions): KindOps<"workflow"> {
   async function current(env: HubSpotEnv, id: string, ctx: CallContext): Promise<HsFlow> {
     for (let attempt = 0; ; attempt++) {
@@ -87,7 +102,7 @@ export function createWorkflows(opts: WorkflowOptions): KindOps<"workflow"> {
   const ops: KindOps<"workflow"> = {
     async list(env, ctx) {
       const flows = await listAllFlows(env, ctx);
-      await env.names.ensure(REFERENCED, ctx);
+      await ensureRefs(env, ctx, mentionsEvents(flows));
       const names = env.names.name("workflow", flows.map((f) => ({ id: String(f.id), display: f.name })), ctx);
       return flows.map((f, i) => live(env, f, names[i], ctx));
     },
@@ -95,18 +110,18 @@ export function createWorkflows(opts: WorkflowOptions): KindOps<"workflow"> {
     async read(env, id, ctx) {
       const f = await orUndefined(env.client.get<HsFlow>(`${BASE}/${id}`, undefined, ctx.signal));
       if (!f) return undefined;
-      await env.names.ensure(REFERENCED, ctx);
+      await ensureRefs(env, ctx, mentionsEvents(f));
       return live(env, f, env.names.refs(ctx).name("workflow", id) ?? toResourceName(f.name), ctx);
     },
 
     async create(env, r, ctx) {
       const issues = new Issues(address("workflow", r.name));
-      await env.names.ensure(REFERENCED, ctx);
+      await ensureRefs(env, ctx, eventUses(r).length > 0);
       const body = toFlowBody(r.spec, env.names.refs(ctx), issues);
       refuseOnErrors(issues);
       refuseStandIns(issues);
-      // HubSpot's spec marks these required on create; sending its defaults keeps older API versions happy.
-      const created = await env.client.post<HsFlow>(BASE, { name: r.name, timeWindows: [], blockedDates: [], customProperties: {}, canEnrollFromSalesforce: false, ...body }, ctx.signal);
+      // Required on create by HubSpot's spec (ApiContactFlowCreateRequest; dataSources since 2026-05): their empty defaults.
+      const created = await env.client.post<HsFlow>(BASE, { name: r.name, timeWindows: [], blockedDates: [], customProperties: {}, canEnrollFromSalesforce: false, dataSources: [], ...body }, ctx.signal);
       env.names.add("workflow", String(created.id), r.name);
       return live(env, created, r.name, ctx);
     },
@@ -114,7 +129,7 @@ export function createWorkflows(opts: WorkflowOptions): KindOps<"workflow"> {
     /** A full replace: the live flow's other settings are carried over, never sent partially. */
     async update(env, r, prior, ctx) {
       const issues = new Issues(address("workflow", r.name));
-      await env.names.ensure(REFERENCED, ctx);
+      await ensureRefs(env, ctx, eventUses(r).length > 0);
       const body = toFlowBody(r.spec, env.names.refs(ctx), issues);
       refuseOnErrors(issues);
       refuseStandIns(issues);
@@ -123,6 +138,7 @@ export function createWorkflows(opts: WorkflowOptions): KindOps<"workflow"> {
         throw conflict(r.name, `it is at revision ${now.revisionId} in HubSpot, the plan was made against revision ${prior.version}`);
       }
       const notes: ReadNotes = { unknown: [] };
+      if (mentionsEvents(now)) await env.names.ensureEvents(ctx);
       fromFlow(now, env.names.refs(ctx), notes);
       if (notes.unknown.length) {
         throw new ProviderError(error("hubspot/unrepresentable-flow", `workflow.${r.name}: the HubSpot flow holds what Mops cannot write back (${notes.unknown.join(", ")}); replacing it would lose that`, {
@@ -130,8 +146,9 @@ export function createWorkflows(opts: WorkflowOptions): KindOps<"workflow"> {
           address: address("workflow", r.name),
         }));
       }
-      const carried = Object.fromEntries(Object.entries(now).filter(([k]) => !(READ_ONLY as readonly string[]).includes(k)));
-      const put = { ...carried, ...body, name: prior.name === r.name ? now.name : r.name, revisionId: now.revisionId };
+      const { flowType: _flowType, objectTypeId: _objectTypeId, ...owned } = body;
+      const carried = Object.fromEntries(Object.entries(now).filter(([k]) => (PUT_FIELDS as readonly string[]).includes(k)));
+      const put = { ...carried, ...owned, name: prior.name === r.name ? now.name : r.name, revisionId: now.revisionId };
       let updated: HsFlow;
       try {
         updated = await env.client.put<HsFlow>(`${BASE}/${prior.id}`, put, ctx.signal);

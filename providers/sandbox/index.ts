@@ -105,12 +105,12 @@ export async function createSandboxProvider(opts: ProviderFactoryOptions): Promi
     },
 
     create: (resource, ctx) =>
-      about(resource, async () => fromWire(resource.kind, await client.post<WireObject>(path(resource.kind), toWire(resource, ctx.refs), ctx.signal), ctx.refs)),
+      about(resource, async () => fromWire(resource.kind, await client.post<WireObject>(path(resource.kind), toWire(resource, ctx.refs, ctx.owner), ctx.signal), ctx.refs)),
 
     update: (resource, live, ctx) =>
       about(resource, async () => {
         const revision = live.version !== undefined ? Number(live.version) : (await currentRevision(resource.kind, live.id, ctx));
-        const body = { ...toWire(resource, ctx.refs), revision };
+        const body = { ...toWire(resource, ctx.refs, ctx.owner), revision };
         return fromWire(resource.kind, await client.put<WireObject>(path(resource.kind, live.id), body, ctx.signal), ctx.refs);
       }),
 

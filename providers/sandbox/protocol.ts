@@ -7,10 +7,12 @@ export interface WireObject {
   revision: number;
   createdAt: string;
   updatedAt: string;
+  /** Free-form data the platform stores for its API clients and shows to nobody (where Mops keeps its owner mark). */
+  metadata?: Record<string, unknown>;
   [field: string]: unknown;
 }
 
-export const SERVER_FIELDS = ["id", "name", "revision", "createdAt", "updatedAt"] as const;
+export const SERVER_FIELDS = ["id", "name", "revision", "createdAt", "updatedAt", "metadata"] as const;
 
 /** `GET /v1/{kind_key}` answer. */
 export interface ListResponse {

@@ -1,6 +1,6 @@
 import { error } from "../../src/diagnostics";
 import { address, type Kind, type Resource, type SpecOf } from "../../src/model";
-import { ProviderError, type LiveObject, type RefResolver } from "../../src/provider/types";
+import { ProviderError, type LiveObject, type OwnerMark, type RefResolver } from "../../src/provider/types";
 import { specOf, type WireObject } from "./protocol";
 import { mapRefs } from "./refs";
 
@@ -10,8 +10,8 @@ import { mapRefs } from "./refs";
  * the mapping is the same for every kind and lives here once.
  */
 
-/** Request body for create / replace: references become ids. */
-export function toWire(resource: Resource, refs: RefResolver): Record<string, unknown> {
+/** Request body for create / replace: references become ids, and the owner mark goes into the object's metadata. */
+export function toWire(resource: Resource, refs: RefResolver, owner?: OwnerMark): Record<string, unknown> {
   const spec = mapRefs(resource.kind, resource.spec as unknown, (kind, name, path) => {
     const id = refs.idOf(kind, name);
     if (id !== undefined) return id;
@@ -22,13 +22,22 @@ export function toWire(resource: Resource, refs: RefResolver): Record<string, un
       }),
     );
   }) as Record<string, unknown>;
-  return { name: resource.name, ...spec };
+  return { name: resource.name, ...(owner ? { metadata: { mops_owner: owner } } : {}), ...spec };
+}
+
+/** The owner mark an object carries, when it is a well-formed one. */
+function ownerOf(obj: WireObject): OwnerMark | undefined {
+  const m = (obj.metadata as { mops_owner?: Partial<OwnerMark> } | undefined)?.mops_owner;
+  return m && typeof m.stack === "string" && typeof m.environment === "string" && typeof m.lineage === "string"
+    ? { stack: m.stack, environment: m.environment, lineage: m.lineage }
+    : undefined;
 }
 
 /** A live object in neutral terms: ids become names (an id with no known name stays as it is, so the diff shows it). */
 export function fromWire(kind: Kind, obj: WireObject, refs: RefResolver): LiveObject {
   const spec = mapRefs(kind, specOf(obj), (refKind, id) => refs.nameOf(refKind, id) ?? id);
-  return { kind, id: obj.id, name: obj.name, spec: spec as SpecOf[Kind], version: String(obj.revision) };
+  const owner = ownerOf(obj);
+  return { kind, id: obj.id, name: obj.name, spec: spec as SpecOf[Kind], version: String(obj.revision), ...(owner ? { owner } : {}) };
 }
 
 /**

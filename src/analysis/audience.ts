@@ -1,6 +1,6 @@
-import type { Condition, WorkflowSpec } from "../model";
+import { hasOpaqueAudience, type Condition, type WorkflowSpec } from "../model";
 import type { ConditionEnv } from "./evaluate";
-import { Normalizer, TooComplex, type Dnf } from "./dnf";
+import { Normalizer, opaqueAudience, TooComplex, type Dnf } from "./dnf";
 import { quickConflict } from "./quick";
 import { solve, type SolveResult } from "./solve";
 
@@ -39,11 +39,15 @@ export class AudienceSolver {
     this.normalizer = new Normalizer(env, (t) => solve(t, env).status === "unsat");
   }
 
-  /** The workflow's audience in DNF, or TooComplex. */
+  /** The workflow's audience in DNF, or TooComplex. An opaque one is its conditions and the unknown entry audience. */
   audience(name: string, w: WorkflowSpec): Dnf | TooComplex {
     let d = this.memo.get(name);
     if (!d) {
       d = this.normalize(audienceCondition(w));
+      if (hasOpaqueAudience(w) && !(d instanceof TooComplex)) {
+        const unknown = opaqueAudience(`workflow:${name}`, `the platform does not export who enters \`workflow.${name}\``);
+        d = d.map((t) => [...t, unknown]);
+      }
       this.memo.set(name, d);
     }
     return d;

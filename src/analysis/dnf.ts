@@ -1,5 +1,5 @@
 import {
-  canonicalJson, durationMs, isAll, isAny, isConsent, isEventCondition, isMembership, isNot, isPropertyCondition,
+  canonicalJson, durationMs, hasOpaqueAudience, isAll, isAny, isConsent, isEventCondition, isMembership, isNot, isPropertyCondition,
   type Condition, type EventCondition, type PropertyCondition,
 } from "../model";
 import type { ConditionEnv } from "./evaluate";
@@ -25,6 +25,14 @@ export type Lit =
   | { k: "flag"; kind: "consent" | "member" | "opaque"; key: string; yes: boolean; reason?: string };
 
 export type Term = Lit[];
+
+/** Reasons that begin so come from an audience the platform does not expose; rules say "cannot decide" about them. */
+export const OPAQUE_AUDIENCE_REASON = "audience opaque";
+export const isOpaqueReason = (reason: string): boolean => reason.startsWith(`${OPAQUE_AUDIENCE_REASON}:`);
+
+/** The unknown fact "belongs to this unreadable audience": satisfiable or not, no one can tell. */
+export const opaqueAudience = (key: string, what: string): Lit =>
+  ({ k: "flag", kind: "opaque", key: `audience:${key}`, yes: true, reason: `${OPAQUE_AUDIENCE_REASON}: ${what}` });
 export type Dnf = Term[];
 
 /** Thrown inside normalisation when the form would explode; callers report "cannot decide". */
@@ -165,7 +173,11 @@ export class Normalizer {
   segment(name: string, visiting: ReadonlySet<string> = new Set()): Dnf {
     const seg = this.env.segments.get(name);
     if (!seg) return [[{ k: "flag", kind: "opaque", key: `segment:${name}`, yes: true, reason: `segment \`${name}\` is not declared` }]];
-    if (!seg.conditions) return [[{ k: "flag", kind: "member", key: name, yes: true }]];
+    if (!seg.conditions) {
+      return hasOpaqueAudience(seg)
+        ? [[opaqueAudience(`segment:${name}`, `the platform does not export the filters of \`segment.${name}\``)]]
+        : [[{ k: "flag", kind: "member", key: name, yes: true }]];
+    }
     if (visiting.has(name)) {
       return [[{ k: "flag", kind: "opaque", key: `segment:${name}`, yes: true, reason: `segment \`${name}\` refers to itself` }]];
     }

@@ -20,6 +20,11 @@ export const FILTERS: Record<string, { arg: boolean }> = {
 /** Values every platform supplies itself; no property declaration needed. */
 export const BUILTIN_FIELDS = ["unsubscribe_url", "preferences_url", "web_version_url"] as const;
 
+/** Values one platform supplies in its own templates (a preference center page's form URL on Braze). */
+export const PLATFORM_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  braze: ["preference_center_submit_url"],
+};
+
 export interface Filter { name: string; arg?: string | number; offset: number }
 export interface MergeField { offset: number; raw: string; property: string; filters: Filter[] }
 export interface MergeProblem {
@@ -56,6 +61,10 @@ export function parseMergeFields(text: string): { fields: MergeField[]; problems
     const raw = text.slice(i, close + 2);
     covered.push([i, close + 2]);
     const parsed = parseInner(text.slice(i + 2, close), i + 2);
+    if ("platform" in parsed) {
+      i = text.indexOf("{{", close + 2);
+      continue;
+    }
     if ("problem" in parsed) problems.push({ ...parsed.problem, raw: parsed.problem.kind === "syntax" ? raw : parsed.problem.raw });
     else fields.push({ offset: i, raw, ...parsed });
     i = text.indexOf("{{", close + 2);
@@ -65,8 +74,16 @@ export function parseMergeFields(text: string): { fields: MergeField[]; problems
   return { fields, problems };
 }
 
+/**
+ * A dotted path or a `${…}` expression (`{{ content_blocks.${footer} }}`,
+ * `{{ site_settings.company_name }}`) is the platform's own template
+ * language, not a merge field: it is neither checked nor reported.
+ */
+const PLATFORM_EXPRESSION = /^\s*(\$\{|[A-Za-z_][A-Za-z0-9_]*\s*\.)/;
+
 function parseInner(inner: string, base: number):
-  { property: string; filters: Filter[] } | { problem: MergeProblem } {
+  { property: string; filters: Filter[] } | { problem: MergeProblem } | { platform: true } {
+  if (PLATFORM_EXPRESSION.test(inner)) return { platform: true };
   let pos = 0;
   const ws = () => { while (pos < inner.length && /\s/.test(inner[pos])) pos++; };
   const bad = (why: string): { problem: MergeProblem } => ({

@@ -1,3 +1,5 @@
-export * from "./apply";
+export * from "./session";
+export * from "./execute";
+export * from "./steps";
+export * from "./version";
 export * from "./actor";
-export * from "./run";

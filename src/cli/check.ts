@@ -81,7 +81,7 @@ function skippedNote(skipped: { environment: string; why: string; checks: string
  */
 export async function lastApplied(loaded: LoadedStack, backend?: StateBackend): Promise<{ stack?: Stack; unreadable?: string }> {
   const { stack } = loaded;
-  const read = async (b: StateBackend) => (await b.latestVersion())?.desired ?? { ...stack, resources: [] };
+  const read = async (b: StateBackend) => (await b.history.latest())?.desired ?? { ...stack, resources: [] };
   if (backend) return { stack: await read(backend) };
   const where = { stack: stack.name, environment: stack.environment, baseDir: loaded.baseDir, env: process.env };
   const opened = await openBackend(stack.environments[stack.environment]?.state, where);

@@ -1,8 +1,11 @@
 import { InvalidArgumentError } from "commander";
+import { writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { error, hasErrors, type Diagnostic } from "../diagnostics";
 import type { Stack } from "../model";
 import { nullSink, type EventSink } from "../plan/events";
+import { refreshAndPlan, type PlannedWorld, type PlanOptions } from "../plan";
 import { createProvider, ProviderError, type Provider } from "../provider";
 import { defaultStackPath, loadStack, type LoadedStack } from "../stack";
 import { LockedError, openBackend, type StateBackend } from "../state";
@@ -125,6 +128,21 @@ export function engineAction<A extends unknown[]>(action: (...args: A) => Promis
   });
 }
 
+/**
+ * Plan without the lock (plan, drift): a run journal left in state is either
+ * an apply running now, one whose version is recorded, or a killed one whose
+ * work the plan takes into account (the next apply records it).
+ */
+export async function planWithoutLock(ctx: StackContext, desired: Stack, opts: Omit<PlanOptions, "journal"> = {}): Promise<PlannedWorld> {
+  const state = await ctx.backend.state.read();
+  let journal: PlanOptions["journal"];
+  if (state.run) {
+    if (await ctx.backend.locker.current().catch(() => undefined)) journal = "in-progress";
+    else journal = (await ctx.backend.history.latest())?.run === state.run.id ? "recorded" : "recover";
+  }
+  return refreshAndPlan(ctx.provider!, desired, state, { ...opts, ...(journal ? { journal } : {}) });
+}
+
 export const isInteractive = (): boolean => !!process.stdin.isTTY && !!process.stdout.isTTY;
 
 /** Terraform's confirmation: only the word `yes` goes ahead; Ctrl-C at the prompt is a no. */
@@ -141,6 +159,34 @@ export async function confirm(question: string): Promise<boolean> {
   } finally {
     rl.close();
   }
+}
+
+/** Commander option parser for repeatable or comma-separated values (`--adopt a --adopt b,c`). */
+export function collectList(v: string, prev: string[] = []): string[] {
+  return [...prev, ...v.split(",").map((x) => x.trim()).filter(Boolean)];
+}
+
+/**
+ * Write a file the user asked for (`--out`): a missing directory, a directory
+ * in the way or a read-only place is a one-line error naming the path.
+ */
+export async function writeOutput(path: string, text: string): Promise<boolean> {
+  try {
+    await writeFile(resolve(path), text);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = { ENOENT: "its directory does not exist", EISDIR: "it is a directory", EACCES: "permission denied", EROFS: "the file system is read-only", ENOTDIR: "a part of the path is not a directory" }[code ?? ""] ?? (e as Error).message;
+    fail(`cannot write ${path}: ${why}`);
+    return false;
+  }
+}
+
+/** `--lock-timeout 30s`: how long to wait for another run's lock (Terraform's flag), in ms. */
+export function durationOption(v: string): number {
+  const m = /^(\d+)(ms|s|m)?$/.exec(v.trim());
+  if (!m) throw new InvalidArgumentError(`expected a duration such as 30s or 2m, got \`${v}\``);
+  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[(m[2] ?? "s") as "ms" | "s" | "m"];
 }
 
 /** Commander option parser for counts: a bad value is a usage error, not a bug. */

@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { diffText } from "../report/history-text";
 import { colorEnabled } from "./render";
-import { engineAction, fail, intOption, openStack } from "./context";
+import { engineAction, intOption, openStack } from "./context";
+import { verifiedVersion } from "./history";
 
 export function register(program: Command): void {
   program
@@ -15,10 +16,10 @@ export function register(program: Command): void {
       const ctx = await openStack(path, opts, { provider: false });
       if (!ctx) return;
       try {
-        const [a, b] = [await ctx.backend.getVersion(from), await ctx.backend.getVersion(to)];
-        const missing = !a ? from : !b ? to : undefined;
-        if (missing !== undefined) return fail(`there is no version ${missing}`, "`mops history` lists the versions");
-        process.stdout.write(diffText(a!, b!, { color: colorEnabled(process.stdout) }));
+        const b = await verifiedVersion(ctx, Math.max(from, to));
+        const a = b && (await ctx.backend.history.get(Math.min(from, to)));
+        if (!a || !b) return;
+        process.stdout.write(diffText(from <= to ? a : b, from <= to ? b : a, { color: colorEnabled(process.stdout) }));
       } finally {
         await ctx.close();
       }

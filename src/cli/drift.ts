@@ -1,8 +1,7 @@
 import type { Command } from "commander";
-import { refreshAndPlan } from "../plan";
 import { driftedChanges, driftText } from "../report/plan-text";
 import { colorEnabled } from "./render";
-import { engineAction, openStack } from "./context";
+import { engineAction, openStack, planWithoutLock } from "./context";
 import { progress } from "./progress";
 
 export function register(program: Command): void {
@@ -18,7 +17,7 @@ export function register(program: Command): void {
       try {
         const p = progress();
         ctx.listen(p.sink);
-        const { plan } = await refreshAndPlan(ctx.provider!, ctx.stack, await ctx.backend.read(), { events: p.sink });
+        const { plan } = await planWithoutLock(ctx, ctx.stack, { events: p.sink });
         p.done();
         process.stdout.write(driftText(plan, { color: colorEnabled(process.stdout) }));
         if (opts.detailedExitcode && driftedChanges(plan).length) process.exitCode = 2;

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { StateError } from "../state/types";
 import { engineAction, fail, openStack } from "./context";
 
 export function register(program: Command): void {
@@ -12,7 +13,16 @@ export function register(program: Command): void {
       const ctx = await openStack(opts.stack, opts, { provider: false });
       if (!ctx) return;
       try {
-        const held = await ctx.backend.currentLock();
+        let held;
+        try {
+          held = await ctx.backend.locker.current();
+        } catch (e) {
+          if (!(e instanceof StateError)) throw e;
+          // Nobody can tell who holds a damaged lock: the person asking to force it is the only judge.
+          await ctx.backend.locker.forceUnlock();
+          process.stdout.write(`Removed a damaged lock (${e.message}).\n`);
+          return;
+        }
         if (!held) {
           process.stdout.write("The state is not locked.\n");
           return;
@@ -23,7 +33,7 @@ export function register(program: Command): void {
             `if that run is really gone: mops force-unlock ${held.id}`,
           );
         }
-        const released = await ctx.backend.forceUnlock(id);
+        const released = await ctx.backend.locker.forceUnlock(id);
         process.stdout.write(`Released lock ${released?.id ?? id} held by ${held.holder} (${held.operation}) since ${held.time}.\n`);
       } finally {
         await ctx.close();

@@ -1,18 +1,32 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
-import { apply, currentActor, gitCommit } from "../apply";
+import { currentActor, gitCommit, runSession } from "../apply";
 import { warning } from "../diagnostics";
 import { address, KINDS, type Kind, type Resource } from "../model";
 import { suggestion } from "../diagnostics/suggest";
-import type { LiveObject } from "../provider";
-import { makePlan, refresh, type Plan } from "../plan";
+import type { LiveObject, Provider } from "../provider";
+import { isOwnMark, narrowPlan, refresh } from "../plan";
 import { emitStackYaml } from "../stack/emit";
 import { loadStack } from "../stack";
-import { engineAction, openStack, reportDiagnostics } from "./context";
+import { durationOption, engineAction, openStack, reportDiagnostics } from "./context";
 import { progress } from "./progress";
 
 const NAME = /^[a-z][a-z0-9_]*$/;
+
+/** What the platform's API cannot do per kind, for the header of each written file: read-only kinds are marked as such. */
+function writeLimits(provider: Provider): Partial<Record<Kind, string>> {
+  const out: Partial<Record<Kind, string>> = {};
+  for (const k of KINDS) {
+    const c = provider.capabilities[k];
+    if (!c) continue;
+    const manual = (["create", "update", "delete"] as const).filter((a) => c[a] !== "api");
+    if (!manual.length) continue;
+    const what = manual.length === 3 ? `Read-only on ${provider.name}` : `On ${provider.name}, by hand only: ${manual.join(", ")}`;
+    out[k] = `${what}${c.note ? `: ${c.note}` : ""}.`;
+  }
+  return out;
+}
 
 /** `workflows.yaml`, or `workflows-2.yaml` when an earlier import already wrote that file. */
 function freePath(dir: string, file: string): string {
@@ -29,33 +43,39 @@ function freePath(dir: string, file: string): string {
  * YAML (into the stack's own directory by default, so they are declared from
  * now on) and adopted too when the written files are part of the stack.
  */
-export async function runImport(path: string, opts: { env?: string; out?: string; kinds?: Kind[] }): Promise<void> {
+export async function runImport(path: string, opts: { env?: string; out?: string; force?: boolean; lockTimeout?: number; kinds?: Kind[] }): Promise<void> {
   const ctx = await openStack(path, opts, { provider: true });
   if (!ctx) return;
   const { provider, backend, loaded } = ctx;
-  const actor = currentActor(loaded.baseDir);
-  const lock = await backend.lock("import", actor);
   try {
-    const state = await backend.read();
+    const state = await backend.state.read();
     const kinds = KINDS.filter((k) => provider!.capabilities[k]?.read && (!opts.kinds || opts.kinds.includes(k)));
     const p = progress();
     ctx.listen(p.sink);
     const { live } = await refresh(provider!, kinds, { state, events: p.sink });
     p.done();
 
-    const claimed = new Set(Object.values(state.resources).map((s) => `${s.kind}\0${s.id}`));
+    const own = { stack: ctx.stack.name, environment: ctx.stack.environment, lineage: state.lineage };
+    const claimed = new Set(Object.values(state.resources).flatMap((s) => (s.id ? [`${s.kind}\0${s.id}`] : [])));
     const declared = new Set(ctx.stack.resources.map((r) => address(r.kind, r.name)));
     const seen = new Set<string>();
     const undeclared: LiveObject[] = [];
     for (const o of live) {
       const a = address(o.kind, o.name);
       if (claimed.has(`${o.kind}\0${o.id}`) || declared.has(a)) continue;
-      if (!NAME.test(o.name) || seen.has(a)) {
-        reportDiagnostics([
-          warning("import/skipped", `live ${o.kind} ${JSON.stringify(o.name)} (id ${o.id}) is not imported: ${seen.has(a) ? "another live object has the same name" : "its name is not lower_snake_case"}`, {
-            hint: "rename it in the platform, then import again",
-          }),
-        ]);
+      const skip = (why: string) =>
+        reportDiagnostics([warning("import/skipped", `live ${o.kind} ${JSON.stringify(o.name)} (id ${o.id}) is not imported: ${why}`, { hint: "rename it in the platform, then import again" })]);
+      // Another stack's object is that stack's to manage: writing it out here would make two owners.
+      if (o.owner && !isOwnMark(o.owner, own) && !opts.force) {
+        reportDiagnostics([warning("import/owned-elsewhere", `live ${o.kind} ${JSON.stringify(o.name)} (id ${o.id}) is managed by stack ${o.owner.stack} (${o.owner.environment}): not imported`, { hint: "pass --force if that stack no longer manages it" })]);
+        continue;
+      }
+      if (!NAME.test(o.name)) {
+        skip("its name is not lower_snake_case");
+        continue;
+      }
+      if (seen.has(a)) {
+        skip("another live object has the same name");
         continue;
       }
       seen.add(a);
@@ -73,7 +93,7 @@ export async function runImport(path: string, opts: { env?: string; out?: string
           resources: undeclared.map((o) => ({ kind: o.kind, name: o.name, spec: o.spec }) as Resource),
           ...(insideStack ? {} : { environments: ctx.stack.environments, default_environment: ctx.stack.environment }),
         },
-        { source: `${provider!.name} (${ctx.stack.environment})` },
+        { source: `${provider!.name} (${ctx.stack.environment})`, limits: writeLimits(provider!) },
       ).filter((f) => !(insideStack && f.path === "mops.yaml"));
       mkdirSync(outDir, { recursive: true });
       for (const f of files) {
@@ -91,28 +111,32 @@ export async function runImport(path: string, opts: { env?: string; out?: string
       process.exitCode = 1;
       return;
     }
-    const desired = again.value.stack;
-    const full = makePlan({ desired, state, live, provider: provider!, refreshed: kinds });
-    const changes = full.changes
-      .filter((c) => c.action === "adopt")
-      .map((c) => ({ ...c, attributes: [], reasons: ["imported from the platform"] }));
-    const plan: Plan = { ...full, changes, summary: { add: 0, change: 0, replace: 0, destroy: 0, manual: 0, adopt: changes.length, drifted: 0 } };
     const shown = (f: string) => relative(process.cwd(), f) || f;
     if (written.length) process.stdout.write(`Wrote ${undeclared.length} objects to:\n${written.map((f) => `  ${shown(f)}`).join("\n")}\n`);
-    if (!changes.length) {
-      process.stdout.write(written.length ? "Add them to the stack to adopt them (the next apply adopts them by name).\n" : "Nothing to import: every live object is already managed.\n");
+    const actor = currentActor(loaded.baseDir);
+    const commit = gitCommit(loaded.baseDir);
+    const r = await runSession({
+      provider: provider!, backend, desired: again.value.stack, events: progress().sink, lockTimeoutMs: opts.lockTimeout,
+      meta: { actor, command: "import", ...(commit ? { gitCommit: commit } : {}) },
+      request: { importAll: true, ...(opts.force ? { force: true } : {}) },
+      // Import takes objects into state as they are; making them match the stack is the next apply's business.
+      select: (plan) => narrowPlan(plan, (c) => (c.action === "adopt" ? { ...c, reasons: c.reasons.filter((x) => x.code !== "update-after-adopt") } : undefined)),
+    });
+    if (r.blocked) {
+      reportDiagnostics(r.diagnostics, again.value);
+      process.stderr.write("Nothing was imported.\n");
+      process.exitCode = 1;
       return;
     }
-    const commit = gitCommit(loaded.baseDir);
-    const r = await apply(plan, {
-      provider: provider!, backend, desired, state, live, events: progress().sink,
-      meta: { actor, command: "import", ...(commit ? { gitCommit: commit } : {}) },
-    });
-    process.stdout.write(`Imported ${r.done} objects into state${r.version ? ` (version ${r.version.version})` : ""}.\n`);
+    const adopted = r.applied?.executed.done.length ?? 0;
+    if (!r.applied) {
+      process.stdout.write(written.length ? "Add them to the stack to adopt them (the next `mops import` adopts them).\n" : "Nothing to import: every live object is already managed.\n");
+      return;
+    }
+    process.stdout.write(`Imported ${adopted} objects into state${r.applied.version ? ` (version ${r.applied.version.version})` : ""}.\n`);
     if (written.length && !insideStack) process.stdout.write(`Objects written outside the stack are adopted once their files join it.\n`);
-    if (r.outcome !== "complete") process.exitCode = 1;
+    if (r.applied.outcome !== "complete") process.exitCode = 1;
   } finally {
-    await backend.unlock(lock.id);
     await ctx.close();
   }
 }
@@ -120,11 +144,13 @@ export async function runImport(path: string, opts: { env?: string; out?: string
 export function register(program: Command): void {
   program
     .command("import")
-    .description("adopt live platform objects into state by name; write undeclared ones out as YAML stack files")
+    .description("adopt live platform objects nobody manages into state; write undeclared ones out as YAML stack files")
     .argument("[path]", "stack file or directory", ".")
     .option("-e, --env <name>", "environment to import from")
     .option("--out <dir>", "where to write undeclared objects (default: <stack>/imported)")
     .option("--kinds <kinds>", "only these kinds, comma-separated (`--kinds event` reads the account's event catalogue)", kindList)
+    .option("--force", "also import objects another stack's owner mark claims")
+    .option("--lock-timeout <duration>", "wait this long for another run's lock (e.g. 30s)", durationOption)
     .action(engineAction(runImport));
 }
 

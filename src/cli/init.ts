@@ -5,13 +5,9 @@ import { parse } from "yaml";
 import { stackFileSchema } from "../model";
 import { displayPath } from "../report/diagnostics";
 import { snakeCase } from "../diagnostics/suggest";
+import { exampleDir, policyPacksDir } from "./example";
 import { guard } from "./render";
 
-// The scaffold is the quickstart example itself, so what `init` writes is
-// exactly what the examples' tests keep valid.
-const QUICKSTART = new URL("../../examples/quickstart/mops.yaml", import.meta.url);
-/** Policy rule packs a team can switch on (`--policy starter`), kept valid by the examples' tests. */
-const PACKS = new URL("../../examples/policy-packs/", import.meta.url);
 
 export function register(program: Command): void {
   program
@@ -27,7 +23,7 @@ function run(dir: string, opts: { force?: boolean; policy?: string }): void {
   const abs = resolve(dir);
   const stackFile = join(abs, "mops.yaml");
   if (opts.policy !== undefined) {
-    const packs = readdirSync(PACKS).filter((f) => f.endsWith(".yaml")).map((f) => f.replace(/\.yaml$/, ""));
+    const packs = readdirSync(policyPacksDir()).filter((f) => f.endsWith(".yaml")).map((f) => f.replace(/\.yaml$/, ""));
     if (!packs.includes(opts.policy)) {
       process.stderr.write(`error: no policy pack \`${opts.policy}\` (packs: ${packs.join(", ")})\n`);
       process.exitCode = 1;
@@ -43,7 +39,9 @@ function run(dir: string, opts: { force?: boolean; policy?: string }): void {
   }
   mkdirSync(abs, { recursive: true });
   const name = snakeCase(basename(abs)) || "my_stack";
-  const text = readFileSync(QUICKSTART, "utf8").replace(/^stack: quickstart$/m, `stack: ${name}`);
+  // The scaffold is the quickstart example itself, so what `init` writes is
+  // exactly what the examples' tests keep valid.
+  const text = readFileSync(join(exampleDir(), "mops.yaml"), "utf8").replace(/^stack: quickstart$/m, `stack: ${name}`);
   writeFileSync(stackFile, text);
   writeFileSync(join(abs, "mops.schema.json"), JSON.stringify(stackFileSchema(), null, 2) + "\n");
   const shown = displayPath(abs);
@@ -71,7 +69,7 @@ function policyPath(dir: string, stackFile: string): string {
   return typeof named === "string" ? resolve(dir, named) : join(dir, "policy.yaml");
 }
 
-const pack = (name: string): string => readFileSync(new URL(`${name}.yaml`, PACKS), "utf8");
+const pack = (name: string): string => readFileSync(join(policyPacksDir(), `${name}.yaml`), "utf8");
 
 /** A rule pack into an existing stack's policy file. */
 function addPolicy(dir: string, file: string, name: string, force: boolean): void {

@@ -3,9 +3,9 @@ import { join, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { warning } from "../diagnostics";
 import { inventoryHtml } from "../report/html";
-import { inventory, inventoryCsv, inventoryJson, inventoryMarkdown, inventoryText, type InventoryRow } from "../report/inventory";
+import { inventory, inventoryCsv, inventoryJson, inventoryMarkdown, inventoryText, type InventoryRow, type LastChanges } from "../report/inventory";
 import type { LoadedStack } from "../stack";
-import { openBackend, type HistoryVersion } from "../state";
+import { openBackend } from "../state";
 import { reportDiagnostics } from "./context";
 import { loadForReport } from "./graph";
 import { guard } from "./render";
@@ -39,8 +39,7 @@ const RENDER: Record<Opts["format"], (rows: InventoryRow[]) => string> = {
 async function run(path: string | undefined, opts: Opts): Promise<void> {
   const loaded = await loadForReport(path, opts.env);
   if (!loaded) return;
-  const history = opts.history ? await readHistory(loaded) : [];
-  const rows = inventory(loaded.stack, history);
+  const rows = inventory(loaded.stack, opts.history ? await readLastChanges(loaded) : new Map());
   if (opts.html) {
     const dir = resolve(opts.html);
     await mkdir(dir, { recursive: true });
@@ -52,8 +51,13 @@ async function run(path: string | undefined, opts: Opts): Promise<void> {
   process.stdout.write(RENDER[opts.format](rows));
 }
 
-/** History is a nice-to-have here: an unreachable backend costs the column, not the inventory. */
-async function readHistory(loaded: LoadedStack): Promise<HistoryVersion[]> {
+/**
+ * The version that last changed each workflow: state says which (each
+ * resource records the version of the run that last wrote it), history says
+ * when. History is a nice-to-have here: an unreachable backend costs the
+ * column, not the inventory.
+ */
+async function readLastChanges(loaded: LoadedStack): Promise<LastChanges> {
   const { stack } = loaded;
   const be = await openBackend(stack.environments[stack.environment]?.state, {
     stack: stack.name, environment: stack.environment, baseDir: loaded.baseDir, env: process.env,
@@ -63,10 +67,19 @@ async function readHistory(loaded: LoadedStack): Promise<HistoryVersion[]> {
       ...be.diagnostics.map((d) => ({ ...d, severity: "warning" as const })),
       warning("inventory/no-history", "history is not available: the \"last changed\" column stays empty"),
     ], loaded);
-    return [];
+    return new Map();
   }
   try {
-    return await be.value.listVersions();
+    const state = await be.value.state.read();
+    const out = new Map<string, { version: number; time: string }>();
+    const times = new Map<number, string | undefined>();
+    for (const r of Object.values(state.resources)) {
+      if (r.kind !== "workflow" || r.changedIn === undefined) continue;
+      if (!times.has(r.changedIn)) times.set(r.changedIn, (await be.value.history.get(r.changedIn))?.time);
+      const time = times.get(r.changedIn);
+      if (time) out.set(r.address, { version: r.changedIn, time });
+    }
+    return out;
   } finally {
     await be.value.close();
   }

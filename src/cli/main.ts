@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
-import { readFileSync } from "node:fs";
+// Inlined by the build: `--version` reads no file.
+import { version } from "../../package.json";
 
 interface CommandModule {
   register(program: Command): void;
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   plan: () => import("./plan"),
   apply: () => import("./apply"),
   drift: () => import("./drift"),
+  audit: () => import("./audit"),
   import: () => import("./import"),
   history: () => import("./history"),
   show: () => import("./show"),
@@ -30,8 +32,6 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   codeowners: () => import("./codeowners"),
   quickstart: () => import("./quickstart"),
 };
-
-const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 /** The program with the named commands registered. */
 export async function buildProgram(names: readonly string[] = Object.keys(COMMANDS)): Promise<Command> {

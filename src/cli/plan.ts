@@ -1,14 +1,12 @@
-import { writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { hasErrors } from "../diagnostics";
-import { hasChanges, refreshAndPlan, type Plan } from "../plan";
+import { hasChanges, type Plan, type PlanRequest } from "../plan";
 import type { Stack } from "../model";
 import { planMarkdown } from "../report/markdown";
 import { planJson } from "../report/plan-json";
 import { driftedChanges, driftText, planText } from "../report/plan-text";
 import { colorEnabled } from "./render";
-import { engineAction, openStack, reportDiagnostics } from "./context";
+import { collectList, engineAction, openStack, planWithoutLock, reportDiagnostics, writeOutput } from "./context";
 import { progress } from "./progress";
 import { analyzeLoaded, lastApplied } from "./check";
 import { eventsNotInAccount } from "../analysis";
@@ -19,7 +17,15 @@ export interface PlanOptions {
   format?: "text" | "json" | "markdown";
   detailedExitcode?: boolean;
   refreshOnly?: boolean;
+  adopt?: string[];
+  force?: boolean;
 }
+
+/** What `--adopt` and `--force` ask of a plan (a saved plan carries it, so its apply recomputes the same). */
+export const requestOf = (o: { adopt?: string[]; force?: boolean }): PlanRequest => ({
+  ...(o.adopt?.length ? { adopt: [...o.adopt].sort() } : {}),
+  ...(o.force ? { force: true } : {}),
+});
 
 function render(plan: Plan, opts: PlanOptions, stack: Stack): string {
   const color = colorEnabled(process.stdout);
@@ -38,7 +44,7 @@ export async function runPlan(path: string, opts: PlanOptions): Promise<Plan | u
   try {
     const p = progress();
     ctx.listen(p.sink);
-    const { plan, live } = await refreshAndPlan(ctx.provider!, ctx.stack, await ctx.backend.read(), { events: p.sink });
+    const { plan, live } = await planWithoutLock(ctx, ctx.stack, { events: p.sink, request: requestOf(opts) });
     p.done();
     plan.diagnostics.push(...(await analyzeLoaded(ctx.loaded, (await lastApplied(ctx.loaded, ctx.backend)).stack)));
     const events = ctx.provider!.capabilities.event;
@@ -53,7 +59,7 @@ export async function runPlan(path: string, opts: PlanOptions): Promise<Plan | u
       return plan;
     }
     if (opts.out) {
-      await writeFile(resolve(opts.out), planJson(plan));
+      if (!(await writeOutput(opts.out, planJson(plan)))) return plan;
       process.stderr.write(`\nSaved the plan to ${opts.out}. Apply exactly this plan with: mops apply ${opts.out}\n`);
     }
     const changed = opts.refreshOnly ? driftedChanges(plan).length > 0 : hasChanges(plan);
@@ -74,6 +80,8 @@ export function register(program: Command): void {
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
     .option("--detailed-exitcode", "exit 0 when there are no changes, 2 when there are, 1 on error")
     .option("--refresh-only", "show only what changed outside Mops (drift)")
+    .option("--adopt <address>", "take over the unowned live object of this name (repeatable)", collectList, [])
+    .option("--force", "with --adopt: adopt even an object another stack's owner mark claims")
     .action(engineAction(async (path: string, opts: PlanOptions) => {
       await runPlan(path, opts);
     }));

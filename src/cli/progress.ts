@@ -1,12 +1,12 @@
 import pc from "picocolors";
 import type { EngineEvent, EventSink } from "../plan/events";
-import type { Action } from "../plan/types";
+import type { Phase } from "../plan/types";
 import { renderDiagnostic } from "../report/diagnostics";
 import { colorEnabled } from "./render";
 
-const VERB: Record<Action, string> = {
-  create: "creating", update: "updating", replace: "replacing", delete: "destroying",
-  adopt: "adopting", manual: "manual", noop: "checking",
+const VERB: Record<Phase, string> = {
+  create: "creating", update: "updating", delete: "destroying", adopt: "adopting",
+  retire: "stopping new entries", confirm: "recording the manual change",
 };
 
 interface Stream {
@@ -29,7 +29,7 @@ export interface Progress {
 export function progress(stream: Stream = process.stderr): Progress {
   const tty = !!stream.isTTY;
   const c = pc.createColors(colorEnabled(stream));
-  const running = new Map<string, Action>();
+  const running = new Map<string, Phase>();
   let total = 0, finished = 0, live = false;
 
   const clear = () => {
@@ -63,19 +63,24 @@ export function progress(stream: Stream = process.stderr): Progress {
         finished = 0;
         draw();
         break;
+      case "recovered": {
+        const r = e.run;
+        say(c.yellow(`Recovered an apply by ${r.actor} (started ${r.startedAt}) that was killed: ${r.finished} finished operation${r.finished === 1 ? "" : "s"}${e.version !== undefined ? ` recorded as version ${e.version}` : ""}${r.abandoned ? `, ${r.abandoned} that never happened` : ""}.`));
+        break;
+      }
       case "op-start":
-        running.set(e.address, e.action);
+        running.set(e.address, e.phase);
         draw();
         break;
       case "op-done":
         running.delete(e.address);
         finished++;
-        say(`${e.address}: ${VERB[e.action]}… ${c.green("done")} (${e.ms} ms${e.id ? `, id ${e.id}` : ""})`);
+        say(`${e.address}: ${VERB[e.phase]}… ${c.green("done")} (${e.ms} ms${e.id ? `, id ${e.id}` : ""})`);
         break;
       case "op-failed":
         running.delete(e.address);
         finished++;
-        say(`${e.address}: ${VERB[e.action]}… ${c.red("failed")}\n${renderDiagnostic(e.diagnostic, { color: colorEnabled(stream) }).trimEnd()}`);
+        say(`${e.address}: ${VERB[e.phase]}… ${c.red("failed")}\n${renderDiagnostic(e.diagnostic, { color: colorEnabled(stream) }).trimEnd()}`);
         break;
       case "op-skipped":
         finished++;

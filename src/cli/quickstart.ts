@@ -1,16 +1,14 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import pc from "picocolors";
+import { exampleDir } from "./example";
 import { colorEnabled } from "./render";
 import { engineAction } from "./context";
 import { runPlan } from "./plan";
 import { runApplyCommand } from "./apply";
 import { runHistory } from "./history";
-
-const EXAMPLE = fileURLToPath(new URL("../../examples/quickstart", import.meta.url));
 
 /**
  * The README's main job in one command: the example stack, copied to a
@@ -20,7 +18,7 @@ const EXAMPLE = fileURLToPath(new URL("../../examples/quickstart", import.meta.u
 export async function runQuickstart(opts: { dir?: string }): Promise<void> {
   const c = pc.createColors(colorEnabled(process.stdout));
   const dir = opts.dir ? resolve(opts.dir) : mkdtempSync(join(tmpdir(), "mops-quickstart-"));
-  if (!existsSync(dir) || readdirSync(dir).filter((f) => !f.startsWith(".")).length === 0) cpSync(EXAMPLE, dir, { recursive: true, filter: (src) => !/[\\/]\.mops$/.test(src) });
+  if (!existsSync(dir) || readdirSync(dir).filter((f) => !f.startsWith(".")).length === 0) cpSync(exampleDir(), dir, { recursive: true, filter: (src) => !/[\\/]\.mops$/.test(src) });
   const step = (n: number, title: string, cmd: string) =>
     process.stdout.write(`\n${c.bold(c.cyan(`── ${n}. ${title}`))} ${c.dim(`($ mops ${cmd})`)}\n\n`);
 
@@ -34,10 +32,10 @@ export async function runQuickstart(opts: { dir?: string }): Promise<void> {
   if (process.exitCode) return;
   step(3, "History: every apply is a version", "history");
   await runHistory(dir, {});
-  // `npx mops` resolves to this package only inside the clone: name the directory rather than `cd` into it.
+  // Installed, `mops` is on the PATH; in a clone `npx mops` is (it resolves to this package only there).
   process.stdout.write(
-    `\nNext: edit ${join(dir, "mops.yaml")}, then \`npx mops plan ${dir}\` and \`npx mops apply ${dir}\`\n` +
-      "(or run `npm link` once for a `mops` command anywhere). `mops show 1 <dir>` shows what was recorded;\n" +
+    `\nNext: edit ${join(dir, "mops.yaml")}, then \`mops plan ${dir}\` and \`mops apply ${dir}\`\n` +
+      "(in a clone without `npm link`: `npx mops …`). `mops show 1 <dir>` shows what was recorded;\n" +
       "after your next apply, `mops diff 1 2 <dir>` and `mops rollback 1 <dir>`.\n",
   );
 }

@@ -1,7 +1,8 @@
 import { Option, type Command } from "commander";
 import { showText } from "../report/history-text";
 import { colorEnabled } from "./render";
-import { engineAction, fail, intOption, openStack } from "./context";
+import { engineAction, intOption, openStack } from "./context";
+import { verifiedVersion } from "./history";
 
 export function register(program: Command): void {
   program
@@ -15,8 +16,8 @@ export function register(program: Command): void {
       const ctx = await openStack(path, opts, { provider: false });
       if (!ctx) return;
       try {
-        const v = await ctx.backend.getVersion(n);
-        if (!v) return fail(`there is no version ${n}`, "`mops history` lists the versions");
+        const v = await verifiedVersion(ctx, n);
+        if (!v) return;
         process.stdout.write(opts.format === "json" ? `${JSON.stringify(v, null, 2)}\n` : showText(v, { color: colorEnabled(process.stdout) }));
       } finally {
         await ctx.close();

@@ -7,3 +7,5 @@ export * from "./canonical";
 export * from "./names";
 export * from "./secrets";
 export * from "./policy";
+export * from "./change";
+export * from "./opaque";

@@ -2,6 +2,13 @@ import { Type, type Static, type TSchema } from "@sinclair/typebox";
 import { Channel, Duration, Name, Percent, Scalar, Tags } from "./common";
 import { Condition, EventCondition } from "./condition";
 
+/**
+ * Schema annotation of a field whose value is shown masked in plans, comments
+ * and history views (a URL with a token). Editors ignore it; Mops' renderers
+ * ask `isSensitivePath`.
+ */
+export const SENSITIVE = "x-sensitive";
+
 /* ------------------------------------------------------------------ property */
 export const PropertyType = Type.Union(
   ["string", "number", "boolean", "date", "enum", "list"].map((t) => Type.Literal(t)),
@@ -79,8 +86,8 @@ export const TemplateSpec = Type.Object(
     preheader: Type.Optional(Type.String()),
     from_name: Type.Optional(Type.String()),
     body: Type.String({ minLength: 1 }),
-    /** Webhook only. */
-    url: Type.Optional(Type.String()),
+    /** Webhook only. Often carries a token: shown masked, keep the token in `${env:…}`. */
+    url: Type.Optional(Type.String({ [SENSITIVE]: true })),
     tags: Type.Optional(Tags),
   },
   { additionalProperties: false },
@@ -289,7 +296,7 @@ export const Step: TSchema = Type.Recursive(
         {
           id: StepId,
           type: Type.Literal("webhook"),
-          url: Type.String({ minLength: 1 }),
+          url: Type.String({ minLength: 1, [SENSITIVE]: true }),
           method: Type.Optional(Type.Union([Type.Literal("POST"), Type.Literal("PUT"), Type.Literal("GET")])),
         },
         { additionalProperties: false },

@@ -106,9 +106,26 @@ export const StateConfig = Type.Object(
 );
 export type StateConfig = Static<typeof StateConfig>;
 
+/**
+ * Adopt an existing platform object into this environment's state (Terraform's
+ * `import` block): the plan takes it over instead of refusing a name that is taken.
+ */
+export const ImportEntry = Type.Object(
+  {
+    kind: Type.Union(KINDS.map((k) => Type.Literal(k)), { description: KINDS.join(" | ") }),
+    name: Name,
+    /** The object's id on the platform. */
+    id: Type.String({ minLength: 1 }),
+  },
+  { additionalProperties: false },
+);
+export type ImportEntry = Static<typeof ImportEntry>;
+
 export const Environment = Type.Object(
   {
     description: Type.Optional(Type.String()),
+    /** Existing platform objects to adopt into this environment's state. */
+    import: Type.Optional(Type.Array(ImportEntry)),
     provider: ProviderConfig,
     state: Type.Optional(StateConfig),
     /** Changes here need owners' approval and safe rollout (policy). */

@@ -1,4 +1,5 @@
 import { KINDS, type Kind, type Stack } from "../model";
+import { references } from "../model/refs";
 import type { Capabilities, LiveObject, Provider, RefResolver } from "../provider";
 import type { State } from "../state/types";
 import type { EventSink } from "./events";
@@ -52,7 +53,10 @@ export async function refresh(
     const objs = await provider.list(k, { refs: recording, signal: ctx.signal });
     for (const o of objs) refs.set(o.kind, o.name, o.id);
     byKind.set(k, objs);
-    missed.set(k, misses);
+    // Only a miss that left an id standing in a spec's reference matters: a provider asking the name of an
+    // object it is itself mapping (its own id) must not cost a second list.
+    const standing = new Set(objs.flatMap((o) => [...references(o.kind, o.spec)].map((r) => `${r.kind}\0${r.name}`)));
+    missed.set(k, misses.filter((m) => standing.has(`${m.kind}\0${m.id}`)));
   };
   const ordered = KINDS.filter((x) => kinds.includes(x));
   for (const k of ordered) await listKind(k);

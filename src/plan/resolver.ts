@@ -12,7 +12,7 @@ export class MutableRefs implements RefResolver {
 
   static from(state?: State, live: readonly LiveObject[] = []): MutableRefs {
     const r = new MutableRefs();
-    for (const s of Object.values(state?.resources ?? {})) r.set(s.kind, s.name, s.id);
+    for (const s of Object.values(state?.resources ?? {})) if (s.id) r.set(s.kind, s.name, s.id);
     for (const l of live) r.set(l.kind, l.name, l.id);
     return r;
   }

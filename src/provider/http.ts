@@ -73,6 +73,17 @@ export interface HttpClientOptions {
   onRetry?: (info: RetryInfo) => void;
   /** Injectable randomness for jitter (tests). */
   random?: () => number;
+  /**
+   * Holds each attempt (retries included) until the platform's window for it
+   * has room, right before it is sent: for platforms whose limits differ per
+   * endpoint, which one client-wide limiter cannot express. With a pace,
+   * a 429 no longer pauses the shared limiter: the pace holds its own window.
+   */
+  pace?: (req: HttpRequest) => Promise<void>;
+  /** Waits between attempts; injectable so tests run on a virtual clock. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Extra headers on every request (an API version, a content type). */
+  headers?: Record<string, string>;
 }
 
 export interface HttpRequest {
@@ -171,7 +182,8 @@ const lowerHeaders = (h: unknown): Record<string, string> => {
   return out;
 };
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms`, or rejects when `signal` aborts first. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const t = setTimeout(() => {
@@ -192,8 +204,9 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     timeout: opts.timeoutMs ?? 30_000,
     // Statuses are classified here, not by axios, so no AxiosError ever carries our headers outward.
     validateStatus: () => true,
-    headers: { "content-type": "application/json", accept: "application/json" },
+    headers: { "content-type": "application/json", accept: "application/json", ...opts.headers },
   });
+  const wait = opts.sleep ?? sleep;
   const random = opts.random ?? Math.random;
   const maxRetries = opts.maxRetries ?? 5;
   const backoff = opts.backoffMs ?? 250;
@@ -234,6 +247,8 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
   async function attempt<T>(req: HttpRequest): Promise<T> {
     const { path } = req;
     let res: AxiosResponse;
+    // A pace that refuses (a spent daily quota) throws its own ProviderError, which passes through unchanged.
+    await opts.pace?.(req);
     try {
       res = await limiter.schedule(() => {
         requestCount++;
@@ -264,7 +279,8 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     const failure: HttpFailure = { method: req.method, path, status: res.status, headers, data: res.data };
     const decision = opts.classifyRetry?.(failure) ?? defaultClassifyRetry(failure);
     if (!decision.retry) throw new AbortError(new ProviderError(diagnose(failure), false, res.status));
-    if (res.status === 429 && decision.waitMs !== undefined) rate.pauseFor(decision.waitMs);
+    // A pace hook owns waiting for its windows (and learns of the 429 through classifyRetry).
+    if (res.status === 429 && decision.waitMs !== undefined && !opts.pace) rate.pauseFor(decision.waitMs);
     throw new AttemptFailure(failure, decision);
   }
 
@@ -295,7 +311,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
           const waitMs = e.decision.waitMs ?? computedWait(retriesConsumed);
           if (waitMs > maxWait) return false;
           opts.onRetry?.({ attempt: attemptNumber, waitMs, reason: e.decision.reason, method: req.method, path: req.path, status: e.failure.status });
-          await sleep(waitMs, req.signal);
+          await wait(waitMs, req.signal);
           return true;
         },
       });

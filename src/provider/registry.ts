@@ -1,5 +1,4 @@
-import { existsSync } from "node:fs";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { PROVIDERS } from "../../providers";
 import { error, type Diagnostic, type Result } from "../diagnostics";
 import { secretEnvName, type ProviderConfig } from "../model";
 import type { ProviderFactory, ProviderFactoryOptions, Provider } from "./types";
@@ -11,7 +10,7 @@ export function registerProvider(type: string, factory: ProviderFactory): void {
   factories.set(type, factory);
 }
 
-export const providerTypes = (): string[] => [...factories.keys()].sort();
+export const providerTypes = (): string[] => [...new Set([...Object.keys(PROVIDERS), ...factories.keys()])].sort();
 
 /**
  * Settings of a provider that name environment variables (`url:
@@ -36,9 +35,7 @@ function resolveSettings(config: ProviderConfig, env: NodeJS.ProcessEnv): Result
  * Only the one a stack names is loaded: the engine names none of them.
  */
 export async function loadProvider(type: string): Promise<void> {
-  if (factories.has(type) || !/^[a-z][a-z0-9_-]*$/.test(type)) return;
-  const index = fileURLToPath(new URL(`../../providers/${type}/index.ts`, import.meta.url));
-  if (existsSync(index)) await import(pathToFileURL(index).href);
+  if (!factories.has(type) && Object.hasOwn(PROVIDERS, type)) await PROVIDERS[type]!();
 }
 
 export async function createProvider(opts: ProviderFactoryOptions): Promise<Result<Provider>> {

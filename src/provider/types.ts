@@ -1,6 +1,18 @@
 import type { Diagnostic } from "../diagnostics";
 import type { Kind, ProviderConfig, Resource, SpecOf } from "../model";
 
+/**
+ * Which stack made an object. Stamped on create (and kept on update) where the
+ * platform has a place for it, so that another stack never takes the object
+ * over, and a create whose answer was lost is recognised as this stack's own.
+ */
+export interface OwnerMark {
+  stack: string;
+  environment: string;
+  /** The state's lineage: a state rebuilt from nothing is not the one that made it. */
+  lineage: string;
+}
+
 /** A live platform object, already normalised to the neutral model. */
 export interface LiveObject<K extends Kind = Kind> {
   kind: K;
@@ -11,6 +23,8 @@ export interface LiveObject<K extends Kind = Kind> {
   spec: SpecOf[K];
   /** Platform concurrency token (HubSpot revisionId, an ETag, …). */
   version?: string;
+  /** The owner mark the platform holds for it, when it holds one. */
+  owner?: OwnerMark;
 }
 
 /** What a platform's API allows for one kind. `manual`: only in the platform's UI. */
@@ -24,6 +38,16 @@ export interface KindCapability {
   replaceOn?: string[];
   /** Plain words for the plan ("HubSpot has no API for frequency caps: set it in Settings > Marketing > Email"). */
   note?: string;
+  /** Where this platform keeps the owner mark of this kind, in words ("metadata"); absent: it has no place for one. */
+  ownerMark?: string;
+  /** The platform refuses two objects of this kind with one name: a replace must delete the old one first. */
+  uniqueNames?: boolean;
+  /**
+   * `drain`: contacts inside an object must finish before it goes. A replace
+   * creates the new object, stops the old one admitting (`retire`) and deletes
+   * it on a later apply once `inFlight` says it is empty.
+   */
+  replaceStrategy?: "drain";
 }
 export type Capabilities = Partial<Record<Kind, KindCapability>>;
 
@@ -41,6 +65,20 @@ export interface CallContext {
   refs: RefResolver;
   /** Aborted when the user interrupts an apply. */
   signal?: AbortSignal;
+  /** create and update stamp this mark where the platform has a place for one (KindCapability.ownerMark). */
+  owner?: OwnerMark;
+}
+
+/** A write quota a plan counts its operations against (Klaviyo: 15 flow creates a minute, 100 a day). */
+export interface Quota {
+  /** In words: "flow creates". */
+  name: string;
+  applies: { kind: Kind; action: "create" | "update" | "delete" }[];
+  perSecond?: number;
+  perMinute?: number;
+  perDay?: number;
+  /** What is left of today's allowance, when the platform says. */
+  remainingToday?: number;
 }
 
 /**
@@ -66,6 +104,12 @@ export interface Provider {
   check?(resources: Resource[], ctx: CallContext): Promise<Diagnostic[]>;
   /** Estimated audience size of a segment, where the platform reports it. */
   segmentSize?(id: string, ctx: CallContext): Promise<number | undefined>;
+  /** Stop a live object admitting new contacts while those inside finish (a drained replace). */
+  retire?(kind: Kind, id: string, ctx: CallContext): Promise<void>;
+  /** Contacts still inside an object being drained; undefined when the platform cannot say. */
+  inFlight?(kind: Kind, id: string, ctx: CallContext): Promise<number | undefined>;
+  /** Write quotas a plan counts its operations against. */
+  quotas?(ctx: CallContext): Promise<Quota[]>;
   /** Number of HTTP requests made so far (benchmarks, tests). */
   readonly requestCount?: number;
   close(): Promise<void>;
@@ -78,6 +122,8 @@ export class ProviderError extends Error {
     /** True when retrying later might succeed (429 after retries ran out, 5xx, network). */
     readonly retryable = false,
     readonly status?: number,
+    /** `quota`: the platform's daily allowance is spent; the run starts nothing more and the next one continues. */
+    readonly stop?: "quota",
   ) {
     super(diagnostic.message);
     this.name = "ProviderError";

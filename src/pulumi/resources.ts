@@ -8,10 +8,13 @@ import type { MopsInputs, MopsOutputs } from "./types";
  * Where the provider implementation lives, as a string: Pulumi serialises a
  * dynamic provider's closure into its state and runs it in a separate host
  * process. Capturing only this URL and the kind keeps that text a few lines
- * long; the host imports the real module (under a TypeScript loader, as every
- * Mops entry point runs) instead of receiving a serialised copy of the engine.
+ * long; the host imports the real module instead of receiving a serialised
+ * copy of the engine.
  */
-const IMPLEMENTATION = new URL("./provider.ts", import.meta.url).href;
+const IMPLEMENTATION = import.meta.url.endsWith(".ts")
+  ? new URL("./provider.ts", import.meta.url).href
+  : // Built, the provider is an entry of its own beside the bridge (scripts/build.ts).
+    new URL("pulumi-provider.js", import.meta.resolve("mops/pulumi")).href;
 
 function serialisableProvider(kind: Kind): pulumi.dynamic.ResourceProvider {
   const impl = async () => {

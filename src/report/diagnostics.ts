@@ -11,6 +11,12 @@ export interface RenderOptions {
   source?: (file: string) => string | undefined;
   /** End with the "2 errors, 1 warning" line (default); off when the caller says it another way. */
   summary?: boolean;
+  /**
+   * Where a diagnostic with no file range points, instead of its bare
+   * address: a finding about a live object (`mops audit`) names the object
+   * and its platform id there.
+   */
+  locate?: (d: Diagnostic) => string | undefined;
 }
 
 export { displayPath };
@@ -34,7 +40,7 @@ export function renderDiagnostic(d: Diagnostic, opts: RenderOptions = {}): strin
   const pad = " ".repeat(r && line !== undefined ? String(r.line).length : 1);
   const bar = c.blue("|");
   if (r) lines.push(`${pad}${c.blue("-->")} ${displayPath(r.file, opts.cwd)}:${r.line}:${r.col}`);
-  else if (d.address) lines.push(`${pad}${c.blue("-->")} ${d.address}`);
+  else if (d.address) lines.push(`${pad}${c.blue("-->")} ${opts.locate?.(d) ?? d.address}`);
   if (r && line !== undefined) {
     const start = Math.min(Math.max(r.col, 1), line.length + 1);
     // endCol is exclusive; a range over several lines is underlined to the end of its first.

@@ -1,5 +1,4 @@
 import type { Resource, Stack } from "../model";
-import type { HistoryVersion } from "../state/types";
 import { code, mdCell, mdTable } from "./md";
 import { audienceWords, triggerWords, workflowChannels } from "./words";
 
@@ -23,8 +22,10 @@ export interface InventoryRow {
   lastChangedAt?: string;
 }
 
-export function inventory(stack: Stack, history: readonly HistoryVersion[] = []): InventoryRow[] {
-  const last = lastChanges(history);
+/** Address -> the version that last changed it on the platform, and when. */
+export type LastChanges = ReadonlyMap<string, { version: number; time: string }>;
+
+export function inventory(stack: Stack, last: LastChanges = new Map()): InventoryRow[] {
   return stack.resources
     .filter((r): r is Resource<"workflow"> => r.kind === "workflow")
     .map((w) => {
@@ -45,18 +46,6 @@ export function inventory(stack: Stack, history: readonly HistoryVersion[] = [])
       };
     })
     .sort((a, b) => (a.workflow < b.workflow ? -1 : a.workflow > b.workflow ? 1 : 0));
-}
-
-/** Address -> the newest version whose plan really changed it (a failed operation changed nothing). */
-function lastChanges(history: readonly HistoryVersion[]): Map<string, HistoryVersion> {
-  const out = new Map<string, HistoryVersion>();
-  for (const v of [...history].sort((a, b) => a.version - b.version)) {
-    const failed = new Set((v.errors ?? []).map((e) => e.address));
-    for (const c of v.plan.changes) {
-      if (c.action !== "noop" && !failed.has(c.address)) out.set(c.address, v);
-    }
-  }
-  return out;
 }
 
 const lastChanged = (r: InventoryRow): string =>

@@ -6,6 +6,8 @@ import { code, fence, html, mdCell, mdTable, mdText } from "./md";
 import { stepMarks, workflowFlowchart } from "./mermaid";
 import { specDiff } from "./spec-diff";
 import { where } from "../stack/where";
+import { masked } from "./mask";
+import { reasonsLine } from "./reasons";
 
 /**
  * `mops plan --format markdown`: a pull-request comment a lifecycle marketer
@@ -74,7 +76,7 @@ export function planMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
   const tableLimit = Math.floor(max / 2);
   let tableChars = 200;
   for (const c of changes) {
-    const row = [ACTION_SIGN[c.action], code(c.address), ACTION_WORD[c.action], mdCell(c.reasons.join("; "))];
+    const row = [ACTION_SIGN[c.action], code(c.retired ? `${c.address} (previous, ${c.id})` : c.address), ACTION_WORD[c.action], mdCell(reasonsLine(c.reasons))];
     const len = row.join(" | ").length + 5;
     if (tableChars + len > tableLimit) break;
     rows.push(row);
@@ -139,8 +141,13 @@ function dedupe(ds: Diagnostic[]): Diagnostic[] {
   });
 }
 
-function findingsSection(findings: Diagnostic[], limit: number): string {
-  const parts = ["#### Findings"];
+/** Findings as a Markdown section, grouped by severity; `locate` names where a finding without a file range points. */
+export function findingsMarkdown(findings: Diagnostic[], opts: { limit?: number; heading?: string; locate?: (d: Diagnostic) => string | undefined } = {}): string {
+  return findingsSection(findings, opts.limit ?? 60_000, opts.heading, opts.locate);
+}
+
+function findingsSection(findings: Diagnostic[], limit: number, heading = "#### Findings", locate?: (d: Diagnostic) => string | undefined): string {
+  const parts = [heading];
   let size = parts[0].length;
   let omitted = 0;
   for (const severity of ["error", "warning", "info"] as const) {
@@ -148,7 +155,7 @@ function findingsSection(findings: Diagnostic[], limit: number): string {
     if (!group.length) continue;
     const items: string[] = [];
     for (const d of group) {
-      const item = findingItem(d);
+      const item = findingItem(d, locate);
       if (size + item.length > limit) {
         omitted++;
         continue;
@@ -162,21 +169,24 @@ function findingsSection(findings: Diagnostic[], limit: number): string {
   return parts.join("\n\n");
 }
 
-function findingItem(d: Diagnostic): string {
+function findingItem(d: Diagnostic, locate?: (d: Diagnostic) => string | undefined): string {
   const at = d.range ? ` (${code(where(d.range))})` : "";
-  const about = d.address ? ` ${code(d.address)}` : "";
+  const about = d.address ? ` ${code(locate?.(d) ?? d.address)}` : "";
   const hint = d.hint ? `\n  - hint: ${mdText(d.hint)}` : "";
   return `- ${code(d.code)}${about}: ${mdText(d.message)}${at}${hint}`;
 }
 
-function details(c: ResourceChange, plan: Plan): string {
+function details(change: ResourceChange, plan: Plan): string {
+  const c = masked(change);
   const facts: string[] = [];
-  if (c.reasons.length) facts.push(`**Why:** ${mdText(c.reasons.join("; "))}`);
+  const why = reasonsLine(c.reasons);
+  if (why) facts.push(`**Why:** ${mdText(why)}`);
   const owner = (c.after ?? c.before) as { owner?: string } | undefined;
   if (owner?.owner) facts.push(`**Owner:** ${code(owner.owner)}`);
   const audience = audienceOf(c, plan);
   if (audience) facts.push(`**Estimated audience:** ${audience}`);
-  if (c.dependsOn?.length) facts.push(`**After:** ${c.dependsOn.map(code).join(", ")}`);
+  const after = [...new Set(plan.steps.filter((s) => s.change === c.address).flatMap((s) => s.after.map((a) => a.slice(a.indexOf(":") + 1))))].filter((a) => a !== c.address);
+  if (after.length) facts.push(`**After:** ${after.map(code).join(", ")}`);
   if (c.drift?.length) {
     const items = c.drift.map((d) => `${code(d.path)} (last applied ${value(d.before)}, live ${value(d.after)})`);
     facts.push(`**Drift:** changed outside Mops: ${items.join(", ")}`);

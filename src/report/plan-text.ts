@@ -1,12 +1,12 @@
 import { diffLines } from "diff";
 import pc from "picocolors";
 import { toYaml } from "../stack/emit";
-import type { AttributeChange, Plan, ResourceChange } from "../plan/types";
+import type { AttributeChange, ChangeSummary, Plan, ResourceChange } from "../plan/types";
+import { masked } from "./mask";
+import { reasonWords } from "./reasons";
 
 export interface TextOptions {
   color?: boolean;
-  /** The plan of a recorded version: it was carried out, not proposed. */
-  recorded?: boolean;
 }
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -19,6 +19,18 @@ const HEAD: Record<string, { sign: string; words: string; color: keyof Colors }>
   manual: { sign: "!", words: "needs a manual change", color: "cyan" },
   adopt: { sign: "<=", words: "will be adopted into state", color: "blue" },
 };
+
+/** How a change reads in the header line: a replace says in which order, a retired object says which one. */
+function headWords(ch: ResourceChange): { sign: string; words: string; color: keyof Colors } {
+  const h = HEAD[ch.action]!;
+  if (ch.retired) {
+    const words = ch.action === "update" ? `(previous version, id ${ch.id}) will stop admitting new contacts` : `(previous version, id ${ch.id}) will be destroyed`;
+    return { ...h, words };
+  }
+  if (ch.action !== "replace") return h;
+  const how = { "delete-before-create": ["-/+", "must be replaced (deleted, then created)"], "create-before-delete": ["+/-", "must be replaced (created, then the old one deleted)"], drain: ["+/~", "must be replaced: the new one goes live, the old one stops admitting and is deleted once empty"] }[ch.replaceMode ?? "create-before-delete"]!;
+  return { ...h, sign: how[0]!, words: how[1]! };
+}
 
 const isMultiline = (v: unknown): v is string => typeof v === "string" && v.includes("\n");
 
@@ -65,12 +77,13 @@ function wholeSpec(spec: unknown, c: Colors, indent: string): string[] {
   return toYaml(spec).replace(/\n$/, "").split("\n").map((l) => `${indent}${c.green("+")} ${l}`);
 }
 
-function changeBlock(ch: ResourceChange, c: Colors): string[] {
-  const h = HEAD[ch.action];
+function changeBlock(change: ResourceChange, c: Colors): string[] {
+  const ch = masked(change);
+  const h = headWords(ch);
   const color = c[h.color] as (s: string) => string;
-  const id = ch.id ? c.dim(` (id ${ch.id})`) : "";
+  const id = ch.id && !ch.retired ? c.dim(` (id ${ch.id})`) : "";
   const out = [`  ${c.bold(`# ${ch.address}`)} ${h.words}${id}`];
-  for (const r of ch.reasons.filter((x) => x !== "not in state")) out.push(`  ${c.dim(`# ${r}`)}`);
+  for (const r of ch.reasons.filter((x) => x.code !== "new")) out.push(`  ${c.dim(`# ${reasonWords(r)}`)}`);
   out.push(`  ${color(h.sign)} ${ch.address}`);
   const indent = "      ";
   if (ch.action === "create") out.push(...wholeSpec(ch.after, c, indent));
@@ -81,15 +94,15 @@ function changeBlock(ch: ResourceChange, c: Colors): string[] {
   return [...out, ""];
 }
 
-/** The Terraform-style summary line. */
-export function summaryLine(plan: Plan): string {
-  const s = plan.summary;
+/** The Terraform-style summary line, of a plan or of a recorded version. */
+export function summaryLine(p: { summary: ChangeSummary }): string {
+  const s = p.summary;
   const line = `Plan: ${s.add + s.replace} to add, ${s.change} to change, ${s.destroy + s.replace} to destroy.`;
   const extra = [s.adopt ? `${s.adopt} to adopt` : "", s.manual ? `${s.manual} manual` : ""].filter(Boolean);
   return extra.length ? `${line} (${extra.join(", ")})` : line;
 }
 
-const vanished = (ch: ResourceChange) => ch.reasons.includes("deleted outside Mops");
+const vanished = (ch: ResourceChange) => ch.reasons.some((r) => r.code === "deleted-outside");
 /** Changes whose live object moved away from what Mops last applied, or vanished. */
 export const driftedChanges = (plan: Plan): ResourceChange[] => plan.changes.filter((ch) => ch.drift?.length || vanished(ch));
 
@@ -103,7 +116,7 @@ function driftSection(plan: Plan, c: Colors): string[] {
       continue;
     }
     out.push(`  ${c.yellow("~")} ${ch.address}${ch.id ? c.dim(` (id ${ch.id})`) : ""}`);
-    out.push(...attributeLines(ch.drift!, c, "      "), "");
+    out.push(...attributeLines(masked(ch).drift!, c, "      "), "");
   }
   return out;
 }
@@ -130,7 +143,7 @@ export function planText(plan: Plan, opts: TextOptions = {}): string {
     out.push(c.green("No changes. Your marketing platform matches the stack."));
     return `${out.join("\n")}\n`;
   }
-  out.push(opts.recorded ? "The plan this version carried out:" : "Mops will perform the following actions:", "");
+  out.push("Mops will perform the following actions:", "");
   for (const ch of acting) out.push(...changeBlock(ch, c));
   out.push(c.bold(summaryLine(plan)));
   return `${out.join("\n")}\n`;

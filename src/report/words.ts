@@ -1,5 +1,5 @@
 import type { Condition, EngagementCondition, EventCondition, PropertyCondition, Step, Trigger, WorkflowSpec } from "../model";
-import { isAll, isAny, isConsent, isEventCondition, isMembership, isNot, isPropertyCondition } from "../model";
+import { isAll, isAny, isConsent, isEventCondition, isMembership, isNot, isPropertyCondition, maskedValue } from "../model";
 
 /**
  * Plain-language renderings of the model, for readers who never open YAML:
@@ -151,7 +151,7 @@ export function stepWords(s: Step): string {
     case "update_property": return `Set ${s.property} = ${s.value === null ? "(cleared)" : scalar(s.value)}`;
     case "add_to_segment": return `Add to segment ${s.segment}`;
     case "remove_from_segment": return `Remove from segment ${s.segment}`;
-    case "webhook": return `Webhook ${s.method ?? "POST"} ${s.url}`;
+    case "webhook": return `Webhook ${s.method ?? "POST"} ${String(maskedValue(s.url))}`;
     case "exit": return "Exit";
     default: return JSON.stringify(s);
   }

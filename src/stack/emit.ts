@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { KIND_KEYS, KINDS, type Environment, type Resource } from "../model";
+import { KIND_KEYS, KINDS, type Environment, type Kind, type Resource } from "../model";
 
 export { toResourceName, uniqueResourceNames } from "../model";
 
@@ -22,6 +22,8 @@ export interface EmitOptions {
   schemaUrl?: string;
   /** Named in each file's header comment, e.g. "HubSpot account (prod)". */
   source?: string;
+  /** Said in the header of a kind's file: what the platform does not let Mops write ("read-only on braze: …"). */
+  limits?: Partial<Record<Kind, string>>;
 }
 
 export interface EmittedFile {
@@ -32,10 +34,12 @@ export interface EmittedFile {
 
 export const DEFAULT_SCHEMA_URL = "https://mops.dev/schema/stack.json";
 
-function header(what: string, opts: EmitOptions): string {
+function header(what: string, opts: EmitOptions, kind?: Kind): string {
+  const limit = kind === undefined ? undefined : opts.limits?.[kind];
   return [
     `# yaml-language-server: $schema=${opts.schemaUrl ?? DEFAULT_SCHEMA_URL}`,
     `# ${what}: written by \`mops import\`${opts.source ? ` from ${opts.source}` : ""}.`,
+    ...(limit ? [`# ${limit.replace(/\n/g, " ")}`] : []),
     "# Review, commit, then `mops plan`: an unchanged import plans no changes.",
     "",
   ].join("\n");
@@ -55,7 +59,7 @@ export function emitStackYaml(stack: EmitInput, opts: EmitOptions = {}): Emitted
     if (!of.length) continue;
     const key = KIND_KEYS[kind];
     const body = { [key]: Object.fromEntries(of.map((r) => [r.name, r.spec])) };
-    files.push({ path: `${key}.yaml`, text: header(`${key} of stack ${stack.name} (${of.length})`, opts) + toYaml(body) });
+    files.push({ path: `${key}.yaml`, text: header(`${key} of stack ${stack.name} (${of.length})`, opts, kind) + toYaml(body) });
   }
   return files;
 }

@@ -4,15 +4,19 @@ import type { SpecPath } from "./types";
 const REF = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /**
- * Provider and state settings stay references (`${env:HUBSPOT_TOKEN}`) in the
- * model, state, plans and history: any of them may carry a credential (a
- * token, an API key, a URL with a password). The provider registry and the
- * state backend read them when they connect.
+ * Provider and state settings are checked as written: their references are
+ * read by the provider registry and the state backend when they connect.
  */
 const isSecretPath = (p: SpecPath): boolean =>
   p.length >= 4 && p[0] === "environments" && (p[2] === "provider" || p[2] === "state");
 
-/** Replace `${env:NAME}` in every string of a stack file, except secret fields. */
+/**
+ * `${env:NAME}` stays a reference in the model, plans, state and history: any
+ * field may hold a credential (a webhook URL with a token). This gives the
+ * copy the schema is checked on, with each reference replaced by its value
+ * (so an enum set from a variable is checked as what it will be), and an
+ * issue for each variable that is not set.
+ */
 export function resolveEnvVars(data: unknown, env: NodeJS.ProcessEnv): { value: unknown; issues: SchemaIssue[] } {
   const issues: SchemaIssue[] = [];
   const walk = (v: unknown, path: SpecPath): unknown => {

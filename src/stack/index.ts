@@ -100,7 +100,8 @@ function resolveFor({ found, parsed, texts, env }: Read, environment: string | u
     const resolved = resolveEnvVars(p.value, env);
     const issues = [...resolved.issues, ...schemaIssues(resolved.value)];
     diagnostics.push(...issues.map((i) => error(i.code, i.message, { hint: i.hint, range: p.locator.locate(i.path, i.target), ...addressOf(i.path) })));
-    units.push({ file: p.file, value: resolved.value as Record<string, unknown>, locator: p.locator });
+    // The model keeps the references: they are resolved only in the request that needs them.
+    units.push({ file: p.file, value: p.value as Record<string, unknown>, locator: p.locator });
   }
 
   // A file that did not parse would make every cross-file check wrong.

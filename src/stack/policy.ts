@@ -1,17 +1,15 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { join, resolve } from "node:path";
-import Ajv from "ajv";
+import { resolveMopsToOwnSdk } from "./sdk-resolve";
 import { error, type Diagnostic, type Result } from "../diagnostics";
-import { hoistIdentified } from "../model/schema";
 import { DEFAULT_POLICY, PolicySchema, policyFrom, type CustomRule, type CustomRuleExport, type Policy, type PolicyFile } from "../model/policy";
 import type { LoadedStack } from "./types";
 import { parseYamlFile } from "./yaml-file";
 import { closest } from "../diagnostics/suggest";
-
-/** A stack's policy file and custom rules are inputs like its stack files: read here, evaluated by analysis. */
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validate = ajv.compile(hoistIdentified(PolicySchema));
+// A stack's policy file and custom rules are inputs like its stack files: read here, evaluated by analysis.
+// The policy file's validator is precompiled from src/model (`npm run generate`).
+import { policy as validate } from "./validators.generated";
 
 /** Read and check a policy file; every problem has file:line:col. */
 export function loadPolicy(file: string): Result<Policy> {
@@ -74,6 +72,7 @@ export async function loadCustomRules(dir: string): Promise<Result<CustomRule[]>
     return { value: [], diagnostics: [] };
   }
   const { tsImport } = await import("tsx/esm/api");
+  resolveMopsToOwnSdk();
   const value: CustomRule[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const f of files) {

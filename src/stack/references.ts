@@ -1,5 +1,5 @@
 import { error, type Diagnostic } from "../diagnostics";
-import { address, KIND_KEYS, type Kind, type Resource, type Stack, type Step } from "../model";
+import { address, hasOpaqueAudience, KIND_KEYS, type Kind, type Resource, type Stack, type Step } from "../model";
 import { references, walkSteps, type Reference } from "../model/refs";
 import { quote, suggestion } from "../diagnostics/suggest";
 import type { SourceIndex, SpecPath } from "./types";
@@ -47,7 +47,7 @@ export function checkReferences(stack: Stack, sources: SourceIndex): Diagnostic[
         break;
       }
       case "segment": {
-        if (r.spec.type === "dynamic" && !r.spec.conditions)
+        if (r.spec.type === "dynamic" && !r.spec.conditions && !hasOpaqueAudience(r.spec))
           out.push(error("MOPS217", `dynamic segment \`${r.name}\` has no conditions`, { ...at(r, ["type"]), hint: "add `conditions:`, or make it `type: static` (filled by workflows or imports)" }));
         break;
       }

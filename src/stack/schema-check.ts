@@ -1,9 +1,9 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
-import addFormats from "ajv-formats";
-import { stackFileSchema } from "../model";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import type { Target } from "./locator";
 import { closest, quote, snakeCase } from "../diagnostics/suggest";
 import type { SpecPath } from "./types";
+// Precompiled from src/model by `npm run generate`: no schema is compiled at run time.
+import { branches, defs as schemaDefs, stack as validateFile } from "./validators.generated";
 
 /** A schema violation before it is given a source position. */
 export interface SchemaIssue {
@@ -25,13 +25,7 @@ type Schema = Record<string, unknown> & {
   description?: string;
 };
 
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-addFormats(ajv);
-const fileSchema = stackFileSchema() as unknown as Schema & { $defs: Record<string, Schema> };
-const defs = fileSchema.$defs;
-let validateFile: ValidateFunction | undefined;
-const branchValidators = new WeakMap<object, ValidateFunction>();
-let branchSeq = 0;
+const defs = schemaDefs as Record<string, Schema>;
 
 /**
  * Validate one stack file's data against the stack JSON Schema (ajv), and turn
@@ -40,7 +34,6 @@ let branchSeq = 0;
  * the author meant (by `type`, by keys, by value type) and report only its errors.
  */
 export function schemaIssues(data: unknown): SchemaIssue[] {
-  validateFile ??= ajv.compile(fileSchema);
   if (validateFile(data)) return [];
   const issues = dedupe(fromErrors(validateFile.errors ?? [], []));
   // Never let an invalid file through silently, whatever the explanation missed.
@@ -49,14 +42,10 @@ export function schemaIssues(data: unknown): SchemaIssue[] {
   return [{ code: "MOPS199", message: e?.message ?? "does not match the schema", path: toPath(e?.instancePath ?? ""), target: "value" }];
 }
 
+/** The branch's own validator: the generator made every union branch a definition (`$id: branch-N`). */
 function validatorFor(schema: Schema): ValidateFunction {
-  let v = branchValidators.get(schema);
-  if (!v) {
-    // A fresh base URI per branch, with the shared definitions beside it, so
-    // `$ref: Condition` resolves exactly as it does inside the whole schema.
-    v = ajv.compile({ ...schema, $id: `https://mops.dev/branch/${branchSeq++}/s.json`, $defs: defs });
-    branchValidators.set(schema, v);
-  }
+  const v = schema.$id === undefined ? undefined : branches[schema.$id];
+  if (!v) throw new Error("a union branch has no precompiled validator: run `npm run generate`");
   return v;
 }
 

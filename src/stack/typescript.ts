@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { tsImport } from "tsx/esm/api";
+import { resolveMopsToOwnSdk } from "./sdk-resolve";
 import { error, type Diagnostic, type SourceRange } from "../diagnostics";
 import { KIND_KEYS, KIND_OF_KEY, type Kind } from "../model";
 import type { CallSite } from "../sdk";
@@ -35,11 +35,16 @@ export async function loadTsStack(file: string): Promise<ParsedFile> {
   process.setSourceMapsEnabled(true);
   let mod: { default?: unknown };
   try {
+    // The loader is loaded only when a TypeScript stack is read.
+    const { tsImport } = await import("tsx/esm/api");
+    resolveMopsToOwnSdk();
     mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
   } catch (e) {
     return { file, locator: fallback, diagnostics: [loadError(e, file)] };
   }
-  const def = mod.default as Record<string | symbol, unknown> | undefined;
+  // Outside an ES-module package, tsx loads the file as CommonJS: its default export sits one level down.
+  const outer = mod.default as Record<string | symbol, unknown> | undefined;
+  const def = (outer && typeof outer === "object" && !outer[STACK] && "default" in outer ? outer.default : outer) as Record<string | symbol, unknown> | undefined;
   if (!def || typeof def !== "object" || !def[STACK]) {
     return {
       file,

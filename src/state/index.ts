@@ -8,8 +8,8 @@ export * from "./types";
 export { LocalBackend } from "./local";
 export { redact } from "./redact";
 export type { PostgresBackend } from "./postgres";
-export { newState } from "./new";
-export { GENESIS_HASH, hashVersion, type VersionInput } from "./history";
+export { newState, applyDelta } from "./delta";
+export { GENESIS_HASH, hashVersion } from "./chain";
 
 export interface BackendContext {
   stack: string;
@@ -39,7 +39,8 @@ export async function openBackend(cfg: StateConfig | undefined, ctx: BackendCont
   if (!url.value) return { diagnostics: url.diagnostics };
   // Loaded only when used: teams on local state never pay for the driver.
   const { PostgresBackend } = await import("./postgres");
-  const backend = new PostgresBackend({ url: url.value, stack: ctx.stack, environment: ctx.environment });
+  const localDir = join(ctx.baseDir, ".mops", ctx.stack, ctx.environment);
+  const backend = new PostgresBackend({ url: url.value, stack: ctx.stack, environment: ctx.environment, localDir });
   try {
     await backend.open();
   } catch (e) {

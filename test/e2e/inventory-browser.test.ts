@@ -10,7 +10,6 @@ import { inventoryHtml } from "../../src/report/html";
 import { planMarkdown } from "../../src/report/markdown";
 import { html } from "../../src/report/md";
 import { inventory } from "../../src/report/inventory";
-import type { HistoryVersion } from "../../src/state/types";
 import { chromiumAvailable, chromiumRequired, launchChromium, MISSING_CHROMIUM } from "../helpers/chromium";
 import { demoPlan, demoStack } from "../unit/report/fixtures";
 import { mermaidBlocks } from "../unit/report/mermaid-parser";
@@ -35,7 +34,7 @@ function pageStack(): Stack {
   return stack;
 }
 
-const history = [{ version: 7, time: "2026-11-20T10:00:00.000Z", plan: demoPlan(), errors: [] }] as unknown as HistoryVersion[];
+const history = new Map(demoPlan().changes.filter((c) => c.kind === "workflow" && c.action !== "noop").map((c) => [c.address, { version: 7, time: "2026-11-20T10:00:00.000Z" }]));
 
 const available = chromiumAvailable();
 if (!available && !chromiumRequired()) {

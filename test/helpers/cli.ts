@@ -60,7 +60,9 @@ export function editStack(dir: string, edit: (doc: Record<string, any>) => void)
 
 /** The embedded sandbox's platform, opened on the stack's data directory (no CLI may run meanwhile). */
 export async function withPlatform<T>(dir: string, f: (p: Awaited<ReturnType<typeof createSandboxProvider>>) => Promise<T>): Promise<T> {
-  const p = await createSandboxProvider({ config: { type: "sandbox" }, stack: "quickstart", environment: "sandbox", baseDir: dir, env: {} });
+  const doc = parse(readFileSync(join(dir, "mops.yaml"), "utf8")) as { environments?: { sandbox?: { provider?: { data_dir?: string } } } };
+  const dataDir = doc.environments?.sandbox?.provider?.data_dir;
+  const p = await createSandboxProvider({ config: { type: "sandbox", ...(dataDir ? { data_dir: dataDir } : {}) }, stack: "quickstart", environment: "sandbox", baseDir: dir, env: {} });
   try {
     return await f(p);
   } finally {
@@ -78,7 +80,7 @@ export async function liveSnapshot(dir: string): Promise<{ byName: Record<string
   });
 }
 
-export async function backendOf(dir: string): Promise<StateBackend> {
-  const r = await openBackend(undefined, { stack: "quickstart", environment: "sandbox", baseDir: dir, env: {} });
+export async function backendOf(dir: string, stack = "quickstart"): Promise<StateBackend> {
+  const r = await openBackend(undefined, { stack, environment: "sandbox", baseDir: dir, env: {} });
   return r.value!;
 }

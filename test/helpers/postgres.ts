@@ -30,6 +30,10 @@ export interface TestPostgres {
   url: string;
   /** A fresh empty database on the same cluster. */
   createDatabase(name: string): Promise<string>;
+  /** Kill the server as a crash would (immediate shutdown), keeping its data. */
+  halt(): Promise<void>;
+  /** Start it again on the same port after `halt`. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -72,11 +76,11 @@ export async function startPostgres(opts: { durable?: boolean } = {}): Promise<T
     const fast = opts.durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
     await sh(`${bin}/initdb -D ${data} -A trust -U mops --no-sync >${dir}/initdb.log 2>&1`);
     let port = 0;
+    const start = () => sh(`${bin}/pg_ctl -D ${data} -o "-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${fast}" -l ${dir}/log -w -t 60 start >/dev/null`);
     for (let attempt = 0; ; attempt++) {
       port = await freePort();
-      const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${fast}`;
       try {
-        await sh(`${bin}/pg_ctl -D ${data} -o "${opts}" -l ${dir}/log -w -t 60 start >/dev/null`);
+        await start();
         break;
       } catch (e) {
         // Another process may have taken the port between our probe and the server's bind.
@@ -94,7 +98,8 @@ export async function startPostgres(opts: { durable?: boolean } = {}): Promise<T
       }
       return `${base}/${name}`;
     };
-    return { url: await createDatabase("mops_test"), createDatabase, stop };
+    const halt = () => sh(`${bin}/pg_ctl -D ${data} -m immediate -w stop >/dev/null`);
+    return { url: await createDatabase("mops_test"), createDatabase, halt, restart: start, stop };
   } catch (e) {
     await stop();
     throw e;

@@ -5,6 +5,10 @@
 export interface Faults {
   /** Probability (0..1) that a /v1 request is answered 503 before it does anything. */
   errorRate?: number;
+  /** Probability (0..1) that a /v1 request is answered 429 with `Retry-After` before it does anything. */
+  throttleRate?: number;
+  /** The `Retry-After` those 429s carry, in seconds (default 1). */
+  retryAfterSeconds?: number;
   /** Seed of the fault dice, so a failing run can be replayed. */
   seed?: number;
   /** Added to every /v1 request. */
@@ -17,6 +21,8 @@ export interface Faults {
 
 const KEYS: Record<keyof Faults, (v: unknown) => boolean> = {
   errorRate: (v) => typeof v === "number" && v >= 0 && v <= 1,
+  throttleRate: (v) => typeof v === "number" && v >= 0 && v <= 1,
+  retryAfterSeconds: (v) => Number.isInteger(v) && (v as number) >= 0,
   seed: (v) => Number.isInteger(v),
   latencyMs: (v) => typeof v === "number" && v >= 0,
   crashAfterWrites: (v) => Number.isInteger(v) && (v as number) >= 1,
@@ -58,17 +64,22 @@ export function seededRandom(seed: number): () => number {
 /** Token bucket: `rate` requests per second, bursts up to one second's worth. */
 export class TokenBucket {
   private tokens: number;
-  private last = performance.now();
+  private last: number;
   private readonly capacity: number;
 
-  constructor(private readonly rate: number) {
+  /** `clock` in milliseconds: a test freezes it so that a burst meets an empty bucket whatever the machine's speed. */
+  constructor(
+    private readonly rate: number,
+    private readonly clock: () => number = () => performance.now(),
+  ) {
     this.capacity = Math.max(1, rate);
     this.tokens = this.capacity;
+    this.last = clock();
   }
 
   /** Takes a token, or says how many ms until one is free; `remaining` is what is left of the burst. */
   take(): { ok: true; remaining: number } | { ok: false; waitMs: number } {
-    const now = performance.now();
+    const now = this.clock();
     this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.rate);
     this.last = now;
     if (this.tokens >= 1) {

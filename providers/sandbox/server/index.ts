@@ -24,6 +24,8 @@ export interface SandboxServerOptions {
   token?: string;
   /** Requests per second before 429; unlimited when absent. */
   rateLimit?: number;
+  /** The rate limit's clock in ms (tests freeze it); performance.now() by default. */
+  clock?: () => number;
   faults?: Faults;
   /** MOPS_SANDBOX_FAULTS is read from here (default process.env); explicit `faults` win. */
   env?: NodeJS.ProcessEnv;
@@ -70,7 +72,7 @@ export async function startSandboxServer(opts: SandboxServerOptions = {}): Promi
   const fromEnv = parseFaultsJson((opts.env ?? process.env).MOPS_SANDBOX_FAULTS);
   if (fromEnv.problem) throw new Error(`sandbox: ${fromEnv.problem}`);
   const store = new Store(opts.dataDir);
-  const bucket = opts.rateLimit ? new TokenBucket(opts.rateLimit) : undefined;
+  const bucket = opts.rateLimit ? new TokenBucket(opts.rateLimit, opts.clock) : undefined;
   const sockets = new Set<Socket>();
   const counts = { requests: {} as Record<string, number>, total: 0, writes: 0, rateLimited: 0, injectedErrors: 0, serverMs: 0 };
   let faults: Faults = {};
@@ -140,6 +142,10 @@ export async function startSandboxServer(opts: SandboxServerOptions = {}): Promi
         counts.injectedErrors++;
         throw fail(503, "unavailable", "injected fault: service unavailable");
       }
+      if (faults.throttleRate && dice() < faults.throttleRate) {
+        counts.rateLimited++;
+        throw fail(429, "rate_limited", "injected fault: too many requests", undefined, { "retry-after": String(faults.retryAfterSeconds ?? 1) });
+      }
       if (faults.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
       const t0 = performance.now();
       const { status, payload, wrote } = api(method, url, body);
@@ -200,7 +206,8 @@ export async function startSandboxServer(opts: SandboxServerOptions = {}): Promi
     const name = checkName(kind, input.name);
     const spec = checkSpec(kind, specOf(input));
     const now = new Date().toISOString();
-    const obj: WireObject = { id: `${ID_PREFIX[kind]}_${randomBytes(6).toString("hex")}`, name, revision: 1, createdAt: now, updatedAt: now, ...spec };
+    const metadata = checkMetadata(input.metadata);
+    const obj: WireObject = { id: `${ID_PREFIX[kind]}_${randomBytes(6).toString("hex")}`, name, revision: 1, createdAt: now, updatedAt: now, ...(metadata ? { metadata } : {}), ...spec };
     store.write(kind, obj, persist);
     return obj;
   }
@@ -243,9 +250,18 @@ export async function startSandboxServer(opts: SandboxServerOptions = {}): Promi
     }
     const name = checkName(kind, next.name, current.id);
     const spec = checkSpec(kind, specOf(next));
-    const obj: WireObject = { id: current.id, name, revision: current.revision + 1, createdAt: current.createdAt, updatedAt: new Date().toISOString(), ...spec };
+    // Metadata is kept unless the request sets it: a client that does not know of it never erases it.
+    const metadata = input.metadata === undefined ? current.metadata : checkMetadata(input.metadata);
+    const obj: WireObject = { id: current.id, name, revision: current.revision + 1, createdAt: current.createdAt, updatedAt: new Date().toISOString(), ...(metadata ? { metadata } : {}), ...spec };
     store.write(kind, obj);
     return obj;
+  }
+
+  function checkMetadata(v: unknown): Record<string, unknown> | undefined {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== "object" || Array.isArray(v)) throw fail(400, "invalid_field", "`metadata` must be an object", "metadata");
+    if (JSON.stringify(v).length > 4096) throw fail(400, "invalid_field", "`metadata` is larger than 4 KB", "metadata");
+    return v as Record<string, unknown>;
   }
 
   function checkName(kind: Kind, name: unknown, selfId?: string): string {

@@ -1,6 +1,7 @@
 import type { Diagnostic, Edit, Fix } from "../../diagnostics";
 import { address, CHANNELS, type WorkflowSpec } from "../../model";
 import type { Rule } from "../context";
+import { isOpaqueReason } from "../dnf";
 import { marketingChannels } from "../steps";
 import { describeWitness, maskedWitness } from "../witness";
 
@@ -38,10 +39,13 @@ export const conflicts: Rule = (ctx) => {
             fixes: [priorityFix(priorities, a, b)],
           }));
       } else {
+        const opaque = d.reasons.every(isOpaqueReason);
         out.push(ctx.finding("conflict/cannot-decide", "info", { kind: "workflow", name: b.name }, ["trigger"],
           `cannot decide whether ${pair} reach the same contacts: ${d.reasons.join("; ")}`,
           {
-            hint: "if they can overlap, set different priorities or a suppression; simpler conditions let the check decide",
+            hint: opaque
+              ? "compare their audiences in the platform; if they can overlap, give one a higher priority or exclude one's audience from the other"
+              : "if they can overlap, set different priorities or a suppression; simpler conditions let the check decide",
             detail: { workflows: [a.name, b.name], channels, reasons: d.reasons },
           }));
       }

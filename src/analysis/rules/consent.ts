@@ -2,6 +2,7 @@ import type { Diagnostic, Edit, Fix } from "../../diagnostics";
 import { closest, suggestion } from "../../diagnostics/suggest";
 import type { Rule } from "../context";
 import { address, canonicalJson, type Step } from "../../model";
+import { isOpaqueReason } from "../dnf";
 import { addToEntryFilter } from "../fixes";
 import { guardedSends } from "../steps";
 import { describeWitness, maskedWitness } from "../witness";
@@ -69,8 +70,17 @@ export const consent: Rule = (ctx) => {
       checked.add(key);
       const d = gap(st);
       if (d.status === "unsat") continue;
-      const optOut = spec.default === "opt_out";
       const where = guards.length ? path : w.entry_filter ? ["entry_filter"] : ["trigger"];
+      if (d.status === "unknown" && d.reasons.every(isOpaqueReason)) {
+        out.push(ctx.finding("consent/cannot-decide", "info", res, where,
+          `cannot decide whether the audience of \`workflow.${name}\` requires consent to \`${st}\`: ${d.reasons.join("; ")}`,
+          {
+            hint: `check in the platform that only contacts who consented to \`${st}\` can enter it`,
+            detail: { subscription_type: st, reasons: d.reasons },
+          }));
+        continue;
+      }
+      const optOut = spec.default === "opt_out";
       out.push(ctx.finding("consent/audience-not-filtered", optOut ? "warning" : "error", res, where,
         d.status === "sat"
           ? `the audience of \`workflow.${name}\` does not require consent to \`${st}\`: ${describeWitness(ctx, d.witness)} would get ${step.channel} without it`

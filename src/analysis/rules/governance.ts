@@ -1,5 +1,5 @@
 import type { Diagnostic, Fix } from "../../diagnostics";
-import { address, type Kind } from "../../model";
+import { address, hasOpaqueAudience, type Kind } from "../../model";
 import { closest, suggestion } from "../../diagnostics/suggest";
 import type { AnalysisContext, Rule } from "../context";
 import type { Policy } from "../../model/policy";
@@ -68,8 +68,10 @@ export const unused: Rule = (ctx) => {
       if (r.kind === "template") templates.add(r.name);
     }
   }
+  // A workflow whose entry audience cannot be read may enter from any segment: then no segment is known to be unused.
+  const opaqueEntry = [...ctx.workflows.values()].some(hasOpaqueAudience);
   for (const name of ctx.all("segment").keys()) {
-    if (segs.has(name)) continue;
+    if (segs.has(name) || opaqueEntry) continue;
     out.push(ctx.finding("governance/unused-segment", "info", { kind: "segment", name }, undefined,
       `segment.${name} is used by no workflow or segment`, { hint: "delete it, or reference it where it was meant to be used", fixes: [removal("segment", name)] }));
   }

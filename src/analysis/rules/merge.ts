@@ -2,7 +2,7 @@ import type { Diagnostic, Fix } from "../../diagnostics";
 import { closest, suggestion } from "../../diagnostics/suggest";
 import type { PropertySpec } from "../../model";
 import type { Rule } from "../context";
-import { BUILTIN_FIELDS, FILTERS, parseMergeFields } from "../merge-fields";
+import { BUILTIN_FIELDS, FILTERS, parseMergeFields, PLATFORM_FIELDS } from "../merge-fields";
 import { rangeInString } from "../text-range";
 
 const TEXT_FIELDS = ["subject", "preheader", "from_name", "body", "url"] as const;
@@ -55,7 +55,7 @@ export const mergeFields: Rule = (ctx) => {
       for (const f of fields) {
         const spec = props.get(f.property);
         if (!spec) {
-          if ((BUILTIN_FIELDS as readonly string[]).includes(f.property)) continue;
+          if ((BUILTIN_FIELDS as readonly string[]).includes(f.property) || PLATFORM_FIELDS[ctx.provider ?? ""]?.includes(f.property)) continue;
           const near = closest(f.property, declared);
           out.push(ctx.finding("merge/unknown-property", "error", res, [field],
             `merge field \`${f.raw}\` names \`${f.property}\`, which is not a declared property`, {

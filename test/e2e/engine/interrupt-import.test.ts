@@ -24,9 +24,9 @@ describe("interrupt and import", { timeout: 240_000 }, () => {
       expect(r.stdout).toMatch(/Apply partial: \d+ done, 0 failed, \d+ skipped/);
       expect(r.stdout).toContain("(interrupted)");
       const b = await backendOf(dir);
-      const [v] = await b.listVersions();
-      const managed = Object.keys((await b.read()).resources).length;
-      expect(await b.currentLock()).toBeUndefined();
+      const v = (await b.history.latest())!;
+      const managed = Object.keys((await b.state.read()).resources).length;
+      expect(await b.locker.current()).toBeUndefined();
       await b.close();
       expect(v.outcome).toBe("partial");
       expect(managed).toBeGreaterThan(0);
@@ -53,11 +53,11 @@ describe("interrupt and import", { timeout: 240_000 }, () => {
       expect(r.stdout).toContain("Imported 1 objects into state (version 2).");
       expect(await readFile(join(dir, "imported", "teams.yaml"), "utf8")).toContain("growth:\n    description: made in the UI");
       const b = await backendOf(dir);
-      const state = await b.read();
-      const versions = await b.listVersions();
+      const state = await b.state.read();
+      const latest = await b.history.latest();
       await b.close();
       expect(state.resources["team.growth"]).toMatchObject({ origin: "imported" });
-      expect(versions.at(-1)).toMatchObject({ command: "import", outcome: "complete" });
+      expect(latest).toMatchObject({ version: 2, command: "import", outcome: "complete", changes: [{ action: "adopt", address: "team.growth", reasons: [{ code: "import-command" }] }] });
       expect((await mops(["plan", "--detailed-exitcode"], { cwd: dir })).code).toBe(0);
       expect((await liveSnapshot(dir)).objects.filter((o) => o.name === "growth")).toHaveLength(1);
     } finally {

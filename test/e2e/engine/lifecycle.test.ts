@@ -93,7 +93,7 @@ describe("mops engine end to end", { timeout: 240_000 }, () => {
     expect(d.stdout).toContain("Objects changed outside Mops");
     expect(d.stdout).toContain('~ description: "Our best customers." -> "edited in the UI"');
     const p = await run("plan");
-    expect(p.stdout).toContain("# changed outside Mops");
+    expect(p.stdout).toContain("# changed outside Mops; the stack wins");
     expect(p.stdout).toContain('~ description: "edited in the UI" -> "Our best customers."');
     expect((await run("apply", "--auto-approve")).code).toBe(0);
     expect((await run("drift", "--detailed-exitcode")).code).toBe(0);
@@ -103,18 +103,21 @@ describe("mops engine end to end", { timeout: 240_000 }, () => {
     const h = await run("history");
     expect(h.code).toBe(0);
     const lines = h.stdout.trim().split("\n");
-    expect(lines[0]).toMatch(/^VERSION\s+TIME\s+ACTOR\s+COMMAND\s+OUTCOME\s+PLAN\s+COMMIT$/);
+    expect(lines[0]).toMatch(/^VERSION\s+TIME\s+ACTOR\s+COMMAND\s+OUTCOME\s+CHANGES\s+COMMIT$/);
     expect(lines).toHaveLength(5);
-    expect(lines[1]).toMatch(/^1\s+\S+Z\s+tester@example.com\s+apply\s+complete\s+16 to add, 0 to change, 0 to destroy\./);
+    // Newest first.
+    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(["VERSION", "4", "3", "2", "1"]);
+    expect(lines[4]).toMatch(/^1\s+\S+Z\s+tester@example.com\s+apply\s+complete\s+16 to add, 0 to change, 0 to destroy\./);
+    const page = await run("history", "--limit", "2");
+    expect(page.stdout).toContain("2 older versions: `mops history --before 3`.");
+    const verify = await run("history", "--verify");
+    expect(verify.stdout).toBe("History verifies: 4 versions, every hash and link intact.\n");
     const s = await run("show", "3", "--format", "json");
     expect(JSON.parse(s.stdout)).toMatchObject({ version: 3, command: "apply", outcome: "complete" });
     const df = await run("diff", "1", "3");
     expect(df.stdout).toContain("- workflow.vip_thank_you (removed)");
     expect(df.stdout).toContain("~ template.welcome_email");
     expect(df.stdout).toContain("+  thanks for joining. Here is 10% off your first order: WELCOME15.");
-    const b = await backendOf(dir);
-    expect(await b.verifyHistory()).toEqual({ ok: true });
-    await b.close();
   });
 
   it("rollback 1 restores the live state of version 1 exactly and records a rollback version", async () => {
@@ -127,9 +130,9 @@ describe("mops engine end to end", { timeout: 240_000 }, () => {
     delete live["team.someone_elses"];
     expect(live).toEqual(v1);
     const b = await backendOf(dir);
-    const last = (await b.listVersions()).at(-1)!;
+    const last = (await b.history.latest())!;
     expect(last).toMatchObject({ command: "rollback", rollbackOf: 1, outcome: "complete" });
-    expect(await b.verifyHistory()).toEqual({ ok: true });
+    expect(await b.history.verify()).toMatchObject({ ok: true });
     await b.close();
   });
 });

@@ -25,7 +25,7 @@ describe("saved plans and the lock", { timeout: 240_000 }, () => {
     const a = await run("apply", "plan.json");
     expect(a.code).toBe(1);
     expect(a.stderr).toContain("live team.lifecycle changed since the plan");
-    expect(a.stderr).toContain("The saved plan is stale: nothing was changed.");
+    expect(a.stderr).toContain("The saved plan is not the plan made now: nothing was changed.");
     expect(((await liveSnapshot(dir)).byName["segment.vip"] as { description: string }).description).toBe("Our best customers.");
   });
 
@@ -33,7 +33,7 @@ describe("saved plans and the lock", { timeout: 240_000 }, () => {
     const p = await run("plan", "--out", "old.json");
     expect(p.code).toBe(0);
     const b = await backendOf(dir);
-    const serial = (await b.read()).serial;
+    const serial = (await b.state.read()).serial;
     await b.close();
     expect((await run("apply", "--auto-approve")).code).toBe(0);
     const a = await run("apply", "old.json");
@@ -50,22 +50,22 @@ describe("saved plans and the lock", { timeout: 240_000 }, () => {
     expect(a.stdout).toContain("Apply complete! Resources: 0 added, 1 changed, 0 destroyed.");
     expect(((await liveSnapshot(dir)).byName["team.lifecycle"] as { description: string }).description).toBe("Lifecycle and CRM");
     const b = await backendOf(dir);
-    const last = (await b.listVersions()).at(-1)!;
+    const last = (await b.history.latest())!;
     await b.close();
-    expect(last.plan.changes.filter((c) => c.action !== "noop").map((c) => c.address)).toEqual(["team.lifecycle"]);
+    expect(last.changes.map((c) => c.address)).toEqual(["team.lifecycle"]);
     expect((await run("plan", "--detailed-exitcode")).code).toBe(0);
   });
 
   it("a second apply is refused while the lock is held, with who holds it", async () => {
     const b = await backendOf(dir);
-    const lock = await b.lock("apply", "holder@example.com");
+    const lock = await b.locker.lock("apply", "holder@example.com");
     try {
       const a = await run("apply", "--auto-approve");
       expect(a.code).toBe(1);
       expect(a.stderr).toContain("state is locked by holder@example.com (apply) since");
       expect(a.stderr).not.toMatch(/\n\s+at /);
     } finally {
-      await b.unlock(lock.id);
+      await lock.release();
       await b.close();
     }
   });

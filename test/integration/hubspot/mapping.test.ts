@@ -28,14 +28,13 @@ describe("HubSpot workflow mapping", () => {
       ],
     });
     const codes = p.capabilities.workflow!.note!;
-    expect(codes).toMatch(/no percentage splits, holdouts, date triggers or non-email channels/);
+    expect(codes).toMatch(/percentage splits as A\/B test branches, .*; no holdouts, date triggers or non-email channels/);
     const diags = await p.check!([r], { refs: { idOf: () => undefined, nameOf: () => undefined } });
     expect(diags.filter((d) => d.severity === "error").map((d) => d.message.replace(/^workflow\.w: /, ""))).toEqual([
       "HubSpot workflows cannot enroll a percentage of contacts (`rollout_percent`)",
       "HubSpot workflows have no holdout group (`holdout_percent`)",
       "HubSpot contact workflows suppress by list only, not by event",
       "HubSpot contact workflows cannot send on the in_app channel",
-      "HubSpot workflows cannot split contacts by percentage",
       "HubSpot delays cannot wait for a weekday",
       "date-based triggers are not mapped to HubSpot contact workflows",
     ]);
@@ -111,7 +110,7 @@ describe("HubSpot workflow mapping", () => {
     });
     const body = toFlowBody(r.spec, identityRefs, new Issues("w"));
     expect(body.actions[2].listBranches![0].filterBranch.filterBranches[0].filters).toEqual([
-      { filterType: "EMAIL_EVENT", level: "EMAIL", appId: 0, emailId: "welcome", operator: "OPENED", pruningRefineBy: { type: "RELATIVE_COMPARATIVE", comparison: "AFTER", timeOffset: { offsetDirection: "PAST", timeUnit: "DAYS", amount: 2 } } },
+      { filterType: "EMAIL_EVENT", level: "EMAIL", appId: "0", emailId: "welcome", operator: "OPENED", pruningRefineBy: { type: "RELATIVE_COMPARATIVE", comparison: "AFTER", timeOffset: { offsetDirection: "PAST", timeUnit: "DAYS", amount: 2 } } },
     ]);
     const n = norm(r);
     expect(n.spec.steps[0]).toEqual({ id: "email_welcome", type: "send", channel: "email", template: "welcome" });

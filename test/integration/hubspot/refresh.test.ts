@@ -24,10 +24,11 @@ describe("HubSpot refresh through the engine", () => {
     };
     fake.log.length = 0;
     const again = await refresh(provider(), kinds, { state });
+    // The account's lists and flows filter on an event: its event definitions are read once, to name it and to list the `event` kind.
     expect(again.requests).toBe(12);
     expect(fake.log.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
-      "GET /automation/v4/flows", "GET /communication-preferences/v3/definitions", "GET /crm/v3/lists/", "GET /crm/v3/properties/contacts",
-      "GET /events/v3/event-definitions", "GET /marketing/v3/emails/", "GET /settings/v3/users", "GET /settings/v3/users", "GET /settings/v3/users/roles", "GET /settings/v3/users/teams",
+      "GET /automation/v4/flows", "GET /communication-preferences/v3/definitions", "GET /crm/v3/lists/", "GET /crm/v3/properties/contacts", "GET /events/v3/event-definitions",
+      "GET /marketing/v3/emails/", "GET /settings/v3/users", "GET /settings/v3/users", "GET /settings/v3/users/roles", "GET /settings/v3/users/teams",
       "POST /automation/v4/flows/batch/read", "POST /crm/v3/lists/search",
     ]);
     expect(again.live).toEqual(first.live);

@@ -59,8 +59,10 @@ describe("HubSpot import round trip", () => {
     expect(plan.summary).toMatchObject({ add: 0, change: 0, replace: 0, destroy: 0, manual: 0, drifted: 0 });
     expect(JSON.stringify(plan)).not.toContain(TOKEN);
 
-    // Without state, every live object is adopted as it is.
-    const adopted = (await refreshAndPlan(provider(), loaded.value!.stack, { ...state, resources: {} })).plan;
+    // Without state, nothing is taken over unless asked; `mops import` asks, and adopts every live object as it is.
+    const refused = (await refreshAndPlan(provider(), loaded.value!.stack, { ...state, resources: {} })).plan;
+    expect(new Set(refused.diagnostics.filter((d) => d.severity === "error").map((d) => d.code))).toEqual(new Set(["plan/name-taken"]));
+    const adopted = (await refreshAndPlan(provider(), loaded.value!.stack, { ...state, resources: {} }, { request: { importAll: true } })).plan;
     expect(adopted.changes.every((c) => c.action === "adopt" && !c.attributes?.length)).toBe(true);
     await Promise.all([p.close(), fresh.close()]);
   });

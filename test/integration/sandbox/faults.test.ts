@@ -26,24 +26,24 @@ const team = (name: string) => ({ kind: "team" as const, name, spec: { descripti
 
 describe("sandbox rate limit and faults", () => {
   it("answers 429 with Retry-After past its rate, and the client waits and retries", async () => {
-    // Latency holds every answer back until the whole burst has reached the bucket: otherwise the
-    // client would read X-RateLimit-Limit from the first answer and pace the rest of the burst.
-    const server = await serve({ rateLimit: 4, faults: { latencyMs: 300 } });
+    // The bucket's clock moves only when the client retries: a burst of 8 meets a bucket of 4 on any machine.
+    let now = 0;
+    const server = await serve({ rateLimit: 4, clock: () => now });
     const retries: { reason: string; waitMs: number }[] = [];
     const provider = await open(server.url, {}, retries);
+    const onRetry = retries.push.bind(retries);
+    retries.push = (...r) => ((now += 1000), onRetry(...r));
     const ctx = context();
-    // Compile the validator first: its one-off second would otherwise refill the bucket mid-burst.
-    await raw(server.url, "POST", "/v1/teams", { name: "warm_up" });
-    await new Promise((r) => setTimeout(r, 500)); // the bucket refills
     const t0 = Date.now();
     const created = await Promise.all(Array.from({ length: 8 }, (_, i) => provider.create(team(`t${i}`), ctx)));
     expect(created).toHaveLength(8);
     const stats = server.stats();
-    // A bucket of 4 cannot take 8 at once, whatever the timing.
-    expect(stats.rateLimited).toBeGreaterThan(0);
+    // Four tokens and no refill until a retry: the fifth request of the burst cannot get through.
+    expect(stats.rateLimited).toBeGreaterThanOrEqual(1);
     expect(retries.length).toBe(stats.rateLimited);
     expect(retries.every((r) => r.reason === "rate limited (429)" && r.waitMs === 1000)).toBe(true);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
+    // The client really waited what Retry-After said.
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(990);
     expect(provider.requestCount).toBe(8 + stats.rateLimited);
 
     const res = await raw(server.url, "GET", "/v1/teams");
@@ -74,6 +74,19 @@ describe("sandbox rate limit and faults", () => {
     const provider = await open(server.url, { rate_limit: 20 });
     await Promise.all(Array.from({ length: 25 }, (_, i) => provider.create(team(`p${i}`), context())));
     expect(server.stats().rateLimited).toBe(0);
+  });
+
+  it("injects seeded 429s with Retry-After that the client waits out and retries", async () => {
+    const server = await serve({ faults: { throttleRate: 0.3, retryAfterSeconds: 0, seed: 7 } });
+    const retries: { reason: string; waitMs: number }[] = [];
+    const provider = await open(server.url, { max_retries: 10 }, retries);
+    const ctx = context();
+    for (let i = 0; i < 20; i++) await provider.create(team(`r${i}`), ctx);
+    const stats = server.stats();
+    expect(stats.rateLimited).toBeGreaterThan(0);
+    expect(retries.length).toBe(stats.rateLimited);
+    expect(retries.every((r) => r.reason === "rate limited (429)" && r.waitMs === 0)).toBe(true);
+    expect((await provider.list("team", ctx)).map((t) => t.name)).toEqual(Array.from({ length: 20 }, (_, i) => `r${i}`));
   });
 
   it("injects seeded 5xx errors that retries absorb", async () => {

@@ -5,7 +5,7 @@ import { PostgresBackend } from "../../../src/state/postgres";
 import { LockedError, type HistoryVersion } from "../../../src/state/types";
 import { findPostgresBin, POSTGRES_MISSING, startPostgres, type TestPostgres } from "../../helpers/postgres";
 import { conformance } from "./conformance";
-import { resource } from "./fixtures";
+import { record, resource } from "./fixtures";
 
 let server: TestPostgres | undefined;
 let admin: pg.Client;
@@ -17,7 +17,7 @@ function store() {
   const where = [stack, "prod"];
   return {
     stack,
-    open: () => new PostgresBackend({ url: server!.url, stack, environment: "prod" }),
+    open: () => new PostgresBackend({ url: server!.url, stack, environment: "prod", localDir: "/nonexistent" }),
     async tamper(n: number, edit: (v: HistoryVersion) => HistoryVersion) {
       const r = await admin.query("SELECT content, hash FROM mops_history WHERE stack = $1 AND environment = $2 AND version = $3", [...where, n]);
       const { hash, ...content } = edit({ ...r.rows[0].content, hash: r.rows[0].hash });
@@ -66,18 +66,20 @@ if (!bin && process.env.CI) {
       const a = s.open();
       const b = s.open();
       try {
-        const info = await a.lock("apply", "ana@laptop");
-        await expect(b.lock("apply", "ci@runner")).rejects.toBeInstanceOf(LockedError);
+        const held = await a.locker.lock("apply", "ana@laptop");
+        const info = held.info;
+        await expect(b.locker.lock("apply", "ci@runner")).rejects.toBeInstanceOf(LockedError);
         // What a crash looks like to the server: the holder's connection goes away.
         await admin.query("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE pid = (SELECT backend_pid FROM mops_lock WHERE id = $1)", [
           info.id,
         ]);
-        expect(await b.currentLock()).toBeUndefined();
-        const taken = await b.lock("apply", "ci@runner");
-        expect(await s.open().currentLock()).toEqual(taken);
-        // The first holder, unaware, must not go on writing state another run now owns.
-        await expect(a.record("segment.vip", resource("vip"))).rejects.toThrow(/connection that held the state lock was lost/);
-        await expect(b.record("segment.vip", resource("vip"))).resolves.toMatchObject({ serial: expect.any(Number) });
+        expect(await b.locker.current()).toBeUndefined();
+        const taken = await b.locker.lock("apply", "ci@runner");
+        expect(await s.open().locker.current()).toEqual(taken.info);
+        // The first holder learns it before its next operation, and must not go on writing state another run now owns.
+        await expect(held.assertHeld()).rejects.toThrow(/no longer holds the state lock/);
+        await expect(record(a, "segment.vip", resource("vip"))).rejects.toThrow(/connection that held the state lock was lost/);
+        await expect(record(b, "segment.vip", resource("vip"))).resolves.toMatchObject({ serial: expect.any(Number) });
       } finally {
         await Promise.all([a.close(), b.close()]);
       }
@@ -85,10 +87,10 @@ if (!bin && process.env.CI) {
 
     it("creates its tables once even when several instances start together on an empty database", async () => {
       const url = await server!.createDatabase("mops_fresh");
-      const bs = Array.from({ length: 4 }, () => new PostgresBackend({ url, stack: "shop", environment: "prod" }));
+      const bs = Array.from({ length: 4 }, () => new PostgresBackend({ url, stack: "shop", environment: "prod", localDir: "/nonexistent" }));
       try {
-        await Promise.all(bs.map((b) => b.record("segment.vip", resource("vip"))));
-        expect((await bs[0]!.read()).serial).toBe(4);
+        await Promise.all(bs.map((b) => record(b, "segment.vip", resource("vip"))));
+        expect((await bs[0]!.state.read()).serial).toBe(4);
       } finally {
         await Promise.all(bs.map((b) => b.close()));
       }
@@ -101,14 +103,14 @@ if (!bin && process.env.CI) {
       );
       expect(r.diagnostics).toEqual([]);
       expect(r.value?.kind).toBe("postgres");
-      expect((await r.value!.record("segment.vip", resource("vip"))).serial).toBe(1);
+      expect((await record(r.value!, "segment.vip", resource("vip"))).serial).toBe(1);
       await r.value!.close();
     });
 
     it("says what is wrong in an error without the password or the URL", async () => {
       const url = server!.url.replace("mops@", "mops:s3cr3t-pw@").replace(/\/mops_test$/, "/no_such_db");
-      const b = new PostgresBackend({ url, stack: "x", environment: "prod" });
-      const err = await b.read().catch((e: unknown) => e as Error);
+      const b = new PostgresBackend({ url, stack: "x", environment: "prod", localDir: "/nonexistent" });
+      const err = await b.state.read().catch((e: unknown) => e as Error);
       await b.close();
       expect(err).toBeInstanceOf(Error);
       expect((err as Error).message).toContain("no_such_db");

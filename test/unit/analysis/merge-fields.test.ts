@@ -35,3 +35,11 @@ describe("merge-field parser", () => {
     expect(parseMergeFields(text).problems).toEqual([]);
   });
 });
+
+describe("platform template language", () => {
+  it("leaves dotted paths and ${…} expressions alone: they are neither fields nor problems", () => {
+    const r = parseMergeFields("Hi {{ first_name | default: 'you' }} {{content_blocks.${footer}}} {{ site_settings.company_name }} {{${set_user_to_unsubscribed_url}}} {{ oops ");
+    expect(r.fields.map((f) => f.property)).toEqual(["first_name"]);
+    expect(r.problems.map((p) => p.kind)).toEqual(["syntax"]);
+  });
+});

@@ -17,10 +17,10 @@ describe("progress", () => {
     p.sink({ type: "refresh-start", kinds: ["workflow"] });
     p.sink({ type: "refresh-done", objects: 3, requests: 2, ms: 40 });
     p.sink({ type: "apply-start", total: 3 });
-    p.sink({ type: "op-start", address: "workflow.welcome", action: "create" });
-    p.sink({ type: "op-done", address: "workflow.welcome", action: "create", id: "wf_123", ms: 120 });
-    p.sink({ type: "op-failed", address: "segment.vip", action: "update", diagnostic });
-    p.sink({ type: "op-skipped", address: "workflow.vip", action: "update", because: "segment.vip failed" });
+    p.sink({ type: "op-start", address: "workflow.welcome", action: "create", phase: "create" });
+    p.sink({ type: "op-done", address: "workflow.welcome", action: "create", phase: "create", id: "wf_123", ms: 120 });
+    p.sink({ type: "op-failed", address: "segment.vip", action: "update", phase: "update", diagnostic });
+    p.sink({ type: "op-skipped", address: "workflow.vip", action: "update", phase: "update", because: "segment.vip failed" });
     p.sink({ type: "retry", attempt: 1, waitMs: 1000, reason: "429 rate limited" });
     p.sink({ type: "apply-done", outcome: "partial", done: 1, failed: 1, skipped: 1, ms: 300 });
     expect(s.out.join("")).toBe(
@@ -41,10 +41,10 @@ describe("progress", () => {
     const s = stream(true);
     const p = progress(s);
     p.sink({ type: "apply-start", total: 2 });
-    p.sink({ type: "op-start", address: "segment.a", action: "create" });
-    p.sink({ type: "op-start", address: "segment.b", action: "create" });
+    p.sink({ type: "op-start", address: "segment.a", action: "create", phase: "create" });
+    p.sink({ type: "op-start", address: "segment.b", action: "create", phase: "create" });
     expect(s.out.at(-1)).toBe("\r\x1b[K[0/2] segment.a, segment.b");
-    p.sink({ type: "op-done", address: "segment.a", action: "create", ms: 5 });
+    p.sink({ type: "op-done", address: "segment.a", action: "create", phase: "create", ms: 5 });
     expect(s.out.slice(-3)).toEqual(["\r\x1b[K", "segment.a: creating… done (5 ms)\n", "\r\x1b[K[1/2] segment.b"]);
     p.done();
     expect(s.out.at(-1)).toBe("\r\x1b[K");

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { refreshAndPlan, type Plan } from "../../../src/plan";
+import { parseSavedPlan, refreshAndPlan, type Plan } from "../../../src/plan";
+import { changeRecord } from "../../../src/apply/version";
 import { driftText, planText } from "../../../src/report/plan-text";
-import { planJson, parsePlanJson } from "../../../src/report/plan-json";
+import { planJson } from "../../../src/report/plan-json";
 import { diffText, historyText, showText } from "../../../src/report/history-text";
 import type { HistoryVersion, State } from "../../../src/state/types";
 import { FakeBackend, FakeProvider, seg, stackOf, tpl, wf } from "../../helpers/fakes";
@@ -20,10 +21,10 @@ async function everyAction(): Promise<Plan> {
   p.capabilities.segment = { read: true, create: "api", update: "api", delete: "api", replaceOn: ["type"] };
   p.capabilities.frequency_cap = { read: false, create: "manual", update: "manual", delete: "manual", note: "Set caps by hand in Settings > Marketing > Email." };
   const b = new FakeBackend();
-  manage(p, b.state, tpl("welcome", "Hi {{ first_name | default: \"there\" }},\nthanks for joining.\nUse WELCOME10.\n"));
-  manage(p, b.state, seg("vip"));
-  manage(p, b.state, seg("retired"));
-  const w = manage(p, b.state, wf("onboarding", "vip", "welcome"));
+  manage(p, b.stateValue, tpl("welcome", "Hi {{ first_name | default: \"there\" }},\nthanks for joining.\nUse WELCOME10.\n"));
+  manage(p, b.stateValue, seg("vip"));
+  manage(p, b.stateValue, seg("retired"));
+  const w = manage(p, b.stateValue, wf("onboarding", "vip", "welcome"));
   (w.spec as { status: string }).status = "paused";
   p.seed("template", "legacy", { channel: "email", subject: "Old", body: "old" });
   const desired = stackOf([
@@ -34,7 +35,7 @@ async function everyAction(): Promise<Plan> {
     wf("onboarding", "vip", "welcome"),
     { kind: "frequency_cap", name: "weekly", spec: { max: 3, period: "7d", channels: ["email"] } } as never,
   ]);
-  const { plan } = await refreshAndPlan(p, desired, await b.read(), {});
+  const { plan } = await refreshAndPlan(p, desired, await b.state.read(), { request: { adopt: ["template.legacy"] } });
   return { ...plan, createdAt: "2026-01-01T00:00:00.000Z" };
 }
 
@@ -57,17 +58,21 @@ describe("plan text", () => {
 
   it("round-trips as JSON", async () => {
     const plan = await everyAction();
-    expect(parsePlanJson(planJson(plan))).toEqual(plan);
-    expect(parsePlanJson("{}")).toBeUndefined();
-    expect(parsePlanJson("not json")).toBeUndefined();
+    expect(parseSavedPlan(planJson(plan), "plan.json").value).toEqual(plan);
+    expect(parseSavedPlan("{}", "plan.json").diagnostics[0]!.message).toBe("plan.json is not a valid Mops plan file: formatVersion: expected required property");
+    expect(parseSavedPlan("not json", "plan.json").diagnostics[0]!.code).toBe("plan/file-invalid");
+    const edited = JSON.parse(planJson(plan));
+    edited.changes[0].action = "explode";
+    expect(parseSavedPlan(JSON.stringify(edited), "plan.json").diagnostics[0]!.message).toMatch(/^plan.json is not a valid Mops plan file: changes\[0\]\.action: /);
   });
 });
 
 describe("history text", () => {
   it("renders the table, one version, and a diff of two desired stacks", async () => {
     const plan = await everyAction();
+    const changes = plan.changes.filter((c) => c.action !== "noop").map((c) => changeRecord(c));
     const base = {
-      time: "2026-01-01T10:00:00.000Z", actor: "ann@example.com", command: "apply" as const, plan, outcome: "complete" as const,
+      time: "2026-01-01T10:00:00.000Z", actor: "ann@example.com", command: "apply" as const, changes, summary: plan.summary, outcome: "complete" as const,
       stateSerial: 4, prevHash: "0", hash: "abc",
     };
     const v1: HistoryVersion = { ...base, version: 1, desired: stackOf([tpl("welcome", "Hello\nthere\n"), seg("vip")]), gitCommit: "0123456789abcdef" };
@@ -75,10 +80,12 @@ describe("history text", () => {
       ...base, version: 2, command: "rollback", rollbackOf: 1, outcome: "partial", errors: [{ address: "segment.vip", message: "refused" }],
       desired: stackOf([tpl("welcome", "Hello\nthere, friend\n"), seg("new")]),
     };
-    await expect(historyText([v1, v2])).toMatchFileSnapshot("__snapshots__/history.txt");
+    const summary = ({ desired: _d, changes: _c, errors: _e, ...rest }: HistoryVersion) => rest;
+    await expect(historyText({ versions: [summary(v2), summary(v1)], total: 2 })).toMatchFileSnapshot("__snapshots__/history.txt");
     await expect(diffText(v1, v2)).toMatchFileSnapshot("__snapshots__/diff.txt");
     const shown = showText(v2);
     expect(shown).toContain("command:   rollback 1");
     expect(shown).toContain("segment.vip: refused");
+    await expect(shown.replace(/(segment|template|workflow)_\d+/g, "$1_N")).toMatchFileSnapshot("__snapshots__/show.txt");
   });
 });

@@ -3,8 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../../src/cli/main";
+import { summarize } from "../../../src/apply/version";
 import { openBackend } from "../../../src/state";
-import { demoPlan, demoStack } from "./fixtures";
+import { demoStack } from "./fixtures";
 
 const stackDir = new URL("./cli-stack", import.meta.url).pathname;
 const repo = new URL("../../..", import.meta.url).pathname;
@@ -65,10 +66,12 @@ describe("mops graph / inventory / codeowners", () => {
     const before = await mops("inventory", dir, "--format", "json");
     expect((JSON.parse(before.out) as { lastChangedVersion?: number }[]).every((x) => x.lastChangedVersion === undefined)).toBe(true);
 
+    // What a run records: the resource with the version that wrote it, and that version.
     const be = (await openBackend(undefined, { stack: "acme_cli", environment: "sandbox", baseDir: dir, env: {} })).value!;
-    const plan = { ...demoPlan(), stack: "acme_cli", environment: "sandbox" };
-    plan.changes = [{ address: "workflow.cart_recovery", kind: "workflow", name: "cart_recovery", action: "create", reasons: [] }];
-    await be.appendVersion({ time: "2026-11-24T12:00:00.000Z", actor: "ci", command: "apply", desired: demoStack(), plan, outcome: "complete", stateSerial: 1 });
+    const spec = demoStack().resources.find((r) => r.name === "cart_recovery")!.spec;
+    await be.state.apply({ type: "resource", address: "workflow.cart_recovery", resource: { address: "workflow.cart_recovery", kind: "workflow", name: "cart_recovery", id: "wf_1", attributes: spec, origin: "created", changedIn: 1, updatedAt: "t" } });
+    const changes = [{ address: "workflow.cart_recovery", kind: "workflow" as const, name: "cart_recovery", action: "create" as const, reasons: [], id: "wf_1" }];
+    await be.history.append({ time: "2026-11-24T12:00:00.000Z", actor: "ci", command: "apply", desired: demoStack(), changes, summary: summarize(changes), outcome: "complete", stateSerial: 1 });
     await be.close();
 
     const r = await mops("inventory", dir, "--format", "json");

@@ -13,11 +13,14 @@ import { demoPlan } from "./fixtures";
 const root = new URL("../../../examples/", import.meta.url).pathname;
 const load = (file: string) => parse(readFileSync(join(root, file), "utf8"), { strict: true, uniqueKeys: true });
 
-type Step = { name?: string; uses?: string; run?: string; with?: Record<string, string>; if?: string; env?: Record<string, string> };
+type Step = { id?: string; name?: string; uses?: string; run?: string; with?: Record<string, string>; if?: string; env?: Record<string, string> };
 type Workflow = { on: Record<string, unknown>; permissions: Record<string, string>; jobs: Record<string, { steps: Step[] }> };
+type Action = { inputs: Record<string, unknown>; runs: { using: string; steps: Step[] } };
 const steps = (wf: Workflow) => Object.values(wf.jobs).flatMap((j) => j.steps);
-const scriptOf = (wf: Workflow, nameIncludes: string) =>
-  steps(wf).find((s) => s.uses?.startsWith("actions/github-script") && s.name?.includes(nameIncludes))!.with!.script;
+const githubScript = (all: Step[], nameIncludes: string) =>
+  all.find((s) => s.uses?.startsWith("actions/github-script") && s.name?.includes(nameIncludes))!.with!.script;
+/** The example's step that runs the Mops action (`uses: <owner>/mops@v1`). */
+const mopsStep = (wf: Workflow) => steps(wf).find((s) => /^[^/]+\/mops@/.test(s.uses ?? ""))!;
 
 /** Runs an actions/github-script body the way the action does: an async function of github, context, core, require. */
 async function runGithubScript(script: string, globals: Record<string, unknown>): Promise<unknown> {
@@ -28,35 +31,38 @@ async function runGithubScript(script: string, globals: Record<string, unknown>)
 
 const core = { info: () => undefined, setOutput: () => undefined };
 
-describe("GitHub Actions examples", () => {
+describe("GitHub Actions examples and the Mops action", () => {
   const plan = load("github-actions/mops-plan.yml") as Workflow;
   const apply = load("github-actions/mops-apply.yml") as Workflow;
   const drift = load("github-actions/mops-drift.yml") as Workflow;
+  const action = parse(readFileSync(new URL("../../../action.yml", import.meta.url), "utf8"), { strict: true, uniqueKeys: true }) as Action;
+  const runScript = action.runs.steps.find((s) => s.id === "run")!.run!;
 
   it("plan on pull requests: validate, saved plan as artifact, markdown comment", () => {
     expect(plan.on).toHaveProperty("pull_request");
     expect(plan.permissions["pull-requests"]).toBe("write");
-    const runs = steps(plan).map((s) => s.run ?? "").join("\n");
-    expect(runs).toContain("npm ci");
-    expect(runs).toContain("mops validate");
-    expect(runs).toMatch(/mops plan .*--out plan\.json --format markdown --detailed-exitcode > comment\.md/);
-    expect(steps(plan).find((s) => s.uses?.startsWith("actions/upload-artifact"))!.with!.path).toBe("plan.json");
+    expect(mopsStep(plan).with).toMatchObject({ command: "plan", path: "stacks/prod", environment: "prod" });
+    expect(runScript).toContain('validate "$STACK"');
+    expect(runScript).toMatch(/plan "\$STACK" .*--out "\$OUT\/plan\.json" --format markdown --detailed-exitcode .*> "\$OUT\/plan\.md"/);
+    expect(action.runs.steps.find((s) => s.uses?.startsWith("actions/upload-artifact"))!.with!.path).toBe("${{ steps.run.outputs.plan-file }}");
   });
 
   it("apply on main: the reviewed plan, auto-approved, one at a time", () => {
     expect(apply.on).toMatchObject({ push: { branches: ["main"] } });
     expect(steps(apply).some((s) => s.uses?.startsWith("actions/download-artifact"))).toBe(true);
-    expect(steps(apply).map((s) => s.run ?? "").join("\n")).toMatch(/mops apply plan\.json .*--auto-approve/);
+    expect(mopsStep(apply).with).toMatchObject({ command: "apply", plan: expect.stringContaining("'plan.json'") });
+    expect(runScript).toMatch(/apply "\$PLAN" --stack "\$STACK" .*--auto-approve/);
     expect((load("github-actions/mops-apply.yml") as { concurrency: { "cancel-in-progress": boolean } }).concurrency["cancel-in-progress"]).toBe(false);
   });
 
   it("drift on a schedule with --detailed-exitcode", () => {
     expect(drift.on).toHaveProperty("schedule");
-    expect(steps(drift).map((s) => s.run ?? "").join("\n")).toContain("mops drift \"$STACK\" --env \"$MOPS_ENV\" --detailed-exitcode");
+    expect(mopsStep(drift).with).toMatchObject({ command: "drift" });
+    expect(runScript).toContain('drift "$STACK" "${env_flag[@]}" --detailed-exitcode');
   });
 
   it("keeps one sticky comment: created once, then updated, never duplicated", async () => {
-    const script = scriptOf(plan, "Comment");
+    const script = githubScript(action.runs.steps, "Comment");
     const body = planMarkdown(demoPlan());
     const comments: { id: number; user: { type: string }; body: string }[] = [
       { id: 1, user: { type: "User" }, body: `${body.split("\n")[0]}\nquoting the bot` }, // a human quoting it is left alone
@@ -87,7 +93,7 @@ describe("GitHub Actions examples", () => {
   });
 
   it("opens the drift issue once, updates it, and closes it when drift is gone", async () => {
-    const script = scriptOf(drift, "drift issue");
+    const script = githubScript(steps(drift), "drift issue");
     const issues: { number: number; title: string; body: string; state: string }[] = [];
     const log: string[] = [];
     const github = {
@@ -124,7 +130,7 @@ describe("GitHub Actions examples", () => {
 
   it("the comment script looks for the marker planMarkdown writes", () => {
     expect(planMarkdown(demoPlan()).split("\n")[0]).toBe("<!-- mops-plan:acme/prod -->");
-    expect(scriptOf(plan, "Comment")).toContain('"<!-- mops-plan:"');
+    expect(githubScript(action.runs.steps, "Comment")).toContain('"<!-- mops-plan:"');
   });
 });
 

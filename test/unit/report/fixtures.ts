@@ -1,6 +1,7 @@
 import type { Diagnostic } from "../../../src/diagnostics";
 import type { Resource, Stack, WorkflowSpec } from "../../../src/model";
 import type { Plan, ResourceChange } from "../../../src/plan/types";
+import { orderSteps } from "../../../src/plan/order";
 
 /**
  * A demo shop's stack and a realistic plan over it, built by hand so the
@@ -129,7 +130,7 @@ export function demoStack(): Stack {
   } satisfies Stack);
 }
 
-const fp = { desired: "9f2c1ab0d3", lineage: "3b9e0c1e-lineage", stateSerial: 41, live: "77aa01bc" };
+const fp = { desired: "9f2c1ab0d3", lineage: "3b9e0c1e-lineage", stateSerial: 41, state: "5d1e0c2f", live: "77aa01bc" };
 
 export const demoFindings: Diagnostic[] = [
   {
@@ -162,56 +163,56 @@ export function demoPlan(): Plan {
   const spec = (a: string) => stack.resources.find((r) => `${r.kind}.${r.name}` === a)!.spec;
   const changes: ResourceChange[] = [
     { address: "property.first_name", kind: "property", name: "first_name", action: "noop", id: "p-1", before: spec("property.first_name"), after: spec("property.first_name"), reasons: [] },
-    { address: "template.winback_offer", kind: "template", name: "winback_offer", action: "create", after: spec("template.winback_offer"), reasons: ["not in state"] },
-    { address: "template.cart_sms", kind: "template", name: "cart_sms", action: "create", after: spec("template.cart_sms"), reasons: ["not in state"] },
+    { address: "template.winback_offer", kind: "template", name: "winback_offer", action: "create", after: spec("template.winback_offer"), reasons: [{ code: "new" }] },
+    { address: "template.cart_sms", kind: "template", name: "cart_sms", action: "create", after: spec("template.cart_sms"), reasons: [{ code: "new" }] },
     {
       address: "template.cart_reminder", kind: "template", name: "cart_reminder", action: "update", id: "t-12",
       before: { channel: "email", body: "Hi {{ first_name }}, you left something behind.", subject: "Forgot something?" },
       after: spec("template.cart_reminder"),
       attributes: [{ path: "subject", before: "Forgot something?", after: "You left something behind" }],
-      reasons: ["subject changed"],
+      reasons: [{ code: "stack-changed" }],
     },
-    { address: "segment.churn_risk", kind: "segment", name: "churn_risk", action: "create", after: spec("segment.churn_risk"), reasons: ["not in state"] },
+    { address: "segment.churn_risk", kind: "segment", name: "churn_risk", action: "create", after: spec("segment.churn_risk"), reasons: [{ code: "new" }] },
     {
-      address: "segment.vip", kind: "segment", name: "vip", action: "replace", id: "s-7",
+      address: "segment.vip", kind: "segment", name: "vip", action: "replace", replaceMode: "create-before-delete", id: "s-7",
       before: { type: "static", owner: "growth" }, after: spec("segment.vip"),
       attributes: [{ path: "type", before: "static", after: "dynamic" }],
-      reasons: ["platform cannot update `type` in place"],
+      reasons: [{ code: "stack-changed" }, { code: "replace-forced", attributes: ["type"] }],
     },
     {
       address: "workflow.cart_recovery", kind: "workflow", name: "cart_recovery", action: "update", id: "w-3",
       before: cartBefore, after: cartAfter,
       attributes: [{ path: "steps[0].duration", before: "1h", after: "2h" }, { path: "steps[3]", before: cartBefore.steps[3], after: cartAfter.steps[3] }],
-      reasons: ["steps changed"],
-      dependsOn: ["template.cart_sms"],
+      reasons: [{ code: "stack-changed" }],
     },
     {
       address: "workflow.welcome_series", kind: "workflow", name: "welcome_series", action: "update", id: "w-1",
       before: { ...welcomeSeries, status: "paused" }, after: welcomeSeries,
       attributes: [{ path: "status", before: "paused", after: "active" }],
       drift: [{ path: "status", before: "active", after: "paused" }],
-      reasons: ["changed outside Mops: status"],
+      reasons: [{ code: "changed-outside" }],
     },
-    { address: "workflow.winback", kind: "workflow", name: "winback", action: "create", after: winback, reasons: ["not in state"], dependsOn: ["segment.churn_risk", "template.winback_offer"] },
+    { address: "workflow.winback", kind: "workflow", name: "winback", action: "create", after: winback, reasons: [{ code: "new" }] },
     {
       address: "workflow.spring_sale_2025", kind: "workflow", name: "spring_sale_2025", action: "delete", id: "w-9",
       before: { status: "paused", trigger: { type: "manual" }, steps: [{ type: "send", channel: "email", template: "spring_sale" }] },
-      reasons: ["not declared anymore"],
+      reasons: [{ code: "removed-from-stack" }],
     },
     {
       address: "frequency_cap.marketing_weekly", kind: "frequency_cap", name: "marketing_weekly", action: "manual",
       after: spec("frequency_cap.marketing_weekly"),
-      reasons: ["the platform has no API for frequency caps"],
+      reasons: [{ code: "new" }, { code: "api-cannot", operation: "create" }],
       manual: "In Settings > Marketing > Email > Frequency, set \"at most 3 per week\" for email and SMS.",
     },
   ];
   return {
-    formatVersion: 1,
+    formatVersion: 2,
     stack: "acme",
     environment: "prod",
     provider: "sandbox",
     createdAt: "2026-11-25T18:00:00.000Z",
     changes,
+    steps: orderSteps({ changes: changes.filter((c) => c.action !== "noop"), desired: stack.resources, applied: [] }).steps,
     summary: { add: 4, change: 3, replace: 1, destroy: 1, manual: 1, adopt: 0, drifted: 1 },
     fingerprints: fp,
     diagnostics: demoFindings,
@@ -231,17 +232,18 @@ export function bigPlan(n: number): Plan {
       action: update ? "update" : "create",
       ...(update ? { before: cartBefore, id: `w-${i}` } : {}),
       after,
-      reasons: [update ? "steps changed" : "not in state"],
+      reasons: [{ code: update ? "stack-changed" : "new" }],
     });
   }
   const update = changes.filter((c) => c.action === "update").length;
   return {
-    formatVersion: 1,
+    formatVersion: 2,
     stack: "acme",
     environment: "prod",
     provider: "sandbox",
     createdAt: "2026-11-25T18:00:00.000Z",
     changes,
+    steps: changes.map((c) => ({ id: `${c.action}:${c.address}`, change: c.address, phase: c.action as "create", after: [] })),
     summary: { add: n - update, change: update, replace: 0, destroy: 0, manual: 0, adopt: 0, drifted: 0 },
     fingerprints: fp,
     diagnostics: [],

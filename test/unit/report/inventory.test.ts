@@ -1,26 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { inventoryHtml } from "../../../src/report/html";
 import { inventory, inventoryCsv, inventoryJson, inventoryMarkdown, inventoryText, type InventoryRow } from "../../../src/report/inventory";
-import type { HistoryVersion } from "../../../src/state/types";
-import { demoPlan, demoStack } from "./fixtures";
+import { demoStack } from "./fixtures";
 import { parseMermaid } from "./mermaid-parser";
 
-const version = (n: number, addresses: string[], errors: string[] = []): HistoryVersion =>
-  ({
-    version: n,
-    time: `2026-11-${10 + n}T09:00:00.000Z`,
-    plan: { ...demoPlan(), changes: addresses.map((a) => ({ address: a, kind: "workflow", name: a.split(".")[1], action: "update", reasons: [] })) },
-    errors: errors.map((address) => ({ address, message: "HTTP 500" })),
-  }) as unknown as HistoryVersion;
+const at = (n: number) => ({ version: n, time: `2026-11-${10 + n}T09:00:00.000Z` });
 
 describe("inventory", () => {
-  const history = [
-    version(3, ["workflow.welcome_series", "workflow.cart_recovery"]),
-    version(1, ["workflow.winback"]),
-    version(4, ["workflow.cart_recovery"], ["workflow.cart_recovery"]), // failed there: not a change
-    version(2, ["workflow.welcome_series"]),
-  ];
-  const rows = inventory(demoStack(), history);
+  const last = new Map([["workflow.welcome_series", at(3)], ["workflow.cart_recovery", at(3)], ["workflow.winback", at(1)]]);
+  const rows = inventory(demoStack(), last);
 
   it("lists every workflow in words, with the version that last changed it", () => {
     expect(rows.map((r) => r.workflow)).toEqual(["cart_recovery", "welcome_series", "winback"]);

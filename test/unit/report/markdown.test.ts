@@ -77,7 +77,7 @@ describe("planMarkdown", () => {
 
   it("keeps user text from opening HTML, hiding the rest, or breaking the table", () => {
     const plan = demoPlan();
-    plan.changes[1].reasons = ["evil <!-- hide | everything"];
+    plan.changes[1].reasons = [{ code: "dependency-recreated", address: "evil <!-- hide | everything" }];
     const md = planMarkdown(plan);
     expect(md).toContain("evil &lt;!-- hide \\| everything");
     expect(md.match(/<!--/g)!.length).toBe(1); // only the marker

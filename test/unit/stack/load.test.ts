@@ -81,7 +81,8 @@ describe("loadStack", () => {
     expect(policyFile).toBe(join(dir, "policy.yaml"));
     expect(baseDir).toBe(dir);
     expect(stack.resources.map((x) => `${x.kind}.${x.name}`)).toEqual(["property.zip", "segment.a_seg", "segment.b_seg", "workflow.welcome"]);
-    expect(stack.description).toBe("Shop of Acme");
+    // Environment references stay references in the loaded stack (resolved only when a request is sent).
+    expect(stack.description).toBe("Shop of ${env:SHOP_NAME}");
     expect(stack.environment).toBe("sandbox");
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { canonicalJson, sha256 } from "../../../src/model/canonical";
-import { GENESIS_HASH, hashVersion, sealVersion, verifyChain, type StoredVersion } from "../../../src/state/history";
+import { GENESIS_HASH, hashVersion, sealVersion, verifyChain, type StoredVersion } from "../../../src/state/chain";
 import type { HistoryVersion } from "../../../src/state/types";
 import { versionInput } from "../../integration/state/fixtures";
 
@@ -29,8 +29,8 @@ describe("history chain", () => {
   });
 
   it("accepts an intact chain in any listing order", () => {
-    expect(verifyChain(stored(chain(4)).reverse())).toEqual({ ok: true });
-    expect(verifyChain([])).toEqual({ ok: true });
+    expect(verifyChain(stored(chain(4)).reverse())).toEqual({ ok: true, checked: 4 });
+    expect(verifyChain([])).toEqual({ ok: true, checked: 0 });
   });
 
   it("names the first broken version and why", () => {

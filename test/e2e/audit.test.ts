@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { stringify } from "yaml";
+import { runAudit } from "../../src/cli/audit";
+import { editStack, mops, tempStack } from "../helpers/cli";
+import { BASE_URL, fakeHubSpot } from "../fixtures/hubspot/fake";
+import { offline, TOKEN } from "../integration/hubspot/helpers";
+
+/** `mops audit` is for every provider: the same checks over what is live, pointing at live ids. */
+describe("mops audit on the sandbox and on HubSpot", () => {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const c of cleanups.splice(0)) c();
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+    process.exitCode = undefined;
+  });
+
+  it("sandbox: reads what an apply made and reports a live template's missing fallback at its sandbox id", async () => {
+    const dir = tempStack();
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    editStack(dir, (doc) => {
+      doc.templates.reminder = { channel: "email", subject: "A reminder", body: "You joined on {{ signup_date }}." };
+    });
+    expect((await mops(["apply", "--auto-approve"], { cwd: dir })).code).toBe(0);
+    const r = await mops(["audit"], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Audit of environment `sandbox` \(sandbox\): 17 live objects read in \d+ requests\n/);
+    expect(r.stdout).toMatch(/warning merge\/no-fallback: `\{\{ signup_date \}\}` has no fallback[^\n]*\n --> template\.reminder \(sandbox id [^)]+\)/);
+    expect(r.stdout).not.toContain("mops.yaml:");
+  }, 120_000);
+
+  it("HubSpot: the fake account's real consent problem, at the flow's HubSpot id", async () => {
+    offline();
+    const fake = fakeHubSpot({ token: TOKEN, pageSize: 4 });
+    cleanups.push(() => fake.stop());
+    const dir = mkdtempSync(join(tmpdir(), "mops-hs-audit-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, "mops.yaml"), stringify({
+      stack: "northwind",
+      environments: { prod: { provider: { type: "hubspot", url: BASE_URL, token: "${env:HUBSPOT_TOKEN}", rate_limit: 10_000 } } },
+    }));
+    vi.stubEnv("HUBSPOT_TOKEN", TOKEN);
+    const out: string[] = [];
+    for (const stream of [process.stdout, process.stderr]) vi.spyOn(stream, "write").mockImplementation((s) => (out.push(String(s)), true));
+    const result = await runAudit(dir, { env: "prod", format: "text" });
+    expect(result!.unreadable).toEqual(["frequency_cap"]);
+    const flow = fake.account.flows.find((f) => f.name === "Birthday Discount")!;
+    const errors = result!.findings.filter((d) => d.severity === "error").map((d) => [d.code, d.address]);
+    expect(errors).toEqual([["consent/audience-not-filtered", "workflow.birthday_discount"]]);
+    expect(out.join("")).toContain(`--> workflow.birthday_discount (hubspot id ${flow.id})`);
+    expect(process.exitCode).toBe(1);
+    expect(out.join("")).not.toContain(TOKEN);
+    expect(fake.log.filter((l) => l.method !== "GET" && !/\/(search|batch\/read)$/.test(l.path))).toEqual([]);
+  });
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import type { ProviderConfig, Resource } from "../../../src/model";
+import { providerError } from "../../helpers/errors";
+import { eachTest, engine, KEY } from "./helpers";
+
+const templates: Resource[] = [
+  { kind: "template", name: "trail_digest", spec: { channel: "email", subject: "Trails for {{ first_name | default: \"you\" }}", preheader: "This week", body: "<p>Hi {{ first_name | default: \"you\" }}, {{ loyalty_tier | default: \"friend\" }}.</p>", tags: ["newsletter"] } },
+  { kind: "template", name: "header_block", spec: { channel: "email", description: "Logo and menu", body: "<header>Northwind</header>", tags: ["braze:content_block"] } },
+  { kind: "template", name: "sms_preferences", spec: { channel: "email", subject: "Your preferences", body: "<form action=\"{{preference_center_submit_url}}\"></form>", tags: ["braze:preference_center"] } },
+];
+
+describe("Braze templates: written through the API, never deleted by it", () => {
+  const box = eachTest();
+
+  it("creates an email template, a Content Block and a preference center, in Braze's Liquid", async () => {
+    const e = engine(box.w, box.dir);
+    const r = await e.apply(templates);
+    expect(r.applied?.outcome).toBe("complete");
+    const t = box.w.fake.account.email_templates.find((x) => x.template_name === "trail_digest")!;
+    expect(t).toMatchObject({ subject: "Trails for {{ ${first_name} | default: \"you\" }}", body: "<p>Hi {{ ${first_name} | default: \"you\" }}, {{ custom_attribute.${loyalty_tier} | default: \"friend\" }}.</p>", tags: ["newsletter"] });
+    expect(box.w.fake.account.content_blocks.find((x) => x.name === "header_block")).toMatchObject({ content: "<header>Northwind</header>", description: "Logo and menu", state: "active", tags: [] });
+    expect(box.w.fake.account.preference_centers.find((x) => x.name === "sms_preferences")).toMatchObject({ preference_center_title: "Your preferences", state: "active" });
+    // Read back, nothing differs.
+    const { plan } = await e.plan(templates);
+    expect(plan.changes.filter((c) => c.action !== "noop")).toEqual([]);
+  });
+
+  it("updates each of them in place, and keeps a preference center's confirmation page", async () => {
+    const e = engine(box.w, box.dir);
+    await e.apply(templates);
+    const changed = templates.map((t) => ({ ...t, spec: { ...t.spec, body: `${(t.spec as { body: string }).body}<p>v2</p>` } }) as Resource);
+    const r = await e.apply(changed);
+    expect(r.plan!.changes.map((c) => [c.address, c.action])).toEqual([
+      ["template.header_block", "update"], ["template.sms_preferences", "update"], ["template.trail_digest", "update"],
+    ]);
+    expect(r.applied?.outcome).toBe("complete");
+    expect(box.w.fake.account.email_templates.find((x) => x.template_name === "trail_digest")!.body).toContain("<p>v2</p>");
+    expect(box.w.fake.account.content_blocks.find((x) => x.name === "header_block")!.content).toBe("<header>Northwind</header><p>v2</p>");
+    const center = box.w.fake.account.preference_centers.find((x) => x.name === "sms_preferences")!;
+    expect(center.preference_center_page_html).toContain("<p>v2</p>");
+    expect(center.confirmation_page_html).toContain("saved");
+  });
+
+  it("a template removed from the stack is a manual step with the archive note; nothing is deleted", async () => {
+    const e = engine(box.w, box.dir);
+    await e.apply(templates);
+    const requests = box.w.fake.log.length;
+    const r = await e.apply([]);
+    const manual = r.plan!.changes.filter((c) => c.kind === "template");
+    expect(manual.map((c) => [c.address, c.action])).toEqual([
+      ["template.header_block", "manual"], ["template.sms_preferences", "manual"], ["template.trail_digest", "manual"],
+    ]);
+    for (const c of manual) {
+      expect(c.manual).toMatch(/^cannot be deleted through the API: archive it in the Braze dashboard, under Templates > Email Templates \(an email template\), Templates > Content Blocks \(a Content Block\)/);
+      expect(c.reasons).toEqual([{ code: "removed-from-stack" }, { code: "api-cannot", operation: "delete" }]);
+    }
+    expect(box.w.fake.log.slice(requests).filter((l) => l.method !== "GET")).toEqual([]);
+    expect(box.w.fake.account.email_templates.some((x) => x.template_name === "trail_digest")).toBe(true);
+  });
+
+  it("names the instance's dashboard in the note when the instance is known", async () => {
+    const { createBrazeProvider } = await import("../../../providers/braze");
+    const p = createBrazeProvider({ config: { type: "braze", instance: "fra-02", token: "${env:BRAZE_API_KEY}" } as ProviderConfig, env: { BRAZE_API_KEY: KEY }, baseDir: box.dir });
+    expect(p.capabilities.template!.note).toContain("archive it in the Braze dashboard (https://dashboard-02.braze.eu), under Templates > Email Templates");
+    await p.close();
+  });
+
+  it("refuses what Braze would refuse, before any request: a non-email template, an email template without a subject", async () => {
+    const p = box.w.provider;
+    const ctx = { refs: { idOf: () => undefined, nameOf: () => undefined } };
+    const sms = await providerError(p.create({ kind: "template", name: "promo_sms", spec: { channel: "sms", body: "Hi" } }, ctx));
+    expect(sms.diagnostic).toMatchObject({ code: "braze/unsupported-channel", address: "template.promo_sms" });
+    const bare = await providerError(p.create({ kind: "template", name: "bare", spec: { channel: "email", body: "Hi" } }, ctx));
+    expect(bare.diagnostic.code).toBe("braze/missing-subject");
+    expect(box.w.fake.log).toEqual([]);
+  });
+
+  it("maps Braze's refusals to diagnostics with what to do: a tag that does not exist", async () => {
+    const ctx = { refs: { idOf: () => undefined, nameOf: () => undefined } };
+    const e = await providerError(box.w.provider.create({ kind: "template", name: "tagged", spec: { channel: "email", subject: "S", body: "B", tags: ["no-such-tag"] } }, ctx));
+    expect(e.diagnostic).toMatchObject({
+      code: "braze/bad-request",
+      message: "Braze refused POST /templates/email/create (400): Some tags could not be found",
+      hint: expect.stringContaining("create them in Settings > Tags"),
+    });
+    expect(e.retryable).toBe(false);
+  });
+});
