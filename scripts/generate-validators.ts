@@ -20,13 +20,29 @@ import standaloneCode from "ajv/dist/standalone";
 import { stackFileSchema } from "../src/model";
 import { PolicySchema } from "../src/model/policy";
 
+/**
+ * The policy schema embeds stack conditions. Their named schemas (`$id`) refer
+ * to the stack schema's own definitions, compiled once with its branches, so
+ * a policy's condition is checked by the same code as a stack's.
+ */
+function policySchema(): Node {
+  const walk = (n: unknown, root: boolean): unknown => {
+    if (Array.isArray(n)) return n.map((x) => walk(x, false));
+    if (!n || typeof n !== "object") return n;
+    const node = n as Node;
+    if (!root && typeof node.$id === "string") return { $ref: node.$id };
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v, false)]));
+  };
+  return walk(PolicySchema, true) as Node;
+}
+
 export const OUTPUT = resolve(fileURLToPath(new URL("../src/stack/validators.generated.js", import.meta.url)));
 
 type Node = Record<string, unknown> & { anyOf?: Node[]; $ref?: string; $id?: string; const?: unknown };
 
 /** What the generated code is made from: any change to a schema changes it. */
 export function schemaHash(): string {
-  return createHash("sha256").update(JSON.stringify({ stack: stackFileSchema(), policy: PolicySchema })).digest("hex");
+  return createHash("sha256").update(JSON.stringify({ stack: stackFileSchema(), policy: policySchema() })).digest("hex");
 }
 
 /** The stack schema with every union branch moved to `$defs` as `branch-N`; the branch ids, in order. */
@@ -81,9 +97,10 @@ export function generateValidators(): string {
   });
   addFormats(ajv);
   ajv.addSchema(schema);
-  ajv.addSchema(PolicySchema);
+  const policy = policySchema();
+  ajv.addSchema(policy);
   const base = (id: string) => new URL(id, schema.$id).href;
-  const refs: Record<string, string> = { stack: schema.$id, policy: PolicySchema.$id as string };
+  const refs: Record<string, string> = { stack: schema.$id, policy: policy.$id as string };
   ids.forEach((id, i) => (refs[`branch${i}`] = base(id)));
   const code = standaloneCode(ajv, refs).replace(/^"use strict";/, "");
   return [
