@@ -4,9 +4,12 @@
  * then to refresh it again after one Canvas was edited: Braze has no bulk
  * details call, so the first refresh reads each Canvas, campaign, template
  * and Content Block once; the second reads again only what was edited
- * (segments, whose listing has no edit time, are read every time).
+ * (segments, whose listing has no edit time, are read every time). Then the
+ * checks `mops audit` runs over what was read.
  * Run: npx tsx bench/braze-refresh.ts
  */
+import { analyze } from "../src/analysis";
+import { liveStack } from "../src/cli/audit";
 import { KINDS } from "../src/model";
 import { refresh } from "../src/plan";
 import { createBrazeProvider } from "../providers/braze";
@@ -36,10 +39,15 @@ const run = async (label: string) => {
   const t0 = performance.now();
   const { live, requests } = await refresh(provider, kinds, {});
   console.log(`${label}: ${live.length} live objects, ${requests} requests, ${Math.round(performance.now() - t0)} ms`);
+  return live;
 };
 console.log(`workspace: ${CANVASES} Canvases, ${CAMPAIGNS} campaigns, ${TEMPLATES} email templates, ${BLOCKS} Content Blocks, ${SEGMENTS} segments`);
 await run("first refresh");
 fake.account.canvases[0]!.last_edited = "2026-04-01T00:00:00Z";
-await run("second refresh, one Canvas edited");
+const live = await run("second refresh, one Canvas edited");
+const t0 = performance.now();
+const stack = liveStack({ name: "bench", environment: "braze_prod", environments: { braze_prod: { provider: { type: "braze" } } }, resources: [] }, live);
+const findings = analyze(stack);
+console.log(`audit checks: ${stack.resources.length} resources, ${findings.length} findings, ${Math.round(performance.now() - t0)} ms`);
 await provider.close();
 await fake.close();

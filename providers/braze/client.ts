@@ -54,6 +54,8 @@ export interface BrazeClient {
   linkPages<T>(path: string, key: string, signal?: AbortSignal): Promise<T[]>;
   /** Left in the current window of a class and when it resets (quotas, tests). */
   window(cls: EndpointClass): { left: number; resetsAt: number };
+  /** The time on the client's clock (injected in tests). */
+  now(): number;
   readonly requestCount: number;
   close(): Promise<void>;
 }
@@ -188,11 +190,11 @@ export function createBrazeClient(opts: BrazeClientOptions): BrazeClient {
 
   function quotaSpent(cls: EndpointClass, waitMs: number): ProviderError {
     const at = new Date(clock.now() + waitMs).toISOString();
-    // The engine's `stop: "quota"` (issue 10) belongs here: the window will not reopen within this run.
+    // The window will not reopen within this run (in practice: SCIM's daily allowance): the run starts nothing more, the next one continues.
     return new ProviderError(error("braze/rate-limit", `Braze's ${windows[cls].words} is used up until ${at}; the request was not sent`, {
-      hint: cls === "scim" ? "SCIM allows 5,000 calls a day per company: apply again after the reset" : "apply again after the reset; finished steps are kept",
+      hint: cls === "scim" ? "SCIM allows 5,000 calls a day per company: apply again after the reset; finished steps are kept" : "apply again after the reset; finished steps are kept",
       detail: { class: cls, resetsAt: at },
-    }), true, 429);
+    }), false, 429, "quota");
   }
 
   async function request<T>(req: HttpRequest): Promise<T> {
@@ -286,6 +288,7 @@ export function createBrazeClient(opts: BrazeClientOptions): BrazeClient {
     },
 
     window: (cls) => ({ left: windows[cls].left, resetsAt: windows[cls].resetsAt }),
+    now: () => clock.now(),
     get requestCount() {
       return classes.reduce((n, c) => n + https[c].requestCount, 0);
     },

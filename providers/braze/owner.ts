@@ -1,11 +1,11 @@
-/**
- * The owner mark of the engine's issue 10 (which stack, environment and
- * lineage made an object), kept where Braze has room for it: the last line
- * of a Content Block's description. Email templates, preference centers and
- * dashboard users have no free field Braze's API writes.
- */
-export interface OwnerMark { stack: string; environment: string; lineage: string }
+import type { OwnerMark } from "../../src/provider/types";
 
+/**
+ * Which stack made an object (the engine's owner mark), kept where Braze has
+ * room for it: the last line of a Content Block's description. Email
+ * templates, preference centers and dashboard users have no free field
+ * Braze's API writes (and tags must exist in Braze before they are set).
+ */
 const LINE = /\n?\[mops ([^\s\]]+) ([^\s\]]+) ([^\s\]]+)\]$/;
 
 /** The description with the mark as its last line (replacing an older mark). */

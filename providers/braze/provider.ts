@@ -1,9 +1,9 @@
-import { error, warning, type Diagnostic } from "../../src/diagnostics";
-import { address, deepEqual, type Kind, type ProviderConfig, type Resource } from "../../src/model";
-import { ProviderError, type CallContext, type Provider } from "../../src/provider/types";
+import { error } from "../../src/diagnostics";
+import { address, deepEqual, type FrequencyCapSpec, type Kind, type ProviderConfig, type Resource, type TemplateSpec } from "../../src/model";
+import { ProviderError, type ManualChange, type Provider } from "../../src/provider/types";
 import { messageEditSteps } from "./canvas-editor";
 import { dashboardWords } from "./instances";
-import { capabilitiesFor } from "./capabilities";
+import { capabilitiesFor, templateCapabilities } from "./capabilities";
 import { createBrazeClient, type BrazeClient, type BrazeClientOptions } from "./client";
 import { Exports } from "./exports";
 import type { BrazeEnv, KindOps } from "./kind";
@@ -13,9 +13,10 @@ import { properties } from "./properties";
 import { segments } from "./segments";
 import { parseSettings } from "./settings";
 import { subscriptionTypes } from "./subscriptions";
-import { createTemplates } from "./templates";
+import { createTemplates, familyOf } from "./templates";
+import { brazeQuotas } from "./quotas";
 import { roles, teams, users } from "./users";
-import { asExported, createWorkflows, placeOf } from "./workflows";
+import { asExported, createWorkflows } from "./workflows";
 
 /** The client's knobs, and the settings of the environment's provider. */
 export interface BrazeProviderOptions extends Pick<BrazeClientOptions, "env" | "baseDir" | "clock" | "maxWaitMs" | "backoffMs" | "maxRetries" | "random" | "onRetry"> {
@@ -27,8 +28,8 @@ export interface BrazeProvider extends Provider {
   /**
    * The dashboard clicks that make a declared change Braze's API cannot
    * make (a Canvas, a Canvas message), from the last refresh; undefined when
-   * the live object is unknown or already matches. The engine's manual
-   * step (issue 10) takes its note from here.
+   * the live object is unknown or already matches. The plan's manual step
+   * shows them (`manualNote`).
    */
   manualSteps(r: Resource, liveId: string): string[] | undefined;
 }
@@ -36,15 +37,13 @@ export interface BrazeProvider extends Provider {
 const PERIOD_WORDS: Record<string, string> = { m: "minute", h: "hour", d: "day", w: "week" };
 
 /** A frequency cap is a rule of Braze's global frequency capping, set by hand: which one, exactly. */
-function capRule(r: Resource<"frequency_cap">, dashboard: string | undefined): Diagnostic[] {
-  const at = address("frequency_cap", r.name);
-  const [, n, unit] = /^([0-9]+)([mhdw])$/.exec(r.spec.period)!;
+function capRule(spec: FrequencyCapSpec, dashboard: string | undefined, remove: boolean): string {
+  const [, n, unit] = /^([0-9]+)([mhdw])$/.exec(spec.period)!;
   const period = `${n} ${PERIOD_WORDS[unit!]}${n === "1" ? "" : "s"}`;
-  const exempt = r.spec.exempt?.workflows?.length ? `; in the settings of ${r.spec.exempt.workflows.join(", ")}, turn frequency capping off` : "";
-  return [warning("braze/manual-step", `${at}: Braze's global frequency capping has no API; set it by hand`, {
-    address: at,
-    hint: `in ${dashboardWords(dashboard)}: Settings > Frequency Capping, add a rule for ${r.spec.channels.join(", ")}: no more than ${r.spec.max} per ${period}${exempt}`,
-  })];
+  const rule = `a rule for ${spec.channels.join(", ")}: no more than ${spec.max} per ${period}`;
+  if (remove) return `in ${dashboardWords(dashboard)}: Settings > Frequency Capping, delete ${rule}`;
+  const exempt = spec.exempt?.workflows?.length ? `; in the settings of ${spec.exempt.workflows.join(", ")}, turn frequency capping off` : "";
+  return `in ${dashboardWords(dashboard)}: Settings > Frequency Capping, add ${rule}${exempt}`;
 }
 
 export function createBrazeProvider(opts: BrazeProviderOptions): BrazeProvider {
@@ -80,6 +79,7 @@ export function createBrazeProvider(opts: BrazeProviderOptions): BrazeProvider {
     names: new Names((kind, ctx) => kindOps(kind).list(env, ctx)),
   };
   const capabilities = capabilitiesFor({ dashboard: settings.endpoint.dashboard, scim: settings.scim !== undefined });
+  const perTemplate = templateCapabilities({ dashboard: settings.endpoint.dashboard });
   const refuse = (kind: Kind, what: string): never => {
     throw new ProviderError(error("braze/manual", `Braze's API cannot ${what} a ${kind}`, { hint: capabilities[kind]?.note }));
   };
@@ -98,27 +98,18 @@ export function createBrazeProvider(opts: BrazeProviderOptions): BrazeProvider {
     return undefined;
   }
 
-  /** Declared changes Braze's API cannot make, with the clicks that make them. */
-  function byHand(resources: Resource[], ctx: CallContext): Diagnostic[] {
-    return resources.flatMap((r) => {
-      const id = ctx.refs.idOf(r.kind, r.name);
-      if (r.kind === "template" && r.spec.tags?.includes(MESSAGE_TAG) && (id === undefined || !templates.messages.has(id))) {
-        const at = address(r.kind, r.name);
-        // The plan would create it as an email template: a message exists only inside its Canvas or campaign.
-        return [error("braze/manual-step", `${at} is a Canvas or campaign message that Braze no longer has (its step was removed or its Canvas archived)`, {
-          address: at, hint: "add the message in the Canvas editor and import it again, or remove this template and the steps that send it from the stack",
-        })];
-      }
-      const steps = id === undefined ? undefined : manualSteps(r, id);
-      if (!steps) return [];
-      const at = address(r.kind, r.name);
-      const where = r.kind === "workflow" ? placeOf(workflows.lastListed.get(id!)!.spec) : templates.messages.get(id!)!.place;
-      // A Canvas is manual by capability; a message template is written like other templates, so its change must stop the plan.
-      const make = r.kind === "workflow" ? warning : error;
-      return [make("braze/manual-step", `${at} differs from Braze (${where}), and Braze's API cannot change it: make the change in the dashboard`, {
-        address: at, hint: steps.join(" "), detail: { steps },
-      })];
-    });
+  /** The exact words of a change Braze's API cannot make: the rule to set, the clicks in the Canvas editor. */
+  function manualNote(c: ManualChange): string | undefined {
+    const at = address(c.kind, c.name);
+    if (c.kind === "frequency_cap") {
+      const spec = (c.operation === "delete" ? c.before : c.after) as FrequencyCapSpec | undefined;
+      return spec && capRule(spec, settings.endpoint.dashboard, c.operation === "delete");
+    }
+    if (c.kind === "template" && c.operation === "create" && c.after && familyOf(c.after as TemplateSpec) === "message") {
+      return `${at} is a Canvas or campaign message that Braze does not have (its step was removed or its Canvas archived): add the message in the Canvas editor and run \`mops import\`, or remove this template and the steps that send it from the stack`;
+    }
+    if (c.operation !== "update" || c.id === undefined || c.after === undefined) return undefined;
+    return manualSteps({ kind: c.kind, name: c.name, spec: c.after } as Resource, c.id)?.join("\n");
   }
 
   return {
@@ -126,6 +117,9 @@ export function createBrazeProvider(opts: BrazeProviderOptions): BrazeProvider {
     capabilities,
     client,
     manualSteps,
+    capabilityOf: (kind, spec) => (kind === "template" ? perTemplate[familyOf(spec as TemplateSpec)] : undefined),
+    manualNote,
+    quotas: async () => brazeQuotas(client),
     list: (kind, ctx) => kindOps(kind).list(env, ctx),
     read: (kind, id, ctx) => kindOps(kind).read(env, id, ctx),
     create: async (r, ctx) => {
@@ -141,10 +135,7 @@ export function createBrazeProvider(opts: BrazeProviderOptions): BrazeProvider {
       return o.delete ? o.delete(env, id, ctx) : refuse(kind, "delete");
     },
     normalize: (r) => kindOps(r.kind).normalize(r, settings),
-    async check(resources, ctx) {
-      const offline = resources.flatMap((r) => (r.kind === "frequency_cap" ? capRule(r, settings.endpoint.dashboard) : kindOps(r.kind).check?.(r) ?? []));
-      return [...offline, ...byHand(resources, ctx)];
-    },
+    check: async (resources) => resources.flatMap((r) => kindOps(r.kind).check?.(r) ?? []),
     get requestCount() {
       return client.requestCount;
     },

@@ -1,22 +1,14 @@
-import type { Kind } from "../../src/model";
+import type { Quota } from "../../src/provider/types";
 import type { BrazeClient } from "./client";
 
 /**
- * The write quotas a plan can count its operations against (the engine's
- * `Provider.quotas`, issue 10). Braze's only write quotas that matter to a
- * plan are SCIM's daily allowance and the preference center writes per
- * minute; every other write shares the 250,000-an-hour default.
+ * The write quotas a plan counts its operations against (`Provider.quotas`).
+ * Braze's only write quotas that matter to a plan are SCIM's daily
+ * allowance (what is left of it when Braze said so in its last answer) and
+ * the preference center writes per minute; every other write shares the
+ * 250,000-an-hour default.
  */
-export interface BrazeQuota {
-  name: string;
-  applies: { kind: Kind; action: "create" | "update" | "delete" }[];
-  perMinute?: number;
-  perDay?: number;
-  /** What is left of today's allowance, when Braze said so in its last answer. */
-  remainingToday?: number;
-}
-
-export function brazeQuotas(client: BrazeClient, now = Date.now()): BrazeQuota[] {
+export function brazeQuotas(client: BrazeClient, now = client.now()): Quota[] {
   const scim = client.window("scim");
   return [
     {

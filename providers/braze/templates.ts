@@ -1,10 +1,11 @@
 import { error, warning, type Diagnostic } from "../../src/diagnostics";
 import { address, toResourceName, type Resource, type TemplateSpec } from "../../src/model";
-import { ProviderError, type LiveObject } from "../../src/provider/types";
+import { ProviderError, type LiveObject, type OwnerMark } from "../../src/provider/types";
 import { DetailCache } from "./details";
 import { compact, manualOnly, type BrazeEnv, type KindOps } from "./kind";
 import { fromLiquid, toLiquid } from "./liquid";
 import { MESSAGE_TAG, NO_TEXT } from "./messages";
+import { readDescription, stampDescription } from "./owner";
 import { messageTemplates, type MessageTemplate } from "./workflows";
 
 /**
@@ -20,7 +21,7 @@ export const CONTENT_BLOCK_TAG = "braze:content_block";
 export const PREFERENCE_CENTER_TAG = "braze:preference_center";
 const MARKERS = [CONTENT_BLOCK_TAG, PREFERENCE_CENTER_TAG, MESSAGE_TAG];
 
-type Family = "email_template" | "content_block" | "preference_center" | "message";
+export type Family = "email_template" | "content_block" | "preference_center" | "message";
 
 /** Ids carry their family, so `read` and `update` know which API to call. */
 const FAMILY_OF_PREFIX: Record<string, Family> = {
@@ -81,17 +82,35 @@ const liquid = (v: string | undefined | null): string | undefined => (v ? fromLi
 
 export const emailTemplateSpec = (t: BzEmailTemplate): TemplateSpec =>
   compact({ channel: "email", subject: liquid(t.subject), preheader: liquid(t.preheader), body: liquid(t.body) ?? NO_TEXT, tags: withMarker(t.tags) });
+/** A Content Block's owner mark is the last line of its description: not part of the spec, so never a difference. */
 export const contentBlockSpec = (b: BzContentBlock): TemplateSpec =>
-  compact({ channel: "email", description: b.description || undefined, body: liquid(b.content) ?? NO_TEXT, tags: withMarker(b.tags, CONTENT_BLOCK_TAG) });
+  compact({ channel: "email", description: readDescription(b.description ?? undefined).description, body: liquid(b.content) ?? NO_TEXT, tags: withMarker(b.tags, CONTENT_BLOCK_TAG) });
+const contentBlockOwner = (b: BzContentBlock): OwnerMark | undefined => readDescription(b.description ?? undefined).owner;
 export const preferenceCenterSpec = (p: BzPreferenceCenter): TemplateSpec =>
   compact({ channel: "email", subject: p.preference_center_title || undefined, body: liquid(p.preference_center_page_html) ?? NO_TEXT, tags: [PREFERENCE_CENTER_TAG] });
 
 /** Braze needs a confirmation page on every preference center; the neutral model has none, so new ones get this one. */
 export const DEFAULT_CONFIRMATION_PAGE = "<!doctype html><html><body><p>Your preferences have been saved.</p></body></html>";
 
-const TEMPLATES_UI = "Templates > Email Templates";
-const BLOCKS_UI = "Templates > Content Blocks";
-const PREFERENCES_UI = "Audience > Subscriptions > Email Preference Center";
+export const TEMPLATES_UI = "Templates > Email Templates";
+export const BLOCKS_UI = "Templates > Content Blocks";
+export const PREFERENCES_UI = "Audience > Subscriptions > Email Preference Center";
+
+/** Braze's limit on a Content Block's description (braze-docs content_blocks/post_create_email_content_block.md). */
+const DESCRIPTION_MAX = 250;
+
+/** The description Braze gets: the spec's, with the owner mark as its last line when the engine gives one. */
+function blockDescription(r: Resource<"template">, owner: OwnerMark | undefined): string | undefined {
+  if (!owner) return r.spec.description;
+  const stamped = stampDescription(r.spec.description, owner);
+  if (stamped.length >= DESCRIPTION_MAX) {
+    const room = DESCRIPTION_MAX - 1 - (stamped.length - (r.spec.description?.length ?? 0));
+    throw new ProviderError(error("braze/too-long", `template.${r.name}: with Mops's owner mark as its last line, the description of a Content Block has room for ${room} characters, and it has ${r.spec.description!.length}`, {
+      address: address("template", r.name), hint: "shorten `description:`: Braze takes fewer than 250 characters, and Mops keeps which stack made the block in the last line",
+    }));
+  }
+  return stamped;
+}
 
 /** What Braze keeps of a declared template, by family (what `list` reads back). */
 function asBrazeHolds(spec: TemplateSpec): TemplateSpec {
@@ -149,7 +168,7 @@ export function createTemplates(): KindOps<"template"> & { messages: Map<string,
   /** The Canvas and campaign messages of the last listing, by template id. */
   const lastMessages = new Map<string, MessageTemplate>();
 
-  const live = (id: string, name: string, spec: TemplateSpec): LiveObject<"template"> => ({ kind: "template", id, name, spec });
+  const live = (id: string, name: string, spec: TemplateSpec, owner?: OwnerMark): LiveObject<"template"> => ({ kind: "template", id, name, spec, ...(owner ? { owner } : {}) });
 
   async function emailTemplates(env: BrazeEnv, signal?: AbortSignal) {
     const listing = await env.client.offsetPages<BzEmailTemplate>("/templates/email/list", "templates", signal);
@@ -171,16 +190,16 @@ export function createTemplates(): KindOps<"template"> & { messages: Map<string,
       const [templates, blocks, centers, messages] = await Promise.all([
         emailTemplates(env, ctx.signal), contentBlocks(env, ctx.signal), preferenceCenters(env, ctx.signal), messageTemplates(env, ctx.signal),
       ]);
-      const items: { id: string; display: string; spec: TemplateSpec }[] = [
+      const items: { id: string; display: string; spec: TemplateSpec; owner?: OwnerMark }[] = [
         ...templates.map((t) => ({ id: `email_template:${t.email_template_id}`, display: t.template_name, spec: emailTemplateSpec(t) })),
-        ...blocks.map((b) => ({ id: `content_block:${b.content_block_id}`, display: b.name, spec: contentBlockSpec(b) })),
+        ...blocks.map((b) => ({ id: `content_block:${b.content_block_id}`, display: b.name, spec: contentBlockSpec(b), owner: contentBlockOwner(b) })),
         ...centers.map((p) => ({ id: `preference_center:${p.preference_center_api_id}`, display: p.name, spec: preferenceCenterSpec(p) })),
         ...messages.map((m: MessageTemplate) => ({ id: m.id, display: m.display, spec: m.spec })),
       ].sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }));
       lastMessages.clear();
       for (const m of messages) lastMessages.set(m.id, m);
       const names = env.names.assign("template", items, ctx);
-      return items.map((it, i) => live(it.id, names[i]!, it.spec));
+      return items.map((it, i) => live(it.id, names[i]!, it.spec, it.owner));
     },
 
     async read(env, id, ctx) {
@@ -192,7 +211,7 @@ export function createTemplates(): KindOps<"template"> & { messages: Map<string,
         }
         case "content_block": {
           const b = await env.client.find<BzContentBlock>("/content_blocks/info", { content_block_id: rawId(id) }, ctx.signal);
-          return b && live(id, name(b.name), contentBlockSpec(b));
+          return b && live(id, name(b.name), contentBlockSpec(b), contentBlockOwner(b));
         }
         case "preference_center": {
           const p = await env.client.find<BzPreferenceCenter>(`/preference_center/v1/${encodeURIComponent(rawId(id))}`, undefined, ctx.signal);
@@ -223,7 +242,7 @@ export function createTemplates(): KindOps<"template"> & { messages: Map<string,
         }
         case "content_block": {
           const res = await env.client.post<{ content_block_id: string }>("/content_blocks/create", compact({
-            name: r.name, description: r.spec.description, content: toLiquid(r.spec.body), state: "active", tags: tags.length ? tags : undefined,
+            name: r.name, description: blockDescription(r, ctx.owner), content: toLiquid(r.spec.body), state: "active", tags: tags.length ? tags : undefined,
           }), ctx.signal);
           id = `content_block:${res.content_block_id}`;
           break;
@@ -241,7 +260,7 @@ export function createTemplates(): KindOps<"template"> & { messages: Map<string,
       }
       env.names.set("template", id, r.name);
       // Braze is eventually consistent (up to minutes, braze-docs api_limits.md): the object is what was written.
-      return live(id, r.name, spec);
+      return live(id, r.name, spec, familyOf(r.spec) === "content_block" ? ctx.owner : undefined);
     },
 
     async update(env, r, prior, ctx) {
@@ -264,7 +283,7 @@ export function createTemplates(): KindOps<"template"> & { messages: Map<string,
           break;
         case "content_block":
           await env.client.post("/content_blocks/update", compact({
-            content_block_id: rawId(prior.id), name: renamed ? r.name : undefined, description: r.spec.description ?? "", content: toLiquid(r.spec.body), tags,
+            content_block_id: rawId(prior.id), name: renamed ? r.name : undefined, description: blockDescription(r, ctx.owner) ?? "", content: toLiquid(r.spec.body), tags,
           }), ctx.signal);
           break;
         case "preference_center": {
@@ -280,7 +299,7 @@ export function createTemplates(): KindOps<"template"> & { messages: Map<string,
           return manualOnly("template", "change", `template.${r.name} is a message of a Canvas or campaign: change it in the Canvas editor (the plan's steps say where)`);
       }
       env.names.set("template", prior.id, r.name);
-      return live(prior.id, r.name, spec);
+      return live(prior.id, r.name, spec, family === "content_block" ? ctx.owner : undefined);
     },
 
     delete: (env, id) => manualOnly("template", "delete", `archive it in ${env.settings.endpoint.dashboard ?? "the Braze dashboard"}: ${familyOfId(id) === "content_block" ? BLOCKS_UI : familyOfId(id) === "preference_center" ? PREFERENCES_UI : TEMPLATES_UI}`),

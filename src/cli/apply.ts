@@ -37,7 +37,8 @@ function manualConfirmation(o: ExecuteOptions): readonly string[] | ((pending: R
     if (o.autoApprove || o.savedPlan || !isInteractive()) return out;
     for (const c of pending) {
       if (out.includes(c.address)) continue;
-      process.stdout.write(`\n! ${c.address}: ${c.manual ?? "a manual change"}\n`);
+      const note = c.manual ?? "a manual change";
+      process.stdout.write(`\n! ${c.address}:${note.includes("\n") ? `\n  ${note.replace(/\n/g, "\n  ")}` : ` ${note}`}\n`);
       if (await confirm(`Have you made this change by hand? Mops records it as done and stops asking until the stack changes it.`)) out.push(c.address);
     }
     return out;

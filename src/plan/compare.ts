@@ -15,7 +15,7 @@ export interface PlanInput {
   state: State;
   /** What refresh read, secrets masked. */
   live: readonly LiveObject[];
-  provider: Pick<Provider, "name" | "capabilities" | "normalize">;
+  provider: Pick<Provider, "name" | "capabilities" | "normalize" | "capabilityOf" | "manualNote">;
   /** Defaults to the provider's. */
   capabilities?: Capabilities;
   /** Kinds refresh read; for the others, state stands in for live. Defaults to every readable kind. */

@@ -1,8 +1,9 @@
 import { error, type Diagnostic } from "../diagnostics";
 import { address, canonicalJson, KINDS, type Kind, type Reason, type Resource } from "../model";
-import type { KindCapability, LiveObject, OwnerMark } from "../provider";
+import type { KindCapability, LiveObject, ManualChange, OwnerMark } from "../provider";
 import type { RetiredObject, StateResource } from "../state/types";
 import { referencesOf } from "../graph";
+import { capabilityOf } from "./capability";
 import { diffSpecs, topAttribute } from "./diff";
 import type { PlanInput } from "./compare";
 import { changeKey, type ResourceChange } from "./types";
@@ -51,6 +52,16 @@ export class Decider {
     return this.input.capabilities ?? this.input.provider.capabilities;
   }
 
+  /** What the API allows for this object (its kind's, unless the provider says otherwise for it). */
+  private capOf(kind: Kind, spec: Resource["spec"] | undefined): KindCapability | undefined {
+    return capabilityOf(this.input.provider, this.caps, kind, spec);
+  }
+
+  /** What a person does for a manual change: the provider's exact steps, else the capability's note, else plain words. */
+  private manualWords(cap: KindCapability | undefined, change: ManualChange, plain: string): string {
+    return this.input.provider.manualNote?.(change) ?? cap?.note ?? plain;
+  }
+
   /** The live object a state entry names; state stands in for live when the kind was not read. */
   private liveOf(kind: Kind, id: string, stood: { name: string; attributes: Resource["spec"]; version?: string }): LiveObject | undefined {
     if (this.refreshed.has(kind)) return this.liveById.get(`${kind}\0${id}`);
@@ -64,7 +75,7 @@ export class Decider {
 
   desired(r: Resource): void {
     const addr = address(r.kind, r.name);
-    const cap = this.caps[r.kind];
+    const cap = this.capOf(r.kind, r.spec);
     const s = this.input.state.resources[addr];
     const base = { address: addr, kind: r.kind, name: r.name, after: r.spec } as const;
     const providerName = this.input.provider.name;
@@ -94,7 +105,10 @@ export class Decider {
     }
     const reasons: Reason[] = [{ code: s ? "deleted-outside" : "new" }];
     if (cap.create === "api") this.changes.push({ ...base, action: "create", reasons });
-    else this.changes.push({ ...base, action: "manual", reasons: [...reasons, { code: "api-cannot", operation: "create" }], manual: cap.note ?? `create ${addr} by hand in ${providerName}` });
+    else {
+      const manual = this.manualWords(cap, { kind: r.kind, name: r.name, operation: "create", after: r.spec }, `create ${addr} by hand in ${providerName}`);
+      this.changes.push({ ...base, action: "manual", reasons: [...reasons, { code: "api-cannot", operation: "create" }], manual });
+    }
   }
 
   /** A manual change a person confirmed: it stays confirmed until the stack changes it. */
@@ -108,7 +122,7 @@ export class Decider {
     this.changes.push({
       ...base, before: s.attributes, attributes, action: "manual",
       reasons: [{ code: "manual-changed" }, { code: "api-cannot", operation: "update" }],
-      manual: cap.note ?? `change ${base.address} by hand in ${this.input.provider.name}`,
+      manual: this.manualWords(cap, { kind: base.kind, name: base.name, operation: "update", before: s.attributes, after: base.after }, `change ${base.address} by hand in ${this.input.provider.name}`),
     });
   }
 
@@ -212,21 +226,24 @@ export class Decider {
       change.action = "update";
       change.reasons = reasons;
     } else {
+      const operation = forcing.length ? "create" : "update";
       change.action = "manual";
-      change.reasons = [...reasons, { code: "api-cannot", operation: forcing.length ? "create" : "update" }];
-      change.manual = cap.note ?? `change ${base.address} by hand in ${this.input.provider.name}`;
+      change.reasons = [...reasons, { code: "api-cannot", operation }];
+      change.manual = this.manualWords(cap, { kind: base.kind, name: base.name, operation, id: l.id, before: l.spec, after: base.after }, `change ${base.address} by hand in ${this.input.provider.name}`);
     }
     return change;
   }
 
   /** A state entry the stack no longer declares. */
   removed(s: StateResource): void {
-    const cap = this.caps[s.kind];
     const base = { address: s.address, kind: s.kind, name: s.name };
-    const manual = (reasons: Reason[]): void =>
-      void this.changes.push({ ...base, ...(s.id ? { id: s.id } : {}), before: s.attributes, action: "manual", reasons, manual: cap?.note ?? `delete ${s.address} by hand in ${this.input.provider.name}` });
+    const l = s.id ? this.liveOf(s.kind, s.id, s) : undefined;
+    const cap = this.capOf(s.kind, l?.spec ?? s.attributes);
+    const manual = (reasons: Reason[]): void => {
+      const words = this.manualWords(cap, { kind: s.kind, name: s.name, operation: "delete", ...(s.id ? { id: s.id } : {}), before: l?.spec ?? s.attributes }, `delete ${s.address} by hand in ${this.input.provider.name}`);
+      this.changes.push({ ...base, ...(s.id ? { id: s.id } : {}), before: s.attributes, action: "manual", reasons, manual: words });
+    };
     if (!s.id) return manual([{ code: "removed-from-stack" }, { code: "api-cannot", operation: "delete" }]);
-    const l = this.liveOf(s.kind, s.id, s);
     // No live object: there is nothing left on the platform to delete, only the state entry.
     if (!l) this.changes.push({ ...base, before: s.attributes, action: "delete", reasons: [{ code: "removed-from-stack" }, { code: "already-gone" }] });
     else if (cap?.delete === "api") this.changes.push({ ...base, id: s.id, before: l.spec, action: "delete", reasons: [{ code: "removed-from-stack" }], ...(l.version !== undefined ? { version: l.version } : {}) });
@@ -264,14 +281,14 @@ export class Decider {
       if (!deps.length) continue;
       c.reasons.push(...deps.map((a): Reason => ({ code: "dependency-recreated", address: a })));
       if (c.action === "update") continue;
-      const cap = this.caps[c.kind];
+      const cap = this.capOf(c.kind, c.after);
       if (cap?.update === "api") {
         c.action = "update";
         c.attributes ??= [];
       } else {
         c.action = "manual";
         c.reasons.push({ code: "api-cannot", operation: "update" });
-        c.manual = cap?.note ?? `update ${c.address} by hand in ${this.input.provider.name}`;
+        c.manual = this.manualWords(cap, { kind: c.kind, name: c.name, operation: "update", ...(c.id ? { id: c.id } : {}), before: c.before, after: c.after }, `update ${c.address} by hand in ${this.input.provider.name}`);
       }
     }
   }

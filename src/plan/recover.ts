@@ -1,5 +1,5 @@
 import { address, canonicalJson, type ChangeRecord, type Kind } from "../model";
-import type { Capabilities, LiveObject, OwnerMark } from "../provider";
+import type { KindCapability, LiveObject, OwnerMark } from "../provider";
 import { applyDelta } from "../state/delta";
 import type { JournaledOperation, RunJournal, State, StateDelta } from "../state/types";
 import { isOwnMark } from "./decide";
@@ -32,7 +32,7 @@ const ACTION: Record<JournaledOperation["action"], ChangeRecord["action"] | unde
 export function recoverRun(
   state: State,
   live: readonly LiveObject[],
-  ctx: { own: OwnerMark; refreshed: ReadonlySet<Kind>; capabilities: Capabilities },
+  ctx: { own: OwnerMark; refreshed: ReadonlySet<Kind>; capabilityOf: (kind: Kind, spec: unknown) => KindCapability | undefined },
 ): Recovery | undefined {
   const run = state.run;
   if (!run) return undefined;
@@ -73,8 +73,8 @@ export function recoverRun(
       case "create": {
         const candidates = live.filter((x) => x.kind === o.kind && address(x.kind, x.name) === o.address && !claimed.has(`${x.kind}\0${x.id}`));
         const marked = candidates.find((x) => isOwnMark(x.owner, ctx.own));
-        // Without a place for a mark, the one unowned object of the name this run asked for is the one it made.
-        const byName = !ctx.capabilities[o.kind]?.ownerMark && candidates.length === 1 && !candidates[0]!.owner ? candidates[0] : undefined;
+        // Without a place for a mark on such an object, the one unowned object of the name this run asked for is the one it made.
+        const byName = !ctx.capabilityOf(o.kind, o.after)?.ownerMark && candidates.length === 1 && !candidates[0]!.owner ? candidates[0] : undefined;
         const made = marked ?? byName;
         if (!made) {
           notDone(o, "interrupted before the platform made it");

@@ -2,6 +2,7 @@ import { address, maskSecrets, type Stack } from "../model";
 import type { LiveObject, Provider } from "../provider";
 import type { State } from "../state/types";
 import { audienceOf } from "./audience";
+import { capabilityOf } from "./capability";
 import { makePlan } from "./compare";
 import type { EventSink } from "./events";
 import { recoverRun, type Recovery } from "./recover";
@@ -65,7 +66,7 @@ export async function refreshAndPlan(provider: Provider, desired: Stack, stored:
   const own = { stack: desired.name, environment: desired.environment, lineage: stored.lineage };
   const recovery =
     stored.run && (opts.journal ?? "recover") === "recover"
-      ? recoverRun(stored, live, { own, refreshed, capabilities: provider.capabilities })
+      ? recoverRun(stored, live, { own, refreshed, capabilityOf: (kind, spec) => capabilityOf(provider, provider.capabilities, kind, spec) })
       : undefined;
   const state = recovery?.state ?? stored;
 

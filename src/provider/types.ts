@@ -69,6 +69,20 @@ export interface CallContext {
   owner?: OwnerMark;
 }
 
+/** One change a platform's API cannot make, for the provider to say how a person makes it. */
+export interface ManualChange {
+  kind: Kind;
+  name: string;
+  /** What the person does: make the object, change it, or remove it. */
+  operation: "create" | "update" | "delete";
+  /** The live object's platform id, when there is one. */
+  id?: string;
+  /** The live spec (what Mops last applied, when the kind is not read). */
+  before?: SpecOf[Kind];
+  /** The desired spec as the provider normalised it; absent for a removal. */
+  after?: SpecOf[Kind];
+}
+
 /** A write quota a plan counts its operations against (Klaviyo: 15 flow creates a minute, 100 a day). */
 export interface Quota {
   /** In words: "flow creates". */
@@ -100,6 +114,18 @@ export interface Provider {
    * add its defaults), so plan compares like with like. Identity when absent.
    */
   normalize?(resource: Resource): Resource;
+  /**
+   * The capability of one object where it is not its kind's (a Braze Canvas
+   * message is read-only while the kind's other templates are written);
+   * undefined: the kind's. Given the desired or the live spec.
+   */
+  capabilityOf?(kind: Kind, spec: SpecOf[Kind]): KindCapability | undefined;
+  /**
+   * What a person does for this manual change, exactly (the dashboard clicks
+   * from the live object to the declared one), from what the last refresh
+   * read; undefined: the capability's note.
+   */
+  manualNote?(change: ManualChange): string | undefined;
   /** Optional per-provider pre-flight checks of a stack (e.g. HubSpot roles exist). */
   check?(resources: Resource[], ctx: CallContext): Promise<Diagnostic[]>;
   /** Estimated audience size of a segment, where the platform reports it. */

@@ -2,7 +2,7 @@ import type { Diagnostic, Severity } from "../diagnostics";
 import { sortDiagnostics } from "../diagnostics";
 import type { Resource, Stack, WorkflowSpec } from "../model";
 import type { Action, Plan, ResourceChange } from "../plan/types";
-import { code, fence, html, mdCell, mdTable, mdText } from "./md";
+import { code, fence, html, mdCell, mdNestedLines, mdTable, mdText } from "./md";
 import { stepMarks, workflowFlowchart } from "./mermaid";
 import { specDiff } from "./spec-diff";
 import { where } from "../stack/where";
@@ -90,7 +90,8 @@ export function planMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
 
   const manual = changes.filter((c) => c.action === "manual" && c.manual);
   if (manual.length) {
-    const lines = manual.map((c) => `- [ ] ${code(c.address)}: ${mdText(c.manual!)}`);
+    // A note of several lines is the provider's step-by-step: a list under the address.
+    const lines = manual.map((c) => (c.manual!.includes("\n") ? `- [ ] ${code(c.address)}:\n${mdNestedLines(c.manual!.split("\n"))}` : `- [ ] ${code(c.address)}: ${mdText(c.manual!)}`));
     const text = `#### ✋ Manual steps\nThe platform's API cannot make these changes; do them by hand after applying:\n\n${lines.join("\n")}`;
     if (fits(text)) add(text);
   }
@@ -191,7 +192,7 @@ function details(change: ResourceChange, plan: Plan): string {
     const items = c.drift.map((d) => `${code(d.path)} (last applied ${value(d.before)}, live ${value(d.after)})`);
     facts.push(`**Drift:** changed outside Mops: ${items.join(", ")}`);
   }
-  if (c.manual) facts.push(`**By hand:** ${mdText(c.manual)}`);
+  if (c.manual) facts.push(`**By hand:** ${c.manual.split("\n").map(mdText).join("<br>")}`);
 
   const blocks: string[] = [];
   if (c.kind === "workflow" && c.after && (c.action === "create" || c.action === "update" || c.action === "replace")) {

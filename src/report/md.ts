@@ -13,6 +13,11 @@ export function mdText(text: string): string {
     .join("");
 }
 
+/** Lines of text as a list nested in a list item: numbered lines ("2. Click …") stay numbered, the others are bullets. */
+export function mdNestedLines(lines: readonly string[], indent = "  "): string {
+  return lines.map((l) => `${indent}${/^\d+\. /.test(l) ? "" : "- "}${mdText(l)}`).join("\n");
+}
+
 /** Text for a table cell: also keeps `|` from ending the cell (inside code spans too, as GitHub requires). */
 export const mdCell = (text: string): string => mdText(text).replace(/\|/g, "\\|");
 

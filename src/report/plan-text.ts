@@ -90,7 +90,7 @@ function changeBlock(change: ResourceChange, c: Colors): string[] {
   else if (ch.action === "delete") {
     /* a destroy lists nothing: the address says it all */
   } else out.push(...attributeLines(ch.attributes ?? [], c, indent));
-  if (ch.action === "manual" && ch.manual) out.push(`${indent}${c.cyan(ch.manual)}`);
+  if (ch.action === "manual" && ch.manual) out.push(...ch.manual.split("\n").map((l) => `${indent}${c.cyan(l)}`));
   return [...out, ""];
 }
 

@@ -32,6 +32,10 @@ export class FakeProvider implements Provider {
   contacts = new Map<string, number>();
   retired = new Set<string>();
   requestCount = 0;
+  /** Set by a test: one object's capability where it is not its kind's. */
+  capabilityOf?: Provider["capabilityOf"];
+  /** Set by a test: the exact words of one manual change. */
+  manualNote?: Provider["manualNote"];
   private next = 1;
 
   seed(kind: Kind, name: string, spec: unknown): LiveObject {

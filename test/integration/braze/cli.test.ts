@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseDocument } from "yaml";
 import { mops } from "../../helpers/cli";
 import { startFakeBraze, type FakeBraze } from "../../fixtures/braze/fake";
 import { ENV, KEY, offline, ORIGIN, SCIM_TOKEN } from "./helpers";
@@ -105,4 +106,31 @@ describe("mops on Braze from the command line", () => {
     }
     expect(existsSync(join(dir, ".mops"))).toBe(true);
   }, 120_000);
+
+  it("a template removed from the stack: the plan says to archive it by hand, apply waits, --confirm-manual records it once, and nothing is deleted", async () => {
+    const sale = fake.account.canvases.find((c) => c.id === "5f1a0c2e-0000-4000-8000-00000000c002")!;
+    sale.details.steps[1].messages["mv-s2"].subscription_group_id = "7d89bdc3-4aa1-4592-8b8a-4c8b7161c875";
+    expect((await run(["import", "--env", "braze_prod"])).code).toBe(0);
+    const file = join(dir, "imported", "templates.yaml");
+    const doc = parseDocument(readFileSync(file, "utf8"));
+    expect(doc.deleteIn(["templates", "spring_sale"])).toBe(true);
+    writeFileSync(file, doc.toString());
+
+    const plan = await run(["plan", "--env", "braze_prod", "--detailed-exitcode"]);
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toMatch(/template\.spring_sale[^\n]*\n[^]*archive/);
+
+    const waiting = await run(["apply", "--env", "braze_prod", "--auto-approve"]);
+    expect(waiting.stdout + waiting.stderr).toContain("mops apply --confirm-manual template.spring_sale");
+    expect((await run(["plan", "--env", "braze_prod", "--detailed-exitcode"])).code).toBe(2);
+
+    const confirmed = await run(["apply", "--env", "braze_prod", "--auto-approve", "--confirm-manual", "template.spring_sale"]);
+    expect(confirmed.code, confirmed.stderr).toBe(0);
+    const after = await run(["plan", "--env", "braze_prod", "--detailed-exitcode"]);
+    expect(after.stdout).toContain("No changes. Your marketing platform matches the stack.");
+    expect(after.code).toBe(0);
+    // Braze still has it (the API cannot delete a template), and Mops never tried.
+    expect(fake.account.email_templates.map((t) => t.template_name)).toContain("Spring Sale");
+    expect(fake.log.filter((l) => l.method === "DELETE" || /archive|delete/i.test(l.path))).toEqual([]);
+  }, 180_000);
 });

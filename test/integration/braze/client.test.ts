@@ -81,14 +81,14 @@ describe("Braze client: limits, pages, errors", () => {
     expect(w.fake.log.filter((l) => l.status === 429)).toEqual([]);
   });
 
-  it("a spent daily SCIM quota stops at once, retryable, with when it resets; no request is sent", async () => {
+  it("a spent daily SCIM quota stops the run at once (`stop: quota`), with when it resets; no request is sent", async () => {
     w = await world({ fake: { limits: { scim: 1 } } });
     await w.provider.list("user", ctx);
     const before = w.fake.log.length;
     const e = await providerError(w.provider.list("user", ctx));
     expect(e.diagnostic).toMatchObject({ code: "braze/rate-limit", detail: { class: "scim", resetsAt: "2026-03-21T00:00:00.000Z" } });
     expect(e.diagnostic.message).toBe("Braze's SCIM limit of 1 requests per day per company is used up until 2026-03-21T00:00:00.000Z; the request was not sent");
-    expect(e.retryable).toBe(true);
+    expect([e.stop, e.status, e.retryable]).toEqual(["quota", 429, false]);
     expect(w.fake.log.length).toBe(before);
   });
 

@@ -133,15 +133,42 @@ describe("Braze provider over the fake workspace", () => {
     expect(second.filter((p) => p === "/templates/email/info" || p === "/content_blocks/info" || p === "/campaigns/details")).toEqual([]);
   });
 
-  it("quotas: SCIM's daily allowance with what Braze says is left, preference center writes per minute", async () => {
+  it("quotas: SCIM's daily allowance with what Braze said is left (once it said), preference center writes per minute", async () => {
+    const [unknown] = await w.provider.quotas!({ refs: { idOf: () => undefined, nameOf: () => undefined } });
+    expect(unknown!.remainingToday).toBeUndefined();
     await w.provider.list("user", { refs: { idOf: () => undefined, nameOf: () => undefined } });
-    const [scim, centers] = brazeQuotas(w.provider.client, w.clock.now());
-    expect(scim).toMatchObject({ perDay: 5_000, remainingToday: 4_999, applies: [{ kind: "user", action: "create" }, { kind: "user", action: "update" }, { kind: "user", action: "delete" }] });
-    expect(centers).toMatchObject({ perMinute: 10 });
+    const [scim, centers] = await w.provider.quotas!({ refs: { idOf: () => undefined, nameOf: () => undefined } });
+    expect(scim).toEqual({
+      name: "SCIM calls (dashboard users)", perDay: 5_000, remainingToday: 4_999,
+      applies: [{ kind: "user", action: "create" }, { kind: "user", action: "update" }, { kind: "user", action: "delete" }],
+    });
+    expect(centers).toMatchObject({ perMinute: 10, applies: [{ kind: "template", action: "create" }, { kind: "template", action: "update" }] });
+    // A day later the window Braze spoke of is over: what is left is not known again until it answers.
+    await w.clock.sleep(86_400_000);
+    expect(brazeQuotas(w.provider.client)[0]!.remainingToday).toBeUndefined();
   });
 
-  it("a declared frequency cap is a manual rule, with its values", async () => {
-    const ds = await w.provider.check!([{ kind: "frequency_cap", name: "weekly", spec: { max: 3, period: "7d", channels: ["email", "push"], exempt: { workflows: ["order_confirmation"] } } }], { refs: { idOf: () => undefined, nameOf: () => undefined } });
-    expect(ds).toMatchObject([{ code: "braze/manual-step", hint: "in the Braze dashboard: Settings > Frequency Capping, add a rule for email, push: no more than 3 per 7 days; in the settings of order_confirmation, turn frequency capping off" }]);
+  it("a declared frequency cap is a manual rule: the plan's note says which, with its values; its removal too", () => {
+    const spec = { max: 3, period: "7d", channels: ["email", "push"] as ("email" | "push")[], exempt: { workflows: ["order_confirmation"] } };
+    expect(w.provider.manualNote!({ kind: "frequency_cap", name: "weekly", operation: "create", after: spec })).toBe(
+      "in the Braze dashboard: Settings > Frequency Capping, add a rule for email, push: no more than 3 per 7 days; in the settings of order_confirmation, turn frequency capping off",
+    );
+    expect(w.provider.manualNote!({ kind: "frequency_cap", name: "weekly", operation: "delete", before: spec })).toBe(
+      "in the Braze dashboard: Settings > Frequency Capping, delete a rule for email, push: no more than 3 per 7 days",
+    );
+  });
+
+  it("reads a Content Block's owner mark from its description, which the spec never holds", async () => {
+    const block = w.fake.account.content_blocks.find((b) => b.name === "footer")!;
+    block.description = "Legal footer of every email\n[mops northwind braze_prod l-42]";
+    block.last_edited = "2026-03-22T00:00:00Z";
+    const ctx = { refs: { idOf: () => undefined, nameOf: () => undefined } };
+    const listed = (await w.provider.list("template", ctx)).find((o) => o.id === `content_block:${block.content_block_id}`)!;
+    const read = (await w.provider.read("template", listed.id, ctx))!;
+    for (const o of [listed, read]) {
+      expect(o.owner).toEqual({ stack: "northwind", environment: "braze_prod", lineage: "l-42" });
+      expect(o.spec).toMatchObject({ description: "Legal footer of every email" });
+    }
+    expect((await w.provider.list("template", ctx)).filter((o) => o.owner).map((o) => o.id)).toEqual([listed.id]);
   });
 });

@@ -48,6 +48,12 @@ describe("plan text", () => {
     expect(text).toContain("Plan: 2 to add, 3 to change, 2 to destroy. (1 to adopt, 1 manual)");
   });
 
+  it("indents every line of a manual change's step-by-step note under it", async () => {
+    const plan = await everyAction();
+    plan.changes.find((c) => c.action === "manual")!.manual = "1. Open Settings.\n2. Add the rule.";
+    expect(planText(plan)).toContain("  ! frequency_cap.weekly\n      1. Open Settings.\n      2. Add the rule.\n");
+  });
+
   it("says so when nothing changes, and drift text lists only drift", async () => {
     const plan = await everyAction();
     const none = { ...plan, changes: plan.changes.map((c) => ({ ...c, action: "noop" as const, drift: undefined })) };

@@ -47,6 +47,16 @@ describe("planMarkdown", () => {
     expect(md).toContain("- [ ] `frequency_cap.marketing_weekly`: In Settings &gt; Marketing");
   });
 
+  it("lists a manual change's step-by-step note as a numbered list under its checkbox, and in its details", () => {
+    const plan = demoPlan();
+    const cap = plan.changes.find((c) => c.action === "manual")!;
+    cap.manual = "1. Open Settings > Frequency Capping.\n2. Add a rule: at most 3 <emails> a week.\nThen save.";
+    const md = planMarkdown(plan);
+    expect(md).toContain("- [ ] `frequency_cap.marketing_weekly`:\n  1. Open Settings &gt; Frequency Capping.\n  2. Add a rule: at most 3 &lt;emails&gt; a week.\n  - Then save.\n");
+    expect(md).toContain("**By hand:** 1. Open Settings &gt; Frequency Capping.<br>2. Add a rule: at most 3 &lt;emails&gt; a week.<br>Then save.");
+    expectBalanced(md);
+  });
+
   it("merges extra findings without repeating those already in the plan", () => {
     const extra = { code: "policy/owner", severity: "warning" as const, message: "workflow has no owner", address: "workflow.x" };
     const md = planMarkdown(demoPlan(), { findings: [demoFindings[0], extra] });
