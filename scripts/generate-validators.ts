@@ -22,13 +22,29 @@ import { stackFileSchema } from "../src/model";
 import { PolicySchema } from "../src/model/policy";
 import { RepoConfigSchema } from "../src/model/repo-config";
 
+/**
+ * The policy schema embeds stack conditions. Their named schemas (`$id`) refer
+ * to the stack schema's own definitions, compiled once with its branches, so
+ * a policy's condition is checked by the same code as a stack's.
+ */
+function policySchema(): Node {
+  const walk = (n: unknown, root: boolean): unknown => {
+    if (Array.isArray(n)) return n.map((x) => walk(x, false));
+    if (!n || typeof n !== "object") return n;
+    const node = n as Node;
+    if (!root && typeof node.$id === "string") return { $ref: node.$id };
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v, false)]));
+  };
+  return walk(PolicySchema, true) as Node;
+}
+
 export const OUTPUT = resolve(fileURLToPath(new URL("../src/stack/validators.generated.js", import.meta.url)));
 
 type Node = Record<string, unknown> & { anyOf?: Node[]; $ref?: string; $id?: string; const?: unknown };
 
 /** What the generated code is made from: any change to a schema changes it. */
 export function schemaHash(): string {
-  return createHash("sha256").update(JSON.stringify({ stack: stackFileSchema(), policy: PolicySchema, config: RepoConfigSchema })).digest("hex");
+  return createHash("sha256").update(JSON.stringify({ stack: stackFileSchema(), policy: policySchema(), config: RepoConfigSchema })).digest("hex");
 }
 
 /** The stack schema with every union branch moved to `$defs` as `branch-N`; the branch ids, in order. */
@@ -92,10 +108,11 @@ export function generateValidators(): string {
   });
   addFormats(ajv);
   ajv.addSchema(schema);
-  ajv.addSchema(PolicySchema);
+  const policy = policySchema();
+  ajv.addSchema(policy);
   ajv.addSchema(RepoConfigSchema);
   const base = (id: string) => new URL(id, schema.$id).href;
-  const refs: Record<string, string> = { stack: schema.$id, policy: PolicySchema.$id as string, config: RepoConfigSchema.$id as string };
+  const refs: Record<string, string> = { stack: schema.$id, policy: policy.$id as string, config: RepoConfigSchema.$id as string };
   ids.forEach((id, i) => (refs[`branch${i}`] = base(id)));
   const code = appendInPlace(standaloneCode(ajv, refs).replace(/^"use strict";/, ""));
   return [

@@ -18,6 +18,10 @@ export function capabilitiesFor(opts: { dashboard?: string; scim: boolean }): Ca
   const scim = (c: KindCapability): KindCapability => (opts.scim ? c : { ...c, read: false, create: "manual", update: "manual", delete: "manual", note: `${c.note}; this environment has no \`scim:\` settings, so Mops cannot read them` });
   return {
     property: readOnly(`Braze standard attributes and custom attributes (export only): Braze creates a custom attribute when its data first arrives; manage them in ${at}: ${ATTRIBUTES_UI}`),
+    event: {
+      read: false, create: "manual", update: "manual", delete: "manual",
+      note: `custom events are not read as a catalogue: Braze creates one when its first occurrence arrives, and its name is free text; see them in ${at}: Data Settings > Custom Events, and declare the ones journeys use under \`events:\``,
+    },
     subscription_type: readOnly(`the global email and push subscription states, and subscription groups: Braze's API cannot list, create or change groups; create them in ${at}: ${GROUPS_UI}, and name their ids under \`subscription_groups\` in the provider settings`),
     team: scim(readOnly(`teams of the configured workspace, as SCIM permissions name them; no API creates or edits teams: manage them in ${at}: ${TEAMS_UI}`)),
     role: scim(readOnly(`roles as SCIM permissions name them, their workspace permissions read as neutral permissions; no API creates or edits roles: manage them in ${at}: ${ROLES_UI}`)),

@@ -57,6 +57,8 @@ export function createBrazeProvider(opts: BrazeProviderOptions): BrazeProvider {
   });
   const templates = createTemplates();
   const workflows = createWorkflows();
+  // Not readable: the capabilities say so and the engine does not list these.
+  const unread = <K extends Kind>(): KindOps<K> => ({ list: async () => [], read: async () => undefined, normalize: (r) => r });
   const ops: { [K in Kind]: KindOps<K> } = {
     property: properties,
     subscription_type: subscriptionTypes,
@@ -65,12 +67,8 @@ export function createBrazeProvider(opts: BrazeProviderOptions): BrazeProvider {
     user: users,
     template: templates,
     segment: segments,
-    frequency_cap: {
-      // Not readable: the capabilities say so and the engine does not list it.
-      list: async () => [],
-      read: async () => undefined,
-      normalize: (r) => r,
-    },
+    event: unread(),
+    frequency_cap: unread(),
     workflow: workflows,
   };
   const kindOps = (k: Kind) => ops[k] as unknown as KindOps<Kind>;

@@ -1,5 +1,6 @@
 import type { Kind } from "../../src/model";
 import type { Capabilities } from "../../src/provider/types";
+import { EVENTS_UI } from "./events";
 import { CAP_UI } from "./frequency-caps";
 import { SUBSCRIPTIONS_UI } from "./subscriptions";
 import { ROLES_UI, TEAMS_UI } from "./users";
@@ -9,6 +10,10 @@ export const capabilities: Capabilities = {
   property: {
     read: true, create: "api", update: "api", delete: "api",
     note: "contact properties (CRM properties v3); `required`, `fallback` and `pii` are Mops-only and not stored in HubSpot",
+  },
+  event: {
+    read: true, create: "manual", update: "manual", delete: "manual",
+    note: `custom event definitions (events v3), read-only here: define them in ${EVENTS_UI}; built-in (platform) events are not listed`,
   },
   subscription_type: {
     read: true, create: "manual", update: "manual", delete: "manual",
@@ -55,6 +60,7 @@ export interface FieldSources { models?: string; docs?: string; unconfirmed?: st
 
 export const fieldSources: Partial<Record<Kind, FieldSources>> = {
   property: { models: "create, update and read bodies (client: PropertyCreate, PropertyUpdate, Property)" },
+  event: { models: "event definitions and their properties (Events v3 spec: ExternalBehavioralEventTypeDefinition, Property)" },
   subscription_type: { models: "definitions (client: SubscriptionDefinitionsResponse)" },
   team: { models: "teams (client: PublicTeam)" },
   role: { models: "roles (client: PublicPermissionSet)" },

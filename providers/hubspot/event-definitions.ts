@@ -1,4 +1,5 @@
 import type { HubSpotClient } from "./client";
+import type { HsProperty } from "./properties";
 
 /**
  * The account's custom event definitions (Events v3, `GET
@@ -21,6 +22,8 @@ export interface HsEventDefinition {
   labels: { singular: string; plural?: string };
   archived: boolean;
   description?: string;
+  /** The event's own properties, HubSpot's `hs_` ones included (Property, as for contact properties). */
+  properties: HsProperty[];
   [k: string]: unknown;
 }
 
@@ -36,8 +39,11 @@ export async function listEventDefinitions(client: HubSpotClient, signal?: Abort
 export class EventTypes {
   private readonly byName = new Map<string, string>();
   private readonly byId = new Map<string, string>();
+  /** The definitions a stack may use (archived ones left out), for the `event` kind. */
+  readonly active: readonly HsEventDefinition[];
 
   constructor(definitions: readonly HsEventDefinition[]) {
+    this.active = definitions.filter((d) => !d.archived);
     for (const d of definitions) {
       this.byId.set(d.objectTypeId, d.name);
       // An archived event still names the id old filters hold, but nothing new may use it.

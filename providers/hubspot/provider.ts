@@ -6,6 +6,7 @@ import { capabilities } from "./capabilities";
 import { createHubSpotClient, type HubSpotClientOptions } from "./client";
 import { eventUses, unknownEvents } from "./event-conditions";
 import { listEventDefinitions } from "./event-definitions";
+import { events } from "./events";
 import { frequencyCaps } from "./frequency-caps";
 import { unsupported, type HubSpotEnv, type KindOps } from "./kind";
 import { refName } from "./mapping";
@@ -37,6 +38,7 @@ export function createHubSpotProvider(opts: HubSpotProviderOptions): Provider {
   let sendSubscriptions = new Map<string, string>();
   const ops: { [K in Kind]: KindOps<K> } = {
     property: properties,
+    event: events,
     subscription_type: subscriptionTypes,
     team: teams,
     role: roles,

@@ -1,6 +1,6 @@
 import { capabilityTable as table } from "../../src/provider/capability-table";
 import type { Capabilities } from "../../src/provider/types";
-import { CAP_UI, ROLES_UI, TEAMS_UI, USERS_UI } from "./manual";
+import { CAP_UI, EVENTS_UI, ROLES_UI, TEAMS_UI, USERS_UI } from "./manual";
 import { PROPERTY_NOTE } from "./properties";
 import { CONSENT_UI } from "./subscriptions";
 import { TAG_MARK } from "./tags";
@@ -10,6 +10,7 @@ import { FLOW_FIXED } from "./workflows";
 /** What Klaviyo's API (revision 2026-07-15) lets Mops do, kind by kind (docs/klaviyo.md renders this table). */
 export const capabilities: Capabilities = {
   property: { read: true, create: "manual", update: "manual", delete: "manual", note: PROPERTY_NOTE },
+  event: { read: false, create: "manual", update: "manual", delete: "manual", note: EVENTS_UI },
   subscription_type: { read: true, create: "manual", update: "manual", delete: "manual", note: `read as one consent per channel (email_marketing, sms_marketing, push_marketing). ${CONSENT_UI}` },
   team: { read: false, create: "manual", update: "manual", delete: "manual", note: TEAMS_UI },
   role: { read: false, create: "manual", update: "manual", delete: "manual", note: ROLES_UI },

@@ -11,6 +11,7 @@ import { unsupported, type KindOps } from "./kind";
 export const USERS_UI = "Klaviyo's API has no users: invite and remove them in Klaviyo > Settings > Users (account name, bottom left > Settings > Users)";
 export const ROLES_UI = "Klaviyo's API has no roles: a user's role (Owner, Admin, Manager, Analyst, Campaign Coordinator, Content Creator, Support) is chosen in Klaviyo > Settings > Users > the user > Edit role; custom roles are not available through the API";
 export const TEAMS_UI = "Klaviyo has no teams (users belong to the account directly): keep teams in the stack for ownership only";
+export const EVENTS_UI = "Klaviyo's events are its metrics, made when the first event of a name arrives (Klaviyo > Analytics > Metrics): plan checks that each metric a journey names exists; they are not read as the `event` kind, whose names are snake_case while a metric's name is free text (\"Placed Order\")";
 export const CAP_UI = "Klaviyo > Settings > Email > Sending preferences > Smart Sending period (and Settings > SMS > Smart Sending for text messages)";
 
 const HOUR = 3_600_000;
@@ -47,4 +48,5 @@ function manualKind<K extends Kind>(kind: K, note: string, check?: (r: Resource<
 export const users = manualKind("user", USERS_UI);
 export const roles = manualKind("role", ROLES_UI);
 export const teams = manualKind("team", TEAMS_UI);
+export const events = manualKind("event", EVENTS_UI);
 export const frequencyCaps = manualKind("frequency_cap", CAP_UI, capDiagnostics);

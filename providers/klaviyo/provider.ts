@@ -5,7 +5,7 @@ import { capabilities } from "./capabilities";
 import { createKlaviyoClient, type KlaviyoClientOptions } from "./client";
 import type { FlowContext } from "./flows";
 import { orUndefined, unsupported, type KindOps, type KlaviyoEnv } from "./kind";
-import { frequencyCaps, roles, teams, users } from "./manual";
+import { events, frequencyCaps, roles, teams, users } from "./manual";
 import { identityRefs, klaviyoId, type Refs } from "./mapping";
 import { loadMetrics } from "./metrics";
 import { NameCache } from "./names";
@@ -67,6 +67,7 @@ export function createKlaviyoProvider(opts: KlaviyoProviderOptions): KlaviyoProv
       handOver.set("workflow", flows);
       return usedProperties((await segs).map((s) => s.spec), (await flows).map((w) => w.spec), (await tpls).map((t) => t.spec));
     }),
+    event: events,
     subscription_type: subscriptionTypes,
     team: teams,
     role: roles,

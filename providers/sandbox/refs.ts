@@ -4,12 +4,13 @@ import { mapReferences, pathText, references, type Reference } from "../../src/m
 /**
  * The sandbox's view of references: the client writes names as platform ids
  * and reads ids back as names; the server checks that every id exists.
- * Property references stay names: the sandbox stores them by name.
+ * Property and event references stay names: the sandbox stores them by name,
+ * and a stack may name events its catalogue does not declare.
  */
 
 export type RefMapper = (kind: Kind, value: string, path: string) => string;
 
-const onWire = (r: Reference) => r.kind !== "property";
+const onWire = (r: Reference) => r.kind !== "property" && r.kind !== "event";
 
 /** A copy of `spec` with every reference replaced by `map(kind, value, path)`. */
 export function mapRefs<T>(kind: Kind, spec: T, map: RefMapper): T {

@@ -1,4 +1,4 @@
-import type { Diagnostic, Severity, SourceRange } from "../diagnostics";
+import type { Diagnostic, Fix, Severity, SourceRange } from "../diagnostics";
 import {
   address, type Kind, type PropertySpec, type Resource, type SegmentSpec, type SpecOf, type Stack, type WorkflowSpec,
 } from "../model";
@@ -26,6 +26,7 @@ export class AnalysisContext {
     this.env = {
       segments: this.all("segment") as Map<string, SegmentSpec>,
       properties: this.all("property") as Map<string, PropertySpec>,
+      ...(this.byKind.has("event") ? { events: this.all("event") } : {}),
       now,
     };
     this.solver = new AudienceSolver(this.env);
@@ -46,7 +47,8 @@ export class AnalysisContext {
   /** A finding about `kind.name`, located at `path` inside its spec. */
   finding(
     code: string, severity: Severity, resource: Pick<Resource, "kind" | "name">, path: SpecPath | undefined,
-    message: string, extra: { hint?: string; detail?: Record<string, unknown>; range?: SourceRange } = {},
+    message: string,
+    extra: { hint?: string; detail?: Record<string, unknown>; range?: SourceRange; fixes?: Fix[]; related?: Diagnostic["related"] } = {},
   ): Diagnostic {
     const addr = address(resource.kind, resource.name);
     const range = extra.range ?? this.at(addr, path);
@@ -55,6 +57,8 @@ export class AnalysisContext {
       ...(extra.hint ? { hint: extra.hint } : {}),
       ...(range ? { range } : {}),
       ...(extra.detail ? { detail: extra.detail } : {}),
+      ...(extra.related?.length ? { related: extra.related } : {}),
+      ...(extra.fixes?.length ? { fixes: extra.fixes } : {}),
     };
   }
 }

@@ -17,6 +17,8 @@ export type Lit =
   | { k: "notin"; prop: string; date: boolean; values: unknown[] }
   | { k: "exists"; prop: string; yes: boolean }
   | { k: "str"; prop: string; op: "contains" | "starts_with"; value: string; yes: boolean }
+  /** A list property holds `value` (false when the list is missing). */
+  | { k: "has"; prop: string; value: unknown; yes: boolean }
   /** Count of `event` (matching `where`) in the last `windowMs` is within [lo, hi]. */
   | { k: "count"; event: string; where?: PropertyCondition[]; whereKey: string; windowMs: number; lo: number; hi: number }
   /** Free boolean facts: consent, static-segment membership, and what we cannot read (`opaque`). */
@@ -37,6 +39,7 @@ export type Dnf = Term[];
 export class TooComplex extends Error {}
 
 export const MAX_TERMS = 512;
+const TOO_LARGE = `condition too large to decide (more than ${MAX_TERMS} alternatives once \`any\` and \`not\` are expanded)`;
 
 const TRUE: Dnf = [[]];
 const FALSE: Dnf = [];
@@ -54,6 +57,7 @@ const missing = (prop: string): Lit => ({ k: "exists", prop, yes: false });
 export function negateLit(l: Lit): Dnf {
   switch (l.k) {
     case "exists":
+    case "has":
       return [[{ ...l, yes: !l.yes }]];
     case "flag":
       return [[{ ...l, yes: !l.yes }]];
@@ -114,17 +118,17 @@ export class DnfAlgebra {
   or(a: Dnf, b: Dnf): Dnf {
     let out = a.concat(b);
     if (out.length > 8) out = this.simplify(out, out.length > 32);
-    if (out.length > MAX_TERMS) throw new TooComplex("condition too large to decide");
+    if (out.length > MAX_TERMS) throw new TooComplex(TOO_LARGE);
     return out;
   }
 
   and(a: Dnf, b: Dnf): Dnf {
-    if (a.length * b.length > MAX_TERMS * 8) throw new TooComplex("condition too large to decide");
+    if (a.length * b.length > MAX_TERMS * 8) throw new TooComplex(TOO_LARGE);
     let out: Dnf = [];
     for (const x of a) for (const y of b) out.push(x.concat(y));
     // Small products are only deduplicated; contradiction tests pay off once they grow.
     if (out.length > 1) out = this.simplify(out, out.length > 4);
-    if (out.length > MAX_TERMS) throw new TooComplex("condition too large to decide");
+    if (out.length > MAX_TERMS) throw new TooComplex(TOO_LARGE);
     return out;
   }
 
@@ -188,11 +192,16 @@ export class Normalizer {
     const prop = c.property;
     const spec = this.env.properties.get(prop);
     const date = isDateMode(spec?.type, c.op);
-    const opaque = (reason: string): Dnf => [[{ k: "flag", kind: "opaque", key: canonicalJson(c), yes: true, reason }]];
     if (c.op === "exists") return [[{ k: "exists", prop, yes: true }]];
     if (c.op === "not_exists") return [[missing(prop)]];
-    if (spec?.type === "list") return opaque(`\`${prop}\` is a list`);
     const values = Array.isArray(c.value) ? c.value : [c.value];
+    if (spec?.type === "list") {
+      // A list answers membership: eq / in / contains mean it holds one of the values, neq / not_in none of them.
+      const has = (yes: boolean) => values.map((value): Lit => ({ k: "has", prop, value, yes }));
+      if (c.op === "eq" || c.op === "in" || c.op === "contains") return has(true).map((l) => [l]);
+      if (c.op === "neq" || c.op === "not_in") return [has(false)];
+      return FALSE;
+    }
     switch (c.op) {
       case "eq": return [[{ k: "in", prop, date, values: [c.value] }]];
       case "neq": return negateLit({ k: "in", prop, date, values: [c.value] });
@@ -203,7 +212,8 @@ export class Normalizer {
         return [[{ k: "str", prop, op: c.op, value: String(c.value), yes: true }]];
       default: {
         const iv = rangeOf(c, date, this.env.now);
-        return iv ? [[{ k: "range", prop, date, iv }]] : opaque(`\`${c.op}\` with value ${JSON.stringify(c.value)}`);
+        // A range with a value that is no number or date holds for nobody.
+        return iv ? [[{ k: "range", prop, date, iv }]] : FALSE;
       }
     }
   }

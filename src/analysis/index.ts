@@ -7,9 +7,11 @@ import { applyPolicy, runCustomRules } from "./policy";
 import { capBudget, capEnforcement, uncoveredSends } from "./rules/caps";
 import { conflicts } from "./rules/conflict";
 import { consent } from "./rules/consent";
+import { eventCatalogue } from "./rules/events";
 import { ownership, unused } from "./rules/governance";
 import { endlessBranches, loopsWithoutWait, unboundedWaits, unreachableGoals, unreachableSteps } from "./rules/journey";
 import { mergeFields } from "./rules/merge";
+import { requirements } from "./rules/requirements";
 import { safeRollout } from "./rules/rollout";
 
 export interface AnalyzeOptions {
@@ -31,9 +33,9 @@ export function analyze(stack: Stack, opts: AnalyzeOptions = {}): Diagnostic[] {
   const provider = opts.provider ?? stack.environments[stack.environment]?.provider.type;
   const ctx = new AnalysisContext(stack, opts.sources, provider, (opts.now ?? new Date()).getTime());
   const rules: Rule[] = [
-    conflicts, capBudget, uncoveredSends, capEnforcement, mergeFields, consent,
+    conflicts, capBudget, uncoveredSends, capEnforcement, mergeFields, consent, eventCatalogue,
     unreachableSteps, unboundedWaits, endlessBranches, loopsWithoutWait, unreachableGoals,
-    ownership(policy), unused, safeRollout(policy, opts.previous),
+    ownership(policy), unused, safeRollout(policy, opts.previous), requirements(policy),
   ];
   const found = rules.flatMap((r) => r(ctx));
   for (const d of runCustomRules(opts.customRules ?? [], stack)) found.push(d);
@@ -46,3 +48,5 @@ export { parseMergeFields, FILTERS, BUILTIN_FIELDS, type MergeField, type MergeP
 export { runCustomRules, applyPolicy, levelOf, isProtected } from "./policy";
 export { requiredApprovals, checkApprovals, approversFromGitHubEvent, type RequiredApproval } from "./approvals";
 export { worstCaseSends } from "./rules/caps";
+export { stateChecks } from "./rules/rollout";
+export { eventsNotInAccount } from "./rules/events";

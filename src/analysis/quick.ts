@@ -53,6 +53,9 @@ function add(s: Summary, l: Lit): void {
     case "exists":
       (l.yes ? s.present : s.missing).add(l.prop);
       return;
+    case "has":
+      if (l.yes) s.present.add(l.prop);
+      return;
   }
   s.present.add(l.prop);
   if (l.k === "in" && !l.date) {

@@ -1,14 +1,18 @@
-import type { PropertySpec, Scalar } from "../model";
-import type { Contact, EventOccurrence } from "./evaluate";
-import { Normalizer, type Lit, type Term } from "./dnf";
+import { canonicalJson, type EventSpec, type PropertySpec, type Scalar } from "../model";
+import type { ConditionEnv, Contact, EventOccurrence } from "./evaluate";
+import { Normalizer, TooComplex, type Lit, type Term } from "./dnf";
+import { eventKinds, occurrenceTimes, solveOccurrences, type EventFilter, type EventOutcome, type KindOutcome, type Kinds, type Realize } from "./occurrences";
+import { numericCandidates, typeOk } from "./candidates";
+import { textsMatching } from "./text";
 import { DAY_MS, inInterval, numericView, present, sameValue, type Interval } from "./values";
 
 /**
  * Satisfiability of one conjunction of literals, with a witness contact when
- * it is satisfiable. Exact for ranges, value sets, existence, event counts
- * over nested windows, consent and static membership; `unknown` (never a
- * guess) for string patterns it cannot settle, opaque leaves and events
- * filtered on their own properties in more than one way.
+ * it is satisfiable. Exact for ranges, value sets, existence, event
+ * occurrences (typed properties, nested windows), consent and static
+ * membership; `unknown` (never a guess, always with the reason) for string
+ * patterns it cannot settle, opaque leaves (lists, undeclared segments) and
+ * event combinations beyond the search budget.
  */
 export type SolveResult =
   | { status: "sat"; witness: Contact }
@@ -18,16 +22,19 @@ export type SolveResult =
 type PropLit = Extract<Lit, { prop: string }>;
 type CountLit = Extract<Lit, { k: "count" }>;
 
-interface PropOutcome { ok: boolean; exact: boolean; value?: Scalar }
+interface PropOutcome { ok: boolean; exact: boolean; value?: Scalar | Scalar[] }
 
 export interface SolveEnv {
   properties: ReadonlyMap<string, PropertySpec>;
+  /** The event catalogue: types for events' own properties. */
+  events?: ReadonlyMap<string, EventSpec>;
   now: number;
 }
 
 export function litHolds(l: PropLit, x: unknown, now: number): boolean {
   switch (l.k) {
     case "exists": return present(x) === l.yes;
+    case "has": return (Array.isArray(x) && x.some((e) => e === l.value)) === l.yes;
     case "in": return present(x) && l.values.some((v) => sameValue(x, v, l.date, now));
     case "notin": return present(x) && !l.values.some((v) => sameValue(x, v, l.date, now));
     case "str": {
@@ -42,30 +49,6 @@ export function litHolds(l: PropLit, x: unknown, now: number): boolean {
   }
 }
 
-function typeOk(spec: PropertySpec | undefined, x: unknown): boolean {
-  switch (spec?.type) {
-    case "number": return typeof x === "number";
-    case "boolean": return typeof x === "boolean";
-    case "enum": return typeof x === "string" && (!spec.values || spec.values.includes(x));
-    case "string": return typeof x === "string";
-    default: return true;
-  }
-}
-
-/** Numbers to try inside an interval avoiding some points: complete for real intervals. */
-function numericCandidates(iv: Interval, excluded: number[]): number[] {
-  const { lo, hi } = iv;
-  const pts = [lo, hi, ...excluded.filter((e) => e > lo && e < hi)].filter(Number.isFinite).sort((a, b) => a - b);
-  const out: number[] = [];
-  let start = Number.isFinite(lo) ? Math.floor(lo) : Number.isFinite(hi) ? Math.min(0, Math.floor(hi) - excluded.length - 2) : 0;
-  for (let i = 0, n = start; i < excluded.length + 3; i++, n++) out.push(n);
-  for (let i = 0; i + 1 < pts.length; i++) out.push((pts[i] + pts[i + 1]) / 2);
-  out.push(...pts);
-  if (!Number.isFinite(hi) && pts.length) out.push(pts[pts.length - 1] + 1);
-  if (!Number.isFinite(lo) && pts.length) out.push(pts[0] - 1);
-  return out;
-}
-
 function intersect(lits: Extract<Lit, { k: "range" }>[]): Interval {
   let iv: Interval = { lo: -Infinity, loInc: false, hi: Infinity, hiInc: false };
   for (const { iv: r } of lits) {
@@ -75,29 +58,28 @@ function intersect(lits: Extract<Lit, { k: "range" }>[]): Interval {
   return iv;
 }
 
-/** Is there a string with every positive pattern and none of the negative ones? Settles the obvious cases. */
-function stringCase(strs: Extract<Lit, { k: "str" }>[], check: (x: unknown) => boolean): PropOutcome {
-  const pos = strs.filter((s) => s.yes), neg = strs.filter((s) => !s.yes);
-  const starts = pos.filter((s) => s.op === "starts_with").map((s) => s.value).sort((a, b) => b.length - a.length);
-  const base0 = starts[0] ?? "";
-  if (starts.some((s) => !base0.startsWith(s))) return { ok: false, exact: true };
-  let base = base0;
-  for (const s of pos) if (s.op === "contains" && !base.includes(s.value)) base += s.value;
-  for (const n of neg) {
-    if (n.op === "starts_with" && starts.some((s) => s.startsWith(n.value))) return { ok: false, exact: true };
-    if (n.op === "contains" && pos.some((p) => p.value.includes(n.value))) return { ok: false, exact: true };
+/** A string meeting every text pattern and the other literals (`check`): exact, see text.ts. */
+function stringCase(strs: Extract<Lit, { k: "str" }>[], check: (x: unknown) => boolean, excluded: number): PropOutcome {
+  const of = (op: string, yes: boolean) => strs.filter((s) => s.op === op && s.yes === yes).map((s) => s.value);
+  let tried = 0;
+  // Each text the patterns allow is different; only the values ruled out one by one can fail `check`.
+  for (const t of textsMatching({ contains: of("contains", true), starts: of("starts_with", true), notContains: of("contains", false), notStarts: of("starts_with", false) })) {
+    if (check(t)) return { ok: true, exact: true, value: t };
+    if (++tried > excluded) break;
   }
-  for (const c of [base || "example", `${base}x`, `x${base}`, `${base}_1`, `${base}zz`]) {
-    if (check(c)) return { ok: true, exact: true, value: c };
-  }
-  return { ok: false, exact: false };
+  return { ok: false, exact: true };
 }
 
 /** Find a value for one property meeting every literal on it. */
 export function solveProperty(lits: PropLit[], spec: PropertySpec | undefined, now: number): PropOutcome {
   const needMissing = lits.some((l) => l.k === "exists" && !l.yes);
-  const needPresent = lits.some((l) => !(l.k === "exists" && !l.yes));
+  const needPresent = lits.some((l) => !((l.k === "exists" || l.k === "has") && !l.yes));
   if (needMissing) return { ok: !needPresent, exact: true };
+  if (spec?.type === "list" || lits.some((l) => l.k === "has")) {
+    // A list holding exactly the values asked for: any other member only risks a `has: no`.
+    const value = [...new Set(lits.flatMap((l) => (l.k === "has" && l.yes ? [l.value as Scalar] : [])))];
+    return lits.every((l) => litHolds(l, value, now)) ? { ok: true, exact: true, value } : { ok: false, exact: true };
+  }
   const check = (x: unknown) => typeOk(spec, x) && lits.every((l) => litHolds(l, x, now));
   const firstIn = lits.find((l): l is Extract<Lit, { k: "in" }> => l.k === "in");
   let finite: unknown[] | undefined = firstIn?.values;
@@ -116,14 +98,14 @@ export function solveProperty(lits: PropLit[], spec: PropertySpec | undefined, n
       .map((v) => numericView(v, date || ranges.some((r) => r.date), now))
       .filter((n): n is number => n !== undefined);
     for (const n of numericCandidates(iv, excluded)) {
-      const x = date ? new Date(now + Math.round(n * DAY_MS)).toISOString().slice(0, 10) : n;
-      if (check(x)) return { ok: true, exact: true, value: x };
+      // A day reads best; the exact instant is the candidate itself when a window ends within a day.
+      const xs = date ? [new Date(now + Math.round(n * DAY_MS)).toISOString().slice(0, 10), new Date(now + n * DAY_MS).toISOString()] : [n];
+      for (const x of xs) if (check(x)) return { ok: true, exact: true, value: x };
     }
-    // Reals are dense: failing every candidate is proof, unless strings or rounding were in play.
-    const exact = strs.length === 0 && !date;
-    return { ok: false, exact };
+    // Reals are dense: failing every candidate is proof, unless dates were also matched as text.
+    return { ok: false, exact: strs.length === 0 || (!date && !ranges.some((r) => r.date)) };
   }
-  if (strs.length > 0) return stringCase(strs, check);
+  if (strs.length > 0) return stringCase(strs, check, lits.filter((l) => l.k === "notin").reduce((n, l) => n + (l as { values: unknown[] }).values.length, 0));
   for (let i = 0; i < lits.length + 2; i++) {
     const c = i === 0 ? "example" : `example_${i}`;
     if (check(c)) return { ok: true, exact: true, value: c };
@@ -131,30 +113,61 @@ export function solveProperty(lits: PropLit[], spec: PropertySpec | undefined, n
   return { ok: false, exact: true };
 }
 
-interface EventOutcome { status: "sat" | "unsat" | "unknown"; events: EventOccurrence[]; reason?: string }
-
 /**
- * Counts of one event in nested windows: a count in a shorter window can
- * never exceed one in a longer window, and any non-decreasing choice is
- * realisable, so the greedy smallest choice decides exactly.
+ * The kinds of occurrence of `event` its filters allow, typed by the event
+ * catalogue when there is one, and the property solver for kinds those
+ * candidates cannot settle. Memoised per environment: the same filters come
+ * up for many pairs of workflows.
  */
-function solveCounts(lits: CountLit[], now: number): EventOutcome {
-  const event = lits[0].event;
-  const groups = new Map<string, CountLit[]>();
-  for (const l of lits) {
-    const g = groups.get(l.whereKey);
-    if (g) g.push(l);
-    else groups.set(l.whereKey, [l]);
-  }
-  const results = [...groups.values()].map((g) => solveCountGroup(g, now));
-  if (results.some((r) => r.status === "unsat")) return { status: "unsat", events: [] };
-  if (groups.size > 1) {
-    return { status: "unknown", events: [], reason: `\`${event}\` is counted with different property filters` };
-  }
-  return results[0];
+const kindMemo = new WeakMap<SolveEnv, Map<string, Kinds | KindOutcome>>();
+
+function eventContext(event: string, env: SolveEnv): { kindsFor: (filters: EventFilter[]) => Kinds; realize: Realize } {
+  let memo = kindMemo.get(env);
+  if (!memo) kindMemo.set(env, (memo = new Map()));
+  const cache = memo;
+  const declared = env.events?.get(event)?.properties ?? {};
+  const typeOf = (p: string) => declared[p];
+  const propEnv = { segments: new Map(), properties: new Map<string, PropertySpec>(Object.entries(declared)), now: env.now };
+  const cached = <T extends Kinds | KindOutcome>(key: string, make: () => T): T => {
+    let r = cache.get(key) as T | undefined;
+    if (!r) cache.set(key, (r = make()));
+    return r;
+  };
+  return {
+    kindsFor: (filters) => cached(canonicalJson(["kinds", event, filters.map((f) => f.where ?? [])]), () => eventKinds(filters, typeOf, env.now)),
+    realize: (inside, outside) =>
+      cached(canonicalJson(["kind", event, inside.map((f) => f.where ?? []), outside.map((f) => f.where ?? [])]), () => kindOf(inside, outside, propEnv)),
+  };
 }
 
-function solveCountGroup(lits: CountLit[], now: number): EventOutcome {
+function solveFiltered(lits: CountLit[], env: SolveEnv): EventOutcome {
+  const ctx = eventContext(lits[0].event, env);
+  return solveOccurrences(lits, ctx.kindsFor, ctx.realize);
+}
+
+function kindOf(inside: EventFilter[], outside: EventFilter[], propEnv: ConditionEnv): KindOutcome {
+  const norm = new Normalizer(propEnv);
+  const A = norm.algebra;
+  const matches = (f: EventFilter) => A.andAll((f.where ?? []).map((w) => norm.dnf(w)));
+  let dnf;
+  try {
+    dnf = A.andAll([...inside.map(matches), ...outside.map((f) => A.negate(matches(f)))]);
+  } catch (e) {
+    if (e instanceof TooComplex) return { status: "unknown" };
+    throw e;
+  }
+  let unknown = false;
+  for (const term of dnf) {
+    const r = solve(term, propEnv);
+    if (r.status === "sat") return { status: "sat", properties: r.witness.properties as Record<string, Scalar> };
+    if (r.status === "unknown") unknown = true;
+  }
+  return { status: unknown ? "unknown" : "unsat" };
+}
+
+/** One event counted only without filters: the old exact greedy over nested windows, no property solving. */
+function solveUnfiltered(lits: CountLit[]): EventOutcome | undefined {
+  if (lits.some((l) => l.whereKey !== "")) return undefined;
   const byWindow = new Map<number, { lo: number; hi: number }>();
   for (const l of lits) {
     const b = byWindow.get(l.windowMs) ?? { lo: 0, hi: Infinity };
@@ -170,36 +183,13 @@ function solveCountGroup(lits: CountLit[], now: number): EventOutcome {
     counts.push(c);
     prev = c;
   }
-  const where = lits[0].where;
-  let properties: Record<string, Scalar> | undefined;
-  if (where && prev > 0) {
-    const r = solveEventProperties(where, now);
-    if (r.status !== "sat") return { status: r.status, events: [], reason: r.status === "unknown" ? `cannot tell whether any \`${lits[0].event}\` event matches its filter` : undefined };
-    properties = r.properties;
-  }
-  const finite = windows.filter(Number.isFinite);
-  const everDays = (finite.length ? Math.max(...finite) / DAY_MS : 0) + 365;
+  const daysAgo = occurrenceTimes(windows);
   const events: EventOccurrence[] = [];
   let placed = 0;
-  windows.forEach((w, i) => {
-    const daysAgo = i === 0 ? 0 : Number.isFinite(w) ? w / DAY_MS : everDays;
-    for (; placed < counts[i]; placed++) events.push({ event: lits[0].event, daysAgo, ...(properties ? { properties } : {}) });
+  windows.forEach((_, i) => {
+    for (; placed < counts[i]; placed++) events.push({ event: lits[0].event, daysAgo: daysAgo(i) });
   });
   return { status: "sat", events };
-}
-
-function solveEventProperties(where: NonNullable<CountLit["where"]>, now: number):
-  { status: "sat"; properties: Record<string, Scalar> } | { status: "unsat" | "unknown" } {
-  const env = { segments: new Map(), properties: new Map(), now };
-  const norm = new Normalizer(env);
-  const dnf = norm.algebra.andAll(where.map((w) => norm.dnf(w)));
-  let unknown = false;
-  for (const term of dnf) {
-    const r = solve(term, env);
-    if (r.status === "sat") return { status: "sat", properties: r.witness.properties as Record<string, Scalar> };
-    if (r.status === "unknown") unknown = true;
-  }
-  return { status: unknown ? "unknown" : "unsat" };
 }
 
 export function solve(term: Term, env: SolveEnv): SolveResult {
@@ -228,11 +218,11 @@ export function solve(term: Term, env: SolveEnv): SolveResult {
     const r = solveProperty(lits, env.properties.get(prop), env.now);
     if (!r.ok) {
       if (r.exact) return { status: "unsat" };
-      reasons.push(`conditions on \`${prop}\` mix text patterns the check cannot settle`);
+      reasons.push(`conditions on \`${prop}\` compare dates and also match text patterns, which the check cannot settle together`);
     } else if (r.value !== undefined) witness.properties[prop] = r.value;
   }
   for (const lits of counts.values()) {
-    const r = solveCounts(lits, env.now);
+    const r = solveUnfiltered(lits) ?? solveFiltered(lits, env);
     if (r.status === "unsat") return { status: "unsat" };
     if (r.status === "unknown") reasons.push(r.reason ?? `cannot decide conditions on \`${lits[0].event}\``);
     witness.events.push(...r.events);

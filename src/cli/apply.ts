@@ -92,7 +92,10 @@ export async function executeApply(ctx: StackContext, o: ExecuteOptions): Promis
       request: o.request,
       lockTimeoutMs: o.lockTimeoutMs,
       // A rollback restores what was applied before: its checks ran then.
-      findings: o.command === "apply" ? await analyzeLoaded(ctx.loaded, await lastApplied(ctx.backend), policy) : [],
+      // The stack-wide suggestion to declare events is for validate and plan, not repeated by every apply.
+      findings: o.command === "apply"
+        ? (await analyzeLoaded(ctx.loaded, (await lastApplied(ctx.loaded, ctx.backend)).stack, policy)).filter((d) => d.code !== "event/no-catalogue")
+        : [],
       gate: approvalGate(policy, o.desired, o.approvers ?? []),
       confirm: async (plan) => {
         p.done();

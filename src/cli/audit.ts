@@ -25,6 +25,7 @@ const NEEDS: Partial<Record<Kind, string[]>> = {
   team: ["governance/unknown-owner"],
   user: ["governance/unknown-owner"],
   subscription_type: ["consent/missing-subscription", "consent/wrong-channel"],
+  event: ["event/no-catalogue", "event/unknown-event", "event/unknown-property", "event/wrong-type"],
 };
 
 /** The live objects as the resources of a stack (what `mops import` would write), one per address. */
@@ -60,7 +61,9 @@ export async function runAudit(path: string, opts: Opts): Promise<AuditResult | 
     reportDiagnostics(pol.diagnostics, ctx.loaded);
     const skipped = new Set(unreadable.flatMap((k) => NEEDS[k] ?? []));
     const findings: Diagnostic[] = analyze(stack, { policy: pol.value?.policy, customRules: pol.value?.customRules })
-      .filter((d) => !skipped.has(d.code));
+      .filter((d) => !skipped.has(d.code))
+      // A fix edits stack files, and an audit has none for these objects.
+      .map(({ fixes: _, ...d }) => d);
     const objects = Object.fromEntries(readable.map((k) => [k, live.filter((o) => o.kind === k).length]));
     const ids = Object.fromEntries(live.map((o) => [address(o.kind, o.name), o.id]));
     const result: AuditResult = { stack: ctx.stack.name, environment: ctx.stack.environment, provider: provider.name, objects, unreadable, requests, findings, ids };

@@ -1,9 +1,10 @@
 import type { Diagnostic, Result } from "../diagnostics";
 import { existsSync, readFileSync } from "node:fs";
-import { analyze, approversFromGitHubEvent, checkApprovals, requiredApprovals } from "../analysis";
+import { analyze, approversFromGitHubEvent, checkApprovals, requiredApprovals, stateChecks } from "../analysis";
 import { loadStackPolicy } from "../stack/policy";
 import type { Plan } from "../plan/types";
-import type { StateBackend } from "../state/types";
+import { openBackend } from "../state";
+import { StateError, type StateBackend } from "../state/types";
 import type { Stack } from "../model";
 import { canonicalJson } from "../model";
 import { loadEnvironments } from "../stack";
@@ -31,7 +32,10 @@ export async function analyzeLoaded(
  * `mops validate`: schema and references for every environment, then the
  * marketing checks for each environment asked for (all of them without
  * `--env`, since overrides can make production differ). A finding that is
- * the same in several environments is reported once.
+ * the same in several environments is reported once. Checks that compare
+ * with the last applied version (safe rollout) read the environment's state
+ * when they apply there; where it cannot be read, one note says which
+ * checks were skipped and why.
  */
 export async function checkStack(path: string, opts: LoadOptions): Promise<Result<LoadedStack>> {
   const r = await loadEnvironments(path, opts);
@@ -40,8 +44,12 @@ export async function checkStack(path: string, opts: LoadOptions): Promise<Resul
   const policy = await loadStackPolicy(r.value[0]!);
   const seen = new Set<string>();
   const findings: Diagnostic[] = [];
+  const skipped: { environment: string; why: string; checks: string[] }[] = [];
   for (const loaded of r.value) {
-    for (const d of await analyzeLoaded(loaded, undefined, policy)) {
+    const needs = policy.value ? stateChecks(policy.value.policy, loaded.stack) : [];
+    const before = needs.length ? await lastApplied(loaded) : {};
+    if (before.unreadable) skipped.push({ environment: loaded.stack.environment, why: before.unreadable, checks: needs });
+    for (const d of await analyzeLoaded(loaded, before.stack, policy)) {
       // Witnesses may differ per run (relative dates), so the key is where and what, not the words.
       const key = canonicalJson([d.code, d.address, d.range]);
       if (seen.has(key)) continue;
@@ -49,12 +57,43 @@ export async function checkStack(path: string, opts: LoadOptions): Promise<Resul
       findings.push(r.value.length > 1 ? { ...d, detail: { ...d.detail, environment: loaded.stack.environment } } : d);
     }
   }
+  if (skipped.length) findings.push(skippedNote(skipped));
   return { value: r.value[0], diagnostics: [...r.diagnostics, ...findings] };
 }
 
-/** The desired stack of the newest recorded version: what is live, as far as Mops knows. */
-export async function lastApplied(backend: StateBackend): Promise<Stack | undefined> {
-  return (await backend.history.latest())?.desired;
+function skippedNote(skipped: { environment: string; why: string; checks: string[] }[]): Diagnostic {
+  const checks = [...new Set(skipped.flatMap((s) => s.checks))];
+  return {
+    code: "state/checks-skipped",
+    severity: "info",
+    message: `${checks.map((c) => `\`${c}\``).join(", ")} compare${checks.length === 1 ? "s" : ""} with the last applied version and ${checks.length === 1 ? "was" : "were"} skipped for ${skipped.map((s) => `\`${s.environment}\` (${s.why})`).join(", ")}`,
+    hint: "run validate where the environment's state can be read (its credentials set), or rely on `mops plan`, which reads it",
+    detail: { environments: skipped.map((s) => s.environment), checks },
+  };
+}
+
+/**
+ * The desired stack Mops last applied to `loaded`'s environment: the one
+ * place the checks read state (the newest version in its history). Reads
+ * `backend` when the caller has it open (plan, apply), else opens the
+ * environment's own backend for this read (validate). Nothing applied yet
+ * is a stack without resources; a state that cannot be read is `unreadable`.
+ */
+export async function lastApplied(loaded: LoadedStack, backend?: StateBackend): Promise<{ stack?: Stack; unreadable?: string }> {
+  const { stack } = loaded;
+  const read = async (b: StateBackend) => (await b.history.latest())?.desired ?? { ...stack, resources: [] };
+  if (backend) return { stack: await read(backend) };
+  const where = { stack: stack.name, environment: stack.environment, baseDir: loaded.baseDir, env: process.env };
+  const opened = await openBackend(stack.environments[stack.environment]?.state, where);
+  if (!opened.value) return { unreadable: opened.diagnostics.map((d) => d.message).join("; ") || "its state backend cannot be opened" };
+  try {
+    return { stack: await read(opened.value) };
+  } catch (e) {
+    if (e instanceof StateError) return { unreadable: e.message };
+    throw e;
+  } finally {
+    await opened.value.close();
+  }
 }
 
 /**

@@ -6,3 +6,6 @@ import { fileURLToPath } from "node:url";
  * `exports`, wherever the code that asks was bundled.
  */
 export const exampleDir = (): string => fileURLToPath(new URL("examples/quickstart/", import.meta.resolve("mops/package.json")));
+
+/** Policy rule packs a team can switch on (`mops init --policy starter`), shipped beside the quickstart. */
+export const policyPacksDir = (): string => fileURLToPath(new URL("examples/policy-packs/", import.meta.resolve("mops/package.json")));

@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 import { currentActor, gitCommit, runSession } from "../apply";
 import { warning } from "../diagnostics";
 import { address, KINDS, type Kind, type Resource } from "../model";
+import { suggestion } from "../diagnostics/suggest";
 import type { LiveObject, Provider } from "../provider";
 import { isOwnMark, narrowPlan, refresh } from "../plan";
 import { emitStackYaml } from "../stack/emit";
@@ -42,13 +43,13 @@ function freePath(dir: string, file: string): string {
  * YAML (into the stack's own directory by default, so they are declared from
  * now on) and adopted too when the written files are part of the stack.
  */
-export async function runImport(path: string, opts: { env?: string; out?: string; force?: boolean; lockTimeout?: number }): Promise<void> {
+export async function runImport(path: string, opts: { env?: string; out?: string; force?: boolean; lockTimeout?: number; kinds?: Kind[] }): Promise<void> {
   const ctx = await openStack(path, opts, { provider: true });
   if (!ctx) return;
   const { provider, backend, loaded } = ctx;
   try {
     const state = await backend.state.read();
-    const kinds = KINDS.filter((k) => provider!.capabilities[k]?.read);
+    const kinds = KINDS.filter((k) => provider!.capabilities[k]?.read && (!opts.kinds || opts.kinds.includes(k)));
     const p = progress();
     ctx.listen(p.sink);
     const { live } = await refresh(provider!, kinds, { state, events: p.sink });
@@ -148,7 +149,15 @@ export function register(program: Command): void {
     .option("-e, --env <name>", "environment to import from")
     .addOption(tsTimeoutOption())
     .option("--out <dir>", "where to write undeclared objects (default: <stack>/imported)")
+    .option("--kinds <kinds>", "only these kinds, comma-separated (`--kinds event` reads the account's event catalogue)", kindList)
     .option("--force", "also import objects another stack's owner mark claims")
     .option("--lock-timeout <duration>", "wait this long for another run's lock (e.g. 30s)", durationOption)
     .action(engineAction(runImport));
+}
+
+function kindList(v: string): Kind[] {
+  const kinds = v.split(",").map((k) => k.trim()).filter(Boolean);
+  const bad = kinds.find((k) => !(KINDS as readonly string[]).includes(k));
+  if (bad !== undefined) throw new InvalidArgumentError(`\`${bad}\` is not a kind: ${suggestion(bad, KINDS, "kinds")}`);
+  return kinds as Kind[];
 }

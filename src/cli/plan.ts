@@ -16,6 +16,7 @@ import { comparisonHeadline, comparisonMarkdown } from "../report/simulate-text"
 import type { Comparison } from "../simulate";
 import { compareWithLastApplied, simulationInputs } from "./simulate";
 import { outputProblem, writeOutput } from "./output";
+import { eventsNotInAccount } from "../analysis";
 
 export interface PlanOptions {
   env?: string;
@@ -59,9 +60,14 @@ export async function planReport(path: string, opts: PlanOptions): Promise<Stack
   try {
     const p = progress();
     ctx.listen(p.sink);
-    const { plan } = await planWithoutLock(ctx, ctx.stack, { events: p.sink, request: requestOf(opts) });
+    const { plan, live } = await planWithoutLock(ctx, ctx.stack, { events: p.sink, request: requestOf(opts) });
     p.done();
-    plan.diagnostics.push(...(await analyzeLoaded(ctx.loaded, await lastApplied(ctx.backend))));
+    plan.diagnostics.push(...(await analyzeLoaded(ctx.loaded, (await lastApplied(ctx.loaded, ctx.backend)).stack)));
+    const events = ctx.provider!.capabilities.event;
+    if (events?.read) {
+      const inAccount = live.filter((o) => o.kind === "event").map((o) => o.name);
+      plan.diagnostics.push(...eventsNotInAccount(ctx.stack, ctx.loaded.sources, inAccount, events.create === "api"));
+    }
     const text = !opts.format || opts.format === "text";
     reportDiagnostics(text ? plan.diagnostics.filter((d) => !shownInPlanText(d)) : plan.diagnostics, ctx.loaded);
     if (hasErrors(plan.diagnostics)) process.exitCode = 1;

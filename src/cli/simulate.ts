@@ -10,7 +10,6 @@ import { simulationHtml } from "../report/simulate-html";
 import type { LoadedStack } from "../stack";
 import { loadContacts, loadPopulation, populationFileOf } from "../stack/population";
 import type { StateBackend } from "../state/types";
-import { lastApplied } from "./check";
 import { engineAction, intOption, openStack, reportDiagnostics, tsTimeoutOption } from "./context";
 import { loadForReport } from "./graph";
 import { colorEnabled } from "./render";
@@ -115,7 +114,7 @@ function runSimulation(stack: Stack, inputs: SimulationInputs, flags: Simulation
 export async function compareWithLastApplied(
   backend: StateBackend, working: Stack, inputs: SimulationInputs, flags: SimulationFlags & { days: number },
 ): Promise<Comparison> {
-  const previous = (await lastApplied(backend)) ?? { ...working, resources: [] };
+  const previous = (await backend.history.latest())?.desired ?? { ...working, resources: [] };
   const prepared = preparePopulation({
     stacks: [working, previous], spec: inputs.spec, rows: inputs.rows, seed: inputs.seed, start: inputs.start, days: flags.days, warmupDays: flags.warmup,
   });

@@ -1,7 +1,10 @@
+import { writeFileSync } from "node:fs";
 import { Option, type Command } from "commander";
-import { hasErrors } from "../diagnostics";
-import { summarize } from "../report/diagnostics";
-import { defaultStackPath } from "../stack";
+import { hasErrors, type Diagnostic, type Fix, type Result } from "../diagnostics";
+import { canonicalJson } from "../model";
+import { displayPath, summarize } from "../report/diagnostics";
+import { defaultStackPath, type LoadedStack } from "../stack";
+import { applyFixes, fixText } from "../stack/fix";
 import { checkStack } from "./check";
 import { tsTimeoutOption } from "./context";
 import { diagnosticsJson, guard, printDiagnostics } from "./render";
@@ -10,6 +13,7 @@ interface Opts {
   env?: string;
   tsTimeout?: number;
   format: "text" | "json";
+  fix?: boolean;
 }
 
 export function register(program: Command): void {
@@ -20,12 +24,14 @@ export function register(program: Command): void {
     .option("-e, --env <name>", "environment to resolve (default: the stack's default_environment, else the first)")
     .addOption(tsTimeoutOption())
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
+    .option("--fix", "apply the safe fixes to the YAML files (a TypeScript stack gets them printed), then check again")
     .action(guard(run));
 }
 
 async function run(path: string | undefined, opts: Opts): Promise<void> {
   const target = path ?? defaultStackPath();
-  const r = typeof target === "string" ? await checkStack(target, { environment: opts.env, tsTimeoutMs: opts.tsTimeout }) : { diagnostics: [target], value: undefined };
+  let r = typeof target === "string" ? await checkStack(target, { environment: opts.env, tsTimeoutMs: opts.tsTimeout }) : { diagnostics: [target], value: undefined };
+  if (opts.fix && typeof target === "string") r = await fixRounds(target, opts, r);
   const failed = hasErrors(r.diagnostics);
   if (opts.format === "json") {
     const s = r.value?.stack;
@@ -48,4 +54,56 @@ async function run(path: string | undefined, opts: Opts): Promise<void> {
     process.stdout.write(`stack \`${s.name}\`: ${n} resource${n === 1 ? "" : "s"}, environment${envs.length === 1 ? "" : "s"} ${envs.join(", ")}: ${summarize(r.diagnostics)}\n`);
   }
   if (failed) process.exitCode = 1;
+}
+
+const MAX_ROUNDS = 5;
+
+/**
+ * `--fix`: the first safe fix of each finding, written into the stack's YAML
+ * files (one fix per resource a round, so two fixes never rewrite one value;
+ * the next round sees the result), until none is left. A TypeScript stack is
+ * not rewritten: its safe fixes are printed as edits to make by hand.
+ */
+async function fixRounds(target: string, opts: Opts, first: Result<LoadedStack>): Promise<Result<LoadedStack>> {
+  let r = first;
+  const done: { title: string; files: string[] }[] = [];
+  for (let round = 0; round < MAX_ROUNDS && r.value; round++) {
+    const chosen = safeFixes(r.diagnostics);
+    if (!chosen.length) break;
+    if (!r.value.files.every((f) => /\.ya?ml$/.test(f))) {
+      const lines = chosen.flatMap((f) => [`  ${f.title}:`, ...fixText(f).map((l) => `    ${l}`)]);
+      process.stderr.write(`A TypeScript stack is not rewritten; make these edits to its declarations:\n${lines.join("\n")}\n\n`);
+      return r;
+    }
+    const applied = applyFixes(r.value, chosen);
+    if ("error" in applied) {
+      process.stderr.write(`--fix stopped: ${applied.error}\n`);
+      break;
+    }
+    for (const f of applied.files) writeFileSync(f.file, f.text);
+    done.push(...chosen.map((f) => ({ title: f.title, files: applied.files.map((x) => displayPath(x.file)) })));
+    r = await checkStack(target, { environment: opts.env, tsTimeoutMs: opts.tsTimeout });
+  }
+  if (done.length) {
+    const files = [...new Set(done.flatMap((d) => d.files))];
+    process.stderr.write(`Applied ${done.length} fix${done.length === 1 ? "" : "es"} in ${files.join(", ")}:\n${done.map((d) => `  ${d.title}`).join("\n")}\n\n`);
+  }
+  return r;
+}
+
+/** The first safe fix of each finding, one per resource, none twice. */
+function safeFixes(ds: readonly Diagnostic[]): Fix[] {
+  const out: Fix[] = [];
+  const touched = new Set<string>();
+  const seen = new Set<string>();
+  for (const d of ds) {
+    const f = d.fixes?.find((x) => x.safe);
+    if (!f) continue;
+    const key = canonicalJson(f.edits);
+    if (seen.has(key) || f.edits.some((e) => touched.has(e.address))) continue;
+    seen.add(key);
+    for (const e of f.edits) touched.add(e.address);
+    out.push(f);
+  }
+  return out;
 }

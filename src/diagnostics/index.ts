@@ -26,6 +26,38 @@ export interface Diagnostic {
   address?: string;
   /** Structured extras for machines (e.g. a witness contact). */
   detail?: Record<string, unknown>;
+  /** Other places that explain this one: the policy line that asks for a check, the first of two declarations. */
+  related?: { message: string; range?: SourceRange }[];
+  /** Concrete edits that resolve it, best first (alternatives, not steps). */
+  fixes?: Fix[];
+}
+
+/**
+ * One change to a stack's declarations, a YAML patch: at `path` inside the
+ * spec of `address` (`[]`: the whole resource, which `set` creates), or inside
+ * `environments.<environment>.overrides` of it when `environment` is given.
+ */
+export interface Edit {
+  address: string;
+  environment?: string;
+  path: readonly (string | number)[];
+  /** `set` creates or replaces the value; `append` adds to the end of a list (made when missing); `remove` deletes it. */
+  op: "set" | "append" | "remove";
+  value?: unknown;
+}
+
+/** A concrete edit that makes a finding go away without raising another warning. */
+export interface Fix {
+  /** What it does, in words ("set `rollout_percent` to 50 in production"). */
+  title: string;
+  /**
+   * `mops validate --fix` may apply it unattended: it reaches nobody who is
+   * not reached today and says nothing new, it only corrects text or stops
+   * what the checks forbid. A fix that chooses (which journey wins, how long
+   * to wait) is printed for a person to apply.
+   */
+  safe: boolean;
+  edits: Edit[];
 }
 
 /** The shape of every fallible function on user input. */

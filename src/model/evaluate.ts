@@ -2,8 +2,8 @@ import { durationMs, type Scalar } from "./common";
 import {
   isAll, isAny, isConsent, isEventCondition, isMembership, isNot, isPropertyCondition, type Condition, type EventCondition,
 } from "./condition";
-import type { PropertySpec, SegmentSpec } from "./kinds";
-import { DAY_MS, propertyHolds } from "./values";
+import type { EventSpec, PropertySpec, SegmentSpec } from "./kinds";
+import { DAY_MS, propertyHolds, type PropType } from "./values";
 
 /** One thing a contact did: `daysAgo` 0 is now (the event that triggers a workflow). */
 export interface EventOccurrence {
@@ -26,6 +26,8 @@ export interface Contact {
 export interface ConditionEnv {
   segments: ReadonlyMap<string, SegmentSpec>;
   properties: ReadonlyMap<string, PropertySpec>;
+  /** The event catalogue, when the stack declares one: an event's `where` filters read its properties' types. */
+  events?: ReadonlyMap<string, EventSpec>;
   /** Reference time for relative dates (ms since epoch). */
   now: number;
 }
@@ -41,7 +43,7 @@ export function evaluate(c: Condition, contact: Contact, env: ConditionEnv, visi
     return evaluate(seg.conditions, contact, env, new Set([...visiting, c.in_segment]));
   }
   if (isConsent(c)) return contact.consents.includes(c.consent);
-  if (isEventCondition(c)) return eventHolds(c, contact.events, env.now);
+  if (isEventCondition(c)) return eventHolds(c, contact.events, env.now, (p) => env.events?.get(c.event)?.properties?.[p]?.type);
   if (isPropertyCondition(c)) return propertyHolds(c, contact.properties[c.property], env.properties.get(c.property)?.type, env.now);
   return false;
 }
@@ -52,13 +54,13 @@ export function countBounds(c: EventCondition): { lo: number; hi: number } {
   return { lo, hi: c.at_most ?? Infinity };
 }
 
-export function eventHolds(c: EventCondition, events: readonly EventOccurrence[], now: number): boolean {
+export function eventHolds(c: EventCondition, events: readonly EventOccurrence[], now: number, typeOf: (property: string) => PropType = () => undefined): boolean {
   const windowDays = c.within === undefined ? Infinity : durationMs(c.within) / DAY_MS;
   let n = 0;
   for (const e of events) {
     if (e.event !== c.event || e.daysAgo > windowDays) continue;
     const props = e.properties ?? {};
-    if ((c.where ?? []).every((w) => propertyHolds(w, props[w.property], undefined, now))) n++;
+    if ((c.where ?? []).every((w) => propertyHolds(w, props[w.property], typeOf(w.property), now))) n++;
   }
   const { lo, hi } = countBounds(c);
   return n >= lo && n <= hi;

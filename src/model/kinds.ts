@@ -32,6 +32,36 @@ export const PropertySpec = Type.Object(
 );
 export type PropertySpec = Static<typeof PropertySpec>;
 
+/* --------------------------------------------------------------------- event */
+/** One property an event carries: `{ type: number }`, `{ type: enum, values: [EUR, USD] }`. */
+export const EventPropertySpec = Type.Object(
+  {
+    type: PropertyType,
+    description: Type.Optional(Type.String()),
+    /** Allowed values, for `enum` (and optionally `list`). */
+    values: Type.Optional(Type.Array(Type.String(), { minItems: 1, uniqueItems: true })),
+  },
+  { additionalProperties: false },
+);
+export type EventPropertySpec = Static<typeof EventPropertySpec>;
+
+/**
+ * An entry of the account's event catalogue: what triggers, goals, segment
+ * counts and `where` filters may name. `platform` events are built in (email
+ * opened, form submitted); `custom` ones are sent by the team's own systems
+ * (placed_order, cart_updated). Default: custom.
+ */
+export const EventSpec = Type.Object(
+  {
+    description: Type.Optional(Type.String()),
+    source: Type.Optional(Type.Union([Type.Literal("platform"), Type.Literal("custom")], { description: "platform | custom" })),
+    /** The properties each occurrence carries, by name. */
+    properties: Type.Optional(Type.Record(Type.String({ minLength: 1 }), EventPropertySpec)),
+  },
+  { additionalProperties: false },
+);
+export type EventSpec = Static<typeof EventSpec>;
+
 /* ------------------------------------------------------------------- segment */
 export const SegmentSpec = Type.Object(
   {

@@ -46,8 +46,8 @@ function* refList(kind: Kind, names: unknown, path: RefPath): Generator<Referenc
 }
 
 /**
- * References in a condition tree. Event leaves name none: their `where`
- * filters are on the event's own properties, not contact properties.
+ * References in a condition tree. An event leaf names its event; its
+ * `where` filters name the event's own properties, not contact properties.
  */
 export function* conditionReferences(c: Condition | undefined, base: RefPath): Generator<Reference> {
   if (!c || typeof c !== "object") return;
@@ -56,6 +56,7 @@ export function* conditionReferences(c: Condition | undefined, base: RefPath): G
   else if ("not" in c) yield* conditionReferences(c.not, [...base, "not"]);
   else if ("in_segment" in c) yield* ref("segment", c.in_segment, [...base, "in_segment"]);
   else if ("consent" in c) yield* ref("subscription_type", c.consent, [...base, "consent"]);
+  else if ("event" in c) yield* ref("event", c.event, [...base, "event"]);
   else if ("property" in c && "op" in c) yield* ref("property", c.property, [...base, "property"]);
 }
 
@@ -95,10 +96,12 @@ export function* references(kind: Kind, spec: unknown): Generator<Reference> {
       const w = spec as WorkflowSpec;
       if (w.trigger?.type === "segment_entry") yield* ref("segment", w.trigger.segment, ["trigger", "segment"]);
       if (w.trigger?.type === "date") yield* ref("property", w.trigger.property, ["trigger", "property"]);
+      if (w.trigger?.type === "event") yield* ref("event", w.trigger.event, ["trigger", "event"]);
       yield* conditionReferences(w.entry_filter, ["entry_filter"]);
       for (const { step, path } of walkSteps(w.steps ?? [])) yield* stepReferences(step, path);
       yield* conditionReferences(w.goal, ["goal"]);
       yield* refList("segment", w.suppression?.segments, ["suppression", "segments"]);
+      for (const [i, e] of (w.suppression?.events ?? []).entries()) yield* conditionReferences(e, ["suppression", "events", i]);
       break;
     }
     case "user": {

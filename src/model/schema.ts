@@ -34,7 +34,7 @@ export function stackFileSchema(): TSchema {
  * "resolves to more than one schema"). Keep the first definition under `$defs`
  * and refer to it from every use.
  */
-function hoistIdentified(root: TSchema): TSchema {
+export function hoistIdentified(root: TSchema): TSchema {
   const defs: Record<string, unknown> = {};
   const walk = (node: unknown, isRoot: boolean): unknown => {
     if (Array.isArray(node)) return node.map((x) => walk(x, false));

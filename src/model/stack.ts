@@ -1,22 +1,23 @@
 import { Type, type Static } from "@sinclair/typebox";
 import {
-  FrequencyCapSpec, PropertySpec, RoleSpec, SegmentSpec, SubscriptionTypeSpec, TeamSpec, TemplateSpec, UserSpec, WorkflowSpec,
+  EventSpec, FrequencyCapSpec, PropertySpec, RoleSpec, SegmentSpec, SubscriptionTypeSpec, TeamSpec, TemplateSpec, UserSpec, WorkflowSpec,
 } from "./kinds";
 import type {
-  FrequencyCapSpec as FrequencyCapT, PropertySpec as PropertyT, RoleSpec as RoleT, SegmentSpec as SegmentT,
+  EventSpec as EventT, FrequencyCapSpec as FrequencyCapT, PropertySpec as PropertyT, RoleSpec as RoleT, SegmentSpec as SegmentT,
   SubscriptionTypeSpec as SubscriptionTypeT, TeamSpec as TeamT, TemplateSpec as TemplateT, UserSpec as UserT, WorkflowSpec as WorkflowT,
 } from "./kinds";
 import { Name } from "./common";
 
 /** The kinds, in the order a platform needs them to exist (dependencies first). */
 export const KINDS = [
-  "property", "subscription_type", "team", "role", "user", "template", "segment", "frequency_cap", "workflow",
+  "property", "event", "subscription_type", "team", "role", "user", "template", "segment", "frequency_cap", "workflow",
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
 /** Kind -> the key that holds it in a stack file (`workflows:`). */
 export const KIND_KEYS: Record<Kind, string> = {
   property: "properties",
+  event: "events",
   subscription_type: "subscription_types",
   team: "teams",
   role: "roles",
@@ -30,6 +31,7 @@ export const KIND_OF_KEY: Record<string, Kind> = Object.fromEntries(Object.entri
 
 export const SPEC_SCHEMAS = {
   property: PropertySpec,
+  event: EventSpec,
   subscription_type: SubscriptionTypeSpec,
   team: TeamSpec,
   role: RoleSpec,
@@ -42,6 +44,7 @@ export const SPEC_SCHEMAS = {
 
 export interface SpecOf {
   property: PropertyT;
+  event: EventT;
   subscription_type: SubscriptionTypeT;
   team: TeamT;
   role: RoleT;

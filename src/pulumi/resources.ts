@@ -70,6 +70,9 @@ export abstract class MopsResource<K extends Kind> extends pulumi.dynamic.Resour
 export class Property extends MopsResource<"property"> {
   constructor(name: string, args: MopsResourceArgs<"property">, opts?: pulumi.CustomResourceOptions) { super("property", "Property", name, args, opts); }
 }
+export class Event extends MopsResource<"event"> {
+  constructor(name: string, args: MopsResourceArgs<"event">, opts?: pulumi.CustomResourceOptions) { super("event", "Event", name, args, opts); }
+}
 export class SubscriptionType extends MopsResource<"subscription_type"> {
   constructor(name: string, args: MopsResourceArgs<"subscription_type">, opts?: pulumi.CustomResourceOptions) { super("subscription_type", "SubscriptionType", name, args, opts); }
 }
@@ -97,7 +100,7 @@ export class Workflow extends MopsResource<"workflow"> {
 
 type Constructor = new (name: string, args: MopsResourceArgs<never>, opts?: pulumi.CustomResourceOptions) => MopsResource<Kind>;
 export const RESOURCE_CLASSES: Record<Kind, Constructor> = {
-  property: Property, subscription_type: SubscriptionType, team: Team, role: Role, user: User,
+  property: Property, event: Event, subscription_type: SubscriptionType, team: Team, role: Role, user: User,
   template: Template, segment: Segment, frequency_cap: FrequencyCap, workflow: Workflow,
 } as Record<Kind, Constructor>;
 

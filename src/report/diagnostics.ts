@@ -58,6 +58,12 @@ export function renderDiagnostic(d: Diagnostic, opts: RenderOptions = {}): strin
     lines.push(`${pad} ${bar}`, `${c.blue(String(r.line))} ${bar} ${cut.text}`, `${pad} ${bar} ${lead}${sev[d.severity]("^".repeat(cut.span))}`);
   }
   if (d.hint) lines.push(`${pad} ${c.blue("=")} ${c.bold("hint")}: ${d.hint}`);
+  for (const r of d.related ?? []) {
+    lines.push(`${pad} ${c.blue("=")} ${c.bold("note")}: ${r.message}${r.range ? ` at ${displayPath(r.range.file, opts.cwd)}:${r.range.line}:${r.range.col}` : ""}`);
+  }
+  for (const f of d.fixes ?? []) {
+    lines.push(`${pad} ${c.blue("=")} ${c.bold(f.safe ? "fix" : "possible fix")}: ${f.title}${f.safe ? " (safe: `mops validate --fix` applies it)" : " (a choice: apply it by hand)"}`);
+  }
   return lines.join("\n");
 }
 

@@ -5,13 +5,13 @@
  * exactly as it validates YAML.
  */
 import type {
-  Environment, FrequencyCapSpec, Kind, PropertySpec, RoleSpec, SegmentSpec, SpecOf, SubscriptionTypeSpec, TeamSpec,
+  Environment, EventSpec, FrequencyCapSpec, Kind, PropertySpec, RoleSpec, SegmentSpec, SpecOf, SubscriptionTypeSpec, TeamSpec,
   TemplateSpec, UserSpec, WorkflowSpec,
 } from "../model";
 import { stackFrames } from "./frames";
 
 export type {
-  Condition, Environment, FrequencyCapSpec, PropertySpec, RoleSpec, SegmentSpec, Step, SubscriptionTypeSpec, TeamSpec,
+  Condition, Environment, EventPropertySpec, EventSpec, FrequencyCapSpec, PropertySpec, RoleSpec, SegmentSpec, Step, SubscriptionTypeSpec, TeamSpec,
   TemplateSpec, Trigger, UserSpec, WorkflowSpec,
 } from "../model";
 
@@ -64,6 +64,8 @@ function declare<K extends Kind>(kind: K, callee: string, name: string, spec: Sp
 }
 
 export const property = (name: string, spec: PropertySpec) => declare("property", "property", name, spec);
+/** An entry of the event catalogue: `event("placed_order", { source: "custom", properties: { total: { type: "number" } } })`. */
+export const event = (name: string, spec: EventSpec) => declare("event", "event", name, spec);
 export const segment = (name: string, spec: SegmentSpec) => declare("segment", "segment", name, spec);
 export const workflow = (name: string, spec: WorkflowSpec) => declare("workflow", "workflow", name, spec);
 export const template = (name: string, spec: TemplateSpec) => declare("template", "template", name, spec);

@@ -26,7 +26,7 @@ export function loadPolicy(file: string): Result<Policy> {
   const parsed = parseYamlFile(file, read.text);
   if (parsed.diagnostics.length) return { diagnostics: parsed.diagnostics };
   const data = parsed.value ?? {};
-  if (validate(data)) return { value: policyFrom(data as PolicyFile, file), diagnostics: [] };
+  if (validate(data)) return { value: policyFrom(data as PolicyFile, file, (path) => parsed.locator.locate(path, "key")), diagnostics: [] };
   const diagnostics = fileIssues(validate.errors ?? [], parsed.locator, PolicySchema as unknown as Record<string, unknown>, "policy", "the policy", (e, path) => {
     if (e.keyword === "additionalProperties" && path.length === 1 && path[0] === "rules") {
       const key = String((e.params as { additionalProperty: string }).additionalProperty);

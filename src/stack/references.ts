@@ -27,9 +27,13 @@ export function checkReferences(stack: Stack, sources: SourceIndex): Diagnostic[
   const CODE: Partial<Record<Kind, string>> = {
     segment: "MOPS201", template: "MOPS202", property: "MOPS203", subscription_type: "MOPS204", role: "MOPS205", team: "MOPS206", workflow: "MOPS207",
   };
-  /** Reports a reference to an undeclared resource, with the closest declared names. */
+  /**
+   * Reports a reference to an undeclared resource, with the closest declared
+   * names. Events are the analysis' business: a stack may leave its event
+   * catalogue undeclared (docs/analysis.md, `event/*`).
+   */
   function checkDeclared(r: Resource, { kind, name, path }: Reference): void {
-    if (get(kind, name)) return;
+    if (kind === "event" || get(kind, name)) return;
     const what = kind.replace("_", " ");
     out.push(error(CODE[kind]!, `unknown ${what} ${quote(name)}`, { ...at(r, path), hint: suggestion(name, names(kind), KIND_KEYS[kind].replace("_", " ")) }));
   }

@@ -72,13 +72,13 @@ describe("mops audit on the sandbox, HubSpot and Klaviyo", () => {
     for (const stream of [process.stdout, process.stderr]) vi.spyOn(stream, "write").mockImplementation((s) => (out.push(String(s)), true));
     try {
       const result = await runAudit(dir, { env: "prod", format: "text" });
-      expect(result!.unreadable).toEqual(["team", "role", "user", "frequency_cap"]);
+      expect(result!.unreadable).toEqual(["event", "team", "role", "user", "frequency_cap"]);
       expect(result!.objects).toMatchObject({ workflow: 3, segment: 7, template: 7 });
       expect(result!.findings.map((d) => [d.code, d.address])).toContainEqual(["conflict/overlapping-workflows", "workflow.welcome_series"]);
       // Klaviyo has no readable caps or users: findings that would need them are left out, not claimed.
       expect(result!.findings.filter((d) => d.code.startsWith("cap/") || d.code === "governance/unknown-owner")).toEqual([]);
       const text = out.join("");
-      expect(text).toContain("not readable on klaviyo: team, role, user, frequency_cap (the checks that need them did not run)");
+      expect(text).toContain("not readable on klaviyo: event, team, role, user, frequency_cap (the checks that need them did not run)");
       expect(text).toMatch(/warning conflict\/overlapping-workflows: `workflow\.abandoned_checkout` and `workflow\.welcome_series`[^\n]*\n --> workflow\.welcome_series \(klaviyo id FWelc1\)/);
       expect(process.exitCode).toBeUndefined();
       expect(text).not.toContain(KLAVIYO_TOKEN);

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -49,12 +49,34 @@ describe("mops validate (subprocess)", () => {
     expect(readFileSync(join(dir, "mops.yaml"), "utf8")).toMatch(/^# yaml-language-server: \$schema=\.\/mops\.schema\.json\n[\s\S]*^stack: acme_shop$/m);
     const v = await mops(["validate"], dir);
     expect(v.code).toBe(0);
-    // The scaffold targets HubSpot in production: how its cap is enforced there is a note, not a problem.
+    // The scaffold targets HubSpot in production: how its cap is enforced there is a note, not a problem;
+    // so is its use of events it does not declare.
     expect(v.out).toMatch(/info cap\/enforcement/);
-    expect(v.out.trimEnd().split("\n").at(-1)).toBe("stack `acme_shop`: 16 resources, environments sandbox, production: no problems, 1 note");
+    expect(v.out).toMatch(/info event\/no-catalogue: .*`mops import --kinds event`/s);
+    expect(v.out.trimEnd().split("\n").at(-1)).toBe("stack `acme_shop`: 16 resources, environments sandbox, production: no problems, 2 notes");
     expect((await mops(["init", dir])).code).toBe(1);
     const schema = JSON.parse(readFileSync(join(dir, "mops.schema.json"), "utf8"));
     expect(schema.$id).toBe("https://mops.dev/schema/stack.json");
     expect(JSON.parse((await mops(["schema"])).out)).toEqual(schema);
+  });
+
+  it("init --policy starter adds the rule pack, to a new stack or an existing one, and the scaffold stays clean under it", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "mops-init-")), "shop");
+    const init = await mops(["init", dir, "--policy", "starter"]);
+    expect(init.code).toBe(0);
+    expect(init.out).toContain("(the `starter` rule pack)");
+    expect(readFileSync(join(dir, "policy.yaml"), "utf8")).toBe(readFileSync(join(root, "examples/policy-packs/starter.yaml"), "utf8"));
+    const v = await mops(["validate"], dir);
+    expect(v.code).toBe(0);
+    expect(v.out.trimEnd().split("\n").at(-1)).toMatch(/: no problems, 2 notes$/);
+    // In an existing stack only the policy is written, and an existing policy is kept.
+    expect((await mops(["init", dir, "--policy", "starter"])).code).toBe(1);
+    rmSync(join(dir, "policy.yaml"));
+    const again = await mops(["init", dir, "--policy", "starter"]);
+    expect(again.code).toBe(0);
+    expect(again.out).toMatch(/^created .*policy\.yaml \(the `starter` rule pack\)/);
+    const unknown = await mops(["init", dir, "--policy", "strict"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain("no policy pack `strict` (packs: starter)");
   });
 });

@@ -101,7 +101,8 @@ describe("northwind-outfitters demo", () => {
   it("declares the journeys, audiences and people the demo walks through", async () => {
     const { value } = await load(path);
     const count = (kind: string) => value!.stack.resources.filter((r) => r.kind === kind).length;
-    expect(count("workflow")).toBe(10);
+    expect(count("workflow")).toBe(11);
+    expect(count("event")).toBeGreaterThanOrEqual(10);
     expect(count("segment")).toBeGreaterThanOrEqual(15);
     expect(count("template")).toBeGreaterThanOrEqual(14);
     expect(count("property")).toBeGreaterThanOrEqual(12);
@@ -145,6 +146,31 @@ describe("northwind-outfitters demo", () => {
     const louder = edited(value!, "workflow", "birthday", (w: WorkflowSpec) => ({ ...w, steps: [w.steps[0], ...w.steps] }));
     const exceeded = (await findings(louder)).filter((d) => d.code === "cap/exceeded");
     expect(exceeded.map((d) => d.address)).toEqual(["frequency_cap.marketing_email"]);
+  });
+
+  it("its event catalogue catches a misspelt event and a filter on a property the event does not carry", async () => {
+    const { value } = await load(path);
+    const typo = edited(value!, "workflow", "order_confirmation", (w: WorkflowSpec) => ({ ...w, trigger: { type: "event", event: "placed_ordr" } }));
+    expect((await findings(typo)).filter((d) => d.severity === "error").map((d) => [d.code, d.address, d.hint])).toEqual([
+      ["event/unknown-event", "workflow.order_confirmation", "did you mean `placed_order`?"],
+    ]);
+    const filter = edited(value!, "segment", "high_value_prospects", (s: { conditions: unknown }) => ({
+      ...s, conditions: { event: "added_to_cart", at_least: 1, within: "14d", where: [{ property: "cart_valeu", op: "gte", value: 250 }] },
+    }));
+    expect((await findings(filter)).filter((d) => d.severity === "error").map((d) => [d.code, d.hint])).toEqual([
+      ["event/unknown-property", "did you mean `cart_value`?"],
+    ]);
+  });
+
+  it("its policy keeps recent camping buyers out of the camping promotion, pointing at the policy line", async () => {
+    const { value } = await load(path);
+    const careless = edited(value!, "workflow", "spring_camping_promo", (w: WorkflowSpec) => ({ ...w, suppression: { segments: w.suppression!.segments } }));
+    const [f, ...rest] = (await findings(careless)).filter((d) => d.severity === "error");
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ code: "requirement/no-cross-sell-of-recent-purchase", address: "workflow.spring_camping_promo" });
+    expect(f.detail?.witness).toMatchObject({ events: [{ event: "placed_order", daysAgo: 30, properties: { category: "camping" } }] });
+    expect(f.related?.[0]?.range).toMatchObject({ file: join(path, "policy.yaml") });
+    expect(f.fixes?.[0]).toMatchObject({ safe: true, edits: [{ op: "append", path: ["suppression", "events"] }] });
   });
 
   it("runs the team's own rule: every SMS says how to opt out", async () => {

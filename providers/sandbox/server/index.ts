@@ -57,7 +57,7 @@ export interface SandboxServer {
 }
 
 const ID_PREFIX: Record<Kind, string> = {
-  property: "prp", subscription_type: "sub", team: "team", role: "rol", user: "usr",
+  property: "prp", event: "evt", subscription_type: "sub", team: "team", role: "rol", user: "usr",
   template: "tpl", segment: "seg", frequency_cap: "cap", workflow: "wf",
 };
 

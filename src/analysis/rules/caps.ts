@@ -1,5 +1,5 @@
-import type { Diagnostic } from "../../diagnostics";
-import { durationMs, type Channel, type FrequencyCapSpec, type WorkflowSpec } from "../../model";
+import type { Diagnostic, Fix } from "../../diagnostics";
+import { address, durationMs, type Channel, type FrequencyCapSpec, type WorkflowSpec } from "../../model";
 import type { AnalysisContext, Rule } from "../context";
 import { routes, sends, type Route } from "../steps";
 
@@ -63,55 +63,99 @@ function heaviestOverlap(ctx: AnalysisContext, items: Contribution[]): { total: 
 
 interface Contribution { workflow: string; sends: number }
 
-const covers = (cap: FrequencyCapSpec, name: string, channel: Channel) =>
-  cap.channels.includes(channel) && !(cap.exempt?.workflows ?? []).includes(name);
+/** What each active workflow a cap limits contributes to one contact's worst case within its period. */
+function contributions(ctx: AnalysisContext, cap: FrequencyCapSpec): Contribution[] {
+  const periodMs = durationMs(cap.period);
+  const countTransactional = cap.exempt?.transactional === false;
+  const out: Contribution[] = [];
+  for (const [name, w] of ctx.workflows) {
+    if (w.status !== "active" || (cap.exempt?.workflows ?? []).includes(name)) continue;
+    const n = worstCaseSends(w, periodMs, (s) => cap.channels.includes(s.channel) && (countTransactional || !s.transactional));
+    if (n === 0) continue;
+    // A workflow nobody can enter sends nothing.
+    if (ctx.solver.intersect(ctx.solver.audience(name, w)).status === "unsat") continue;
+    out.push({ workflow: name, sends: n });
+  }
+  return out;
+}
+
+/**
+ * The exemptions that bring a cap's worst case within its limit: the
+ * heaviest contributors first, as few as it takes.
+ */
+function exemptionsThatFit(ctx: AnalysisContext, items: Contribution[], max: number): string[] | undefined {
+  const byWeight = [...items].sort((a, b) => b.sends - a.sends || (a.workflow < b.workflow ? -1 : 1));
+  for (let k = 1; k <= byWeight.length; k++) {
+    const out = new Set(byWeight.slice(0, k).map((c) => c.workflow));
+    if (heaviestOverlap(ctx, items.filter((c) => !out.has(c.workflow))).total <= max) return [...out];
+  }
+  return undefined;
+}
 
 export const capBudget: Rule = (ctx) => {
   const out: Diagnostic[] = [];
-  const active = [...ctx.workflows].filter(([, w]) => w.status === "active");
   for (const [capName, cap] of ctx.all("frequency_cap")) {
-    const periodMs = durationMs(cap.period);
-    const countTransactional = cap.exempt?.transactional === false;
-    const contributions: Contribution[] = [];
-    for (const [name, w] of active) {
-      if ((cap.exempt?.workflows ?? []).includes(name)) continue;
-      const n = worstCaseSends(w, periodMs, (s) => cap.channels.includes(s.channel) && (countTransactional || !s.transactional));
-      if (n === 0) continue;
-      // A workflow nobody can enter sends nothing.
-      if (ctx.solver.intersect(ctx.solver.audience(name, w)).status === "unsat") continue;
-      contributions.push({ workflow: name, sends: n });
-    }
-    const { total, members } = heaviestOverlap(ctx, contributions);
+    const items = contributions(ctx, cap);
+    const { total, members } = heaviestOverlap(ctx, items);
     if (total <= cap.max) continue;
     members.sort((a, b) => b.sends - a.sends || (a.workflow < b.workflow ? -1 : 1));
     const shown = members.map((c) => `${c.workflow} (${c.sends === Infinity ? "unbounded" : c.sends})`).join(", ");
+    const exempt = exemptionsThatFit(ctx, items, cap.max);
+    const addr = address("frequency_cap", capName);
     out.push(ctx.finding("cap/exceeded", "warning", { kind: "frequency_cap", name: capName }, ["max"],
       `one contact can get ${total === Infinity ? "an unbounded number of" : `up to ${total}`} marketing ${cap.channels.join("/")} messages in ${cap.period}, above this cap of ${cap.max}: ${shown}`,
       {
         hint: "space the sends with waits, limit re-enrollment (`reenrollment.after`), suppress overlapping audiences, or exempt a workflow deliberately",
         detail: { cap: capName, max: cap.max, period: cap.period, worstCase: total === Infinity ? "unbounded" : total, workflows: members },
+        fixes: exempt ? [{
+          title: `exempt ${exempt.map((w) => `\`workflow.${w}\``).join(", ")} from this cap (they then send outside it)`,
+          safe: false,
+          edits: exempt.map((w) => ({ address: addr, path: ["exempt", "workflows"], op: "append" as const, value: w })),
+        }] : [],
       }));
   }
   return out;
 };
 
+/**
+ * Marketing sends on a channel no cap mentions. A workflow a cap exempts by
+ * name is a decision, not an oversight, and is not reported.
+ */
 export const uncoveredSends: Rule = (ctx) => {
   const out: Diagnostic[] = [];
   const caps = [...ctx.all("frequency_cap").values()];
+  const proposed = new Map<Channel, Fix | undefined>();
   for (const [name, w] of ctx.workflows) {
     if (w.status !== "active") continue;
     const reported = new Set<Channel>();
     for (const { step, path } of sends(w)) {
       if (step.transactional || reported.has(step.channel)) continue;
-      if (caps.some((c) => covers(c, name, step.channel))) continue;
+      if (caps.some((c) => c.channels.includes(step.channel))) continue;
       reported.add(step.channel);
+      if (!proposed.has(step.channel)) proposed.set(step.channel, capFor(ctx, step.channel));
+      const fix = proposed.get(step.channel);
       out.push(ctx.finding("cap/uncovered-send", "warning", { kind: "workflow", name }, path,
         `marketing ${step.channel} from \`workflow.${name}\` is limited by no frequency cap`,
-        { hint: `declare a \`frequency_caps\` entry whose channels include ${step.channel}`, detail: { channel: step.channel } }));
+        { hint: `declare a \`frequency_caps\` entry whose channels include ${step.channel}`, detail: { channel: step.channel }, fixes: fix ? [fix] : [] }));
     }
   }
   return out;
 };
+
+/** A weekly cap on `channel` at today's worst case: it holds what the journeys do now, and any addition is checked against it. */
+function capFor(ctx: AnalysisContext, channel: Channel): Fix | undefined {
+  const cap: FrequencyCapSpec = { max: 1, period: "7d", channels: [channel] };
+  const { total } = heaviestOverlap(ctx, contributions(ctx, cap));
+  if (!Number.isFinite(total)) return undefined;
+  const taken = ctx.all("frequency_cap");
+  const name = [`${channel}_weekly`, `${channel}_marketing_weekly`].find((n) => !taken.has(n));
+  if (!name) return undefined;
+  return {
+    title: `declare frequency_cap.${name}: at most ${Math.max(1, total)} ${channel} messages in 7d (today's worst case)`,
+    safe: false,
+    edits: [{ address: address("frequency_cap", name), path: [], op: "set", value: { ...cap, max: Math.max(1, total) } }],
+  };
+}
 
 /** How Mops makes a cap hold where the platform has no API for it (platform facts, §0, §1.6, §2.5, §3.8). */
 function enforcement(provider: string, cap: FrequencyCapSpec): string | undefined {

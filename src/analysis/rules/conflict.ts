@@ -1,5 +1,5 @@
-import type { Diagnostic } from "../../diagnostics";
-import { CHANNELS, type WorkflowSpec } from "../../model";
+import type { Diagnostic, Edit, Fix } from "../../diagnostics";
+import { address, CHANNELS, type WorkflowSpec } from "../../model";
 import type { Rule } from "../context";
 import { isOpaqueReason } from "../dnf";
 import { marketingChannels } from "../steps";
@@ -14,6 +14,7 @@ import { describeWitness, maskedWitness } from "../witness";
 export const conflicts: Rule = (ctx) => {
   const out: Diagnostic[] = [];
   const active = [...ctx.workflows].filter(([, w]) => w.status === "active");
+  const priorities = new Set([...ctx.workflows.values()].flatMap((w) => (w.priority === undefined ? [] : [w.priority])));
   // Channel bitmasks make the pairwise scan cheap for workflows that cannot clash.
   const items = active
     .map(([name, w]) => ({ name, w, mask: mask(w) }))
@@ -35,6 +36,7 @@ export const conflicts: Rule = (ctx) => {
           {
             hint: `give one a higher \`priority\`, or suppress one's audience in the other (\`suppression: { segments: [...] }\`)`,
             detail: { workflows: [a.name, b.name], channels, witness: maskedWitness(ctx, d.witness) },
+            fixes: [priorityFix(priorities, a, b)],
           }));
       } else {
         const opaque = d.reasons.every(isOpaqueReason);
@@ -51,6 +53,28 @@ export const conflicts: Rule = (ctx) => {
   }
   return out;
 };
+
+/**
+ * One of the two wins: priorities no other workflow uses, so no new tie
+ * appears, and a priority already set is kept where one new one decides.
+ */
+function priorityFix(taken: ReadonlySet<number>, a: { name: string; w: WorkflowSpec }, b: { name: string; w: WorkflowSpec }): Fix {
+  const used = new Set(taken);
+  const free = (from: number): number => {
+    for (let d = 0; d <= 1000; d++) for (const p of [from - d, from + d]) if (p >= 0 && p <= 1000 && !used.has(p)) return used.add(p), p;
+    return from;
+  };
+  const edits: Edit[] = [];
+  const set = (name: string, p: number) => edits.push({ address: address("workflow", name), path: ["priority"], op: "set", value: p });
+  let pa = a.w.priority, pb = b.w.priority;
+  if (pa === undefined && pb !== undefined) set(a.name, (pa = free(pb + 1)));
+  else {
+    if (pa === undefined) set(a.name, (pa = free(500)));
+    set(b.name, (pb = free(pa - 1)));
+  }
+  const [winner, loser] = pa > pb! ? [a.name, b.name] : [b.name, a.name];
+  return { title: `let \`workflow.${winner}\` win over \`workflow.${loser}\` (priority ${Math.max(pa, pb!)} over ${Math.min(pa, pb!)})`, safe: false, edits };
+}
 
 function mask(w: WorkflowSpec): number {
   let m = 0;

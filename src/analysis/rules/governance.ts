@@ -1,6 +1,6 @@
-import type { Diagnostic } from "../../diagnostics";
-import { hasOpaqueAudience, type Kind } from "../../model";
-import { suggestion } from "../../diagnostics/suggest";
+import type { Diagnostic, Fix } from "../../diagnostics";
+import { address, hasOpaqueAudience, type Kind } from "../../model";
+import { closest, suggestion } from "../../diagnostics/suggest";
 import type { AnalysisContext, Rule } from "../context";
 import type { Policy } from "../../model/policy";
 import { references } from "../../model/refs";
@@ -24,8 +24,12 @@ export function ownership(policy: Policy): Rule {
           }));
         }
         if (owner !== undefined && !owners.has(owner.toLowerCase())) {
+          const near = closest(owner, [...owners.values()]);
           out.push(ctx.finding("governance/unknown-owner", "warning", res, ["owner"],
-            `owner \`${owner}\` is not a declared user or team`, { hint: suggestion(owner, [...owners.values()], "users and teams") }));
+            `owner \`${owner}\` is not a declared user or team`, {
+              hint: suggestion(owner, [...owners.values()], "users and teams"),
+              fixes: near ? [{ title: `make \`${near}\` the owner`, safe: true, edits: [{ address: address(kind, name), path: ["owner"], op: "set", value: near }] }] : [],
+            }));
         }
         const purpose = purposeOf(kind, s);
         if ((typeof purpose !== "string" || !purpose.trim()) && policy.governance.require_purpose.includes(kind)) {
@@ -51,6 +55,9 @@ export function knownOwners(ctx: AnalysisContext): Map<string, string> {
   return m;
 }
 
+/** Deleting a declaration deletes the object on the platform at the next apply: a person decides that. */
+const removal = (kind: Kind, name: string): Fix => ({ title: `delete ${kind}.${name}`, safe: false, edits: [{ address: address(kind, name), path: [], op: "remove" }] });
+
 export const unused: Rule = (ctx) => {
   const out: Diagnostic[] = [];
   const segs = new Set<string>(), templates = new Set<string>();
@@ -66,12 +73,12 @@ export const unused: Rule = (ctx) => {
   for (const name of ctx.all("segment").keys()) {
     if (segs.has(name) || opaqueEntry) continue;
     out.push(ctx.finding("governance/unused-segment", "info", { kind: "segment", name }, undefined,
-      `segment.${name} is used by no workflow or segment`, { hint: "delete it, or reference it where it was meant to be used" }));
+      `segment.${name} is used by no workflow or segment`, { hint: "delete it, or reference it where it was meant to be used", fixes: [removal("segment", name)] }));
   }
   for (const name of ctx.all("template").keys()) {
     if (templates.has(name)) continue;
     out.push(ctx.finding("governance/unused-template", "info", { kind: "template", name }, undefined,
-      `template.${name} is sent by no workflow`, { hint: "delete it, or send it from the workflow it was written for" }));
+      `template.${name} is sent by no workflow`, { hint: "delete it, or send it from the workflow it was written for", fixes: [removal("template", name)] }));
   }
   return out;
 };

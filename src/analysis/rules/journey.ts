@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../../diagnostics";
-import type { Step, WorkflowSpec } from "../../model";
+import { address, type Step, type WorkflowSpec } from "../../model";
 import type { SpecPath } from "../../diagnostics";
 import type { AnalysisContext, Rule } from "../context";
 import { walkSteps } from "../../model/refs";
@@ -16,9 +16,20 @@ export const unreachableSteps: Rule = (ctx) => {
       }
       if (s.type === "split") s.paths.forEach((p, k) => scan(name, p.steps, [...base, i, "paths", k, "steps"]));
       if (i + 1 < steps.length && alwaysExits([s])) {
+        // Removing what nobody reaches changes nothing, unless a branch still names one of those steps.
+        const gone = steps.slice(i + 1);
+        const ids = new Set([...walkSteps(gone)].flatMap(({ step }) => (step.id ? [step.id] : [])));
+        const kept = [...walkSteps(ctx.workflows.get(name)!.steps)].filter(({ step }) => !gone.includes(step));
+        const named = kept.some(({ step }) => step.type === "branch" && "engagement" in step.condition && ids.has(step.condition.engagement.step));
         out.push(ctx.finding("journey/unreachable-step", "warning", { kind: "workflow", name }, [...base, i + 1],
           `no contact reaches this step: every path before it ends with \`exit\``,
-          { hint: "remove the step, or the `exit` that cuts it off", detail: { step: steps[i + 1].id ?? i + 1 } }));
+          {
+            hint: "remove the step, or the `exit` that cuts it off", detail: { step: steps[i + 1].id ?? i + 1 },
+            fixes: named ? [] : [{
+              title: `remove the ${gone.length === 1 ? "step" : `${gone.length} steps`} after the exit`, safe: true,
+              edits: gone.map((_, k) => ({ address: address("workflow", name), path: [...base, steps.length - 1 - k], op: "remove" as const })),
+            }],
+          }));
         return;
       }
     }
@@ -36,7 +47,10 @@ export const unboundedWaits: Rule = (ctx) => {
       if (step.until.weekday?.length || step.until.time) continue;
       out.push(ctx.finding("journey/unbounded-wait", "warning", { kind: "workflow", name }, [...path, "until"],
         "this wait names no weekday or time to wait for and no `max`: contacts can stay here forever",
-        { hint: "give `until` a weekday or time, or add `max: 7d`" }));
+        {
+          hint: "give `until` a weekday or time, or add `max: 7d`",
+          fixes: [{ title: "wait at most 7 days", safe: false, edits: [{ address: address("workflow", name), path: [...path, "max"], op: "set", value: "7d" }] }],
+        }));
     }
   }
   return out;
@@ -52,7 +66,10 @@ export const endlessBranches: Rule = (ctx) => {
       if (e.within || e.action === "delivered") continue;
       out.push(ctx.finding("journey/branch-without-end", "warning", { kind: "workflow", name }, [...path, "condition", "engagement"],
         `this branch waits for \`${e.action}\` on step \`${e.step}\` with no time limit: contacts who never ${e.action.replace(/ed$/, "")} stay in the journey forever`,
-        { hint: "add `within: 3d` so the else path takes everyone else" }));
+        {
+          hint: "add `within: 3d` so the else path takes everyone else",
+          fixes: [{ title: "wait 3 days for it", safe: false, edits: [{ address: address("workflow", name), path: [...path, "condition", "engagement", "within"], op: "set", value: "3d" }] }],
+        }));
     }
   }
   return out;
@@ -88,7 +105,10 @@ export const loopsWithoutWait: Rule = (ctx) => {
     reported.add(key);
     out.push(ctx.finding("journey/loop-without-wait", "error", { kind: "workflow", name: start }, cycle.path,
       `contacts loop ${cycle.names.map((n) => `workflow.${n}`).join(" -> ")} -> workflow.${start} with no wait`,
-      { hint: "add a wait before `add_to_segment`, or set `reenrollment.after`", detail: { cycle: cycle.names } }));
+      {
+        hint: "add a wait before `add_to_segment`, or set `reenrollment.after`", detail: { cycle: cycle.names },
+        fixes: [{ title: `let contacts re-enter \`workflow.${start}\` after a day at the soonest`, safe: false, edits: [{ address: address("workflow", start), path: ["reenrollment", "after"], op: "set", value: "1d" }] }],
+      }));
   }
   return out;
 };

@@ -55,7 +55,7 @@ describe("mops on Braze from the command line", () => {
     expect(fake.log.filter((l) => l.method !== "GET")).toEqual([]);
 
     const json = JSON.parse((await run(["audit", "--env", "braze_prod", "--format", "json"])).stdout);
-    expect(json).toMatchObject({ stack: "northwind", environment: "braze_prod", provider: "braze", unreadable: ["frequency_cap"], objects: { workflow: 4, segment: 2 } });
+    expect(json).toMatchObject({ stack: "northwind", environment: "braze_prod", provider: "braze", unreadable: ["event", "frequency_cap"], objects: { workflow: 4, segment: 2 } });
     const sms = json.findings.find((f: { code: string }) => f.code === "consent/missing-subscription");
     expect(sms).toMatchObject({ address: "workflow.spring_sale_blast", live: { provider: "braze", id: "canvas:5f1a0c2e-0000-4000-8000-00000000c002" } });
     expect(json.findings.some((f: { code: string }) => f.code === "cap/uncovered-send")).toBe(false);

@@ -45,7 +45,7 @@ describe("mops import from HubSpot, then mops plan", () => {
     await runImport(dir, { out: join(dir, "imported") });
     expect(process.exitCode ?? 0).toBe(0);
     expect(readdirSync(join(dir, "imported")).sort()).toEqual([
-      "properties.yaml", "roles.yaml", "segments.yaml", "subscription_types.yaml", "teams.yaml", "templates.yaml", "users.yaml", "workflows.yaml",
+      "events.yaml", "properties.yaml", "roles.yaml", "segments.yaml", "subscription_types.yaml", "teams.yaml", "templates.yaml", "users.yaml", "workflows.yaml",
     ]);
     const templates = readFileSync(join(dir, "imported", "templates.yaml"), "utf8");
     expect(templates).toContain("{{ firstname | default: 'explorer' }}");

@@ -149,7 +149,7 @@ describe("event names and event type ids, from the account's event definitions",
         "did you mean `placed_order`?; define it in HubSpot > Data Management > Custom Events", ["conditions", "any", 1, "event"]],
       // Archived: old filters still name it, nothing new may use it.
       ["hubspot/unknown-event", "workflow.on_signup", "workflow.on_signup: event `joined_waitlist` is no custom event of this HubSpot account",
-        "declared custom events: `placed_order`, `viewed_product`; define it in HubSpot > Data Management > Custom Events", ["trigger", "event"]],
+        "declared custom events: `cart_updated`, `placed_order`, `viewed_product`; define it in HubSpot > Data Management > Custom Events", ["trigger", "event"]],
     ]);
     await expect(pr.create({ kind: "segment", name: "buyers", spec: { type: "dynamic", conditions: { event: "placed_ordr" } } }, ctx)).rejects.toThrow(/placed_ordr/);
   });

@@ -24,7 +24,7 @@ describe("HubSpot refresh through the engine", () => {
     };
     fake.log.length = 0;
     const again = await refresh(provider(), kinds, { state });
-    // The account's lists and flows filter on an event: its event definitions are read once, to name it.
+    // The account's lists and flows filter on an event: its event definitions are read once, to name it and to list the `event` kind.
     expect(again.requests).toBe(12);
     expect(fake.log.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
       "GET /automation/v4/flows", "GET /communication-preferences/v3/definitions", "GET /crm/v3/lists/", "GET /crm/v3/properties/contacts", "GET /events/v3/event-definitions",

@@ -30,7 +30,7 @@ describe("HubSpot import round trip", () => {
     const live: LiveObject[] = [];
     for (const kind of KINDS) if (p.capabilities[kind]?.read) live.push(...(await p.list(kind, ctx)));
     const counts = Object.fromEntries(KINDS.map((k) => [k, live.filter((o) => o.kind === k).length]));
-    expect(counts).toEqual({ property: 10, subscription_type: 4, team: 2, role: 4, user: 5, template: 10, segment: 10, frequency_cap: 0, workflow: 10 });
+    expect(counts).toEqual({ property: 10, event: 3, subscription_type: 4, team: 2, role: 4, user: 5, template: 10, segment: 10, frequency_cap: 0, workflow: 10 });
 
     const resources = live.map((o) => ({ kind: o.kind, name: o.name, spec: o.spec }) as Resource);
     const files = emitStackYaml({ name: "northwind", resources }, { source: "HubSpot (test account)" });

@@ -32,7 +32,7 @@ describe("Klaviyo import round trip", () => {
     for (const kind of KINDS) if (provider.capabilities[kind]?.read) live.push(...(await provider.list(kind, ctx)));
     const counts = Object.fromEntries(KINDS.map((k) => [k, live.filter((o) => o.kind === k).length]));
     // Archived flows and drag-and-drop templates are not listed; properties are those segments and flows use.
-    expect(counts).toEqual({ property: 6, subscription_type: 3, team: 0, role: 0, user: 0, template: 7, segment: 7, frequency_cap: 0, workflow: 3 });
+    expect(counts).toEqual({ property: 6, event: 0, subscription_type: 3, team: 0, role: 0, user: 0, template: 7, segment: 7, frequency_cap: 0, workflow: 3 });
 
     const resources = live.map((o) => ({ kind: o.kind, name: o.name, spec: o.spec }) as Resource);
     const files = emitStackYaml({ name: "northwind", resources }, { source: "Klaviyo (test account)" });

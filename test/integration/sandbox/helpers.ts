@@ -58,6 +58,11 @@ export async function raw(url: string, method: string, path: string, body?: unkn
 export const RESOURCES: Resource[] = [
   { kind: "property", name: "first_name", spec: { type: "string", label: "First name", fallback: "there", pii: true } },
   { kind: "property", name: "plan", spec: { type: "enum", values: ["free", "pro", "enterprise"], required: true } },
+  {
+    kind: "event",
+    name: "cart_updated",
+    spec: { source: "custom", description: "The storefront's cart changed", properties: { items: { type: "number" }, currency: { type: "enum", values: ["EUR", "USD"] } } },
+  },
   { kind: "subscription_type", name: "newsletter", spec: { channel: "email", purpose: "marketing", default: "opt_in", description: "Monthly newsletter" } },
   { kind: "subscription_type", name: "sms_promos", spec: { channel: "sms", purpose: "marketing", default: "opt_in" } },
   { kind: "team", name: "lifecycle", spec: { description: "Lifecycle marketing", email: "lifecycle@northwind.example" } },

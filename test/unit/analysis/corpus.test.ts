@@ -1,10 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { analyze } from "../../../src/analysis";
-import { loadPolicy } from "../../../src/stack/policy";
-import type { Diagnostic } from "../../../src/diagnostics";
-import { loadStack } from "../../../src/stack";
+import { caseDirs, ROOT, runCase } from "./corpus";
 
 /**
  * The analysis corpus: test/analysis-corpus/<category>/<rule>/<case>/ holds
@@ -16,30 +13,6 @@ import { loadStack } from "../../../src/stack";
  *   #@ severity <level>            (optional)
  * policy.yaml and previous.yaml (the last applied stack) beside them are used when present.
  */
-const ROOT = join(__dirname, "../../analysis-corpus");
-const NOW = new Date("2026-06-01T00:00:00Z");
-
-function caseDirs(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir)) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) out.push(...caseDirs(p));
-    else if (e === "bad.yaml") out.push(dir);
-  }
-  return out.sort();
-}
-
-async function run(file: string): Promise<Diagnostic[]> {
-  const loaded = await loadStack(file, { env: {} });
-  expect(loaded.diagnostics.filter((d) => d.severity === "error"), `${file} must load cleanly`).toEqual([]);
-  const { stack, sources, policyFile } = loaded.value!;
-  const policy = policyFile ? loadPolicy(policyFile) : undefined;
-  expect(policy?.diagnostics ?? []).toEqual([]);
-  const prevFile = join(dirname(file), "previous.yaml");
-  const previous = existsSync(prevFile) ? (await loadStack(prevFile, { env: {} })).value?.stack : undefined;
-  return analyze(stack, { sources, policy: policy?.value, previous, now: NOW });
-}
-
 /** `- ^type: send`: the first place the text (without `^`) appears below the header; `^` marks the column. */
 function expectedAt(file: string, text: string, marked: string): { line: number; col: number } {
   const headerEnd = text.split("\n").findIndex((l) => !l.startsWith("#"));
@@ -53,7 +26,7 @@ function expectedAt(file: string, text: string, marked: string): { line: number;
   return { line: before.split("\n").length, col: at - before.lastIndexOf("\n") };
 }
 
-const dirs = caseDirs(ROOT);
+const dirs = caseDirs();
 
 describe("analysis corpus", () => {
   it("has at least 40 cases, each with a clean twin", () => {
@@ -70,7 +43,7 @@ describe("analysis corpus", () => {
       const witness = /^#@ witness (.*)$/m.exec(text)?.[1];
       const severity = /^#@ severity (\S+)$/m.exec(text)?.[1];
 
-      const bad = (await run(badFile)).filter((d) => d.code === code);
+      const bad = (await runCase(badFile)).filter((d) => d.code === code);
       expect(bad, `${name}: exactly one ${code}`).toHaveLength(1);
       const [f] = bad;
       const where = expectedAt(badFile, text, JSON.parse(token));
@@ -80,7 +53,7 @@ describe("analysis corpus", () => {
       if (severity) expect(f.severity).toBe(severity);
       if (witness) expect(f.detail?.witness).toMatchObject(JSON.parse(witness));
 
-      const good = (await run(join(dir, "good.yaml"))).filter((d) => d.code === code);
+      const good = (await runCase(join(dir, "good.yaml"))).filter((d) => d.code === code);
       expect(good, `${name}: the clean twin has no ${code}`).toEqual([]);
     });
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -148,5 +148,74 @@ describe("custom rules", () => {
     expect(r.diagnostics.map((d) => d.code)).toEqual(["policy/bad-custom-rule"]);
     const defaults = await loadStackPolicy({ baseDir: stackDir });
     expect(defaults).toEqual({ value: { policy: DEFAULT_POLICY, customRules: [] }, diagnostics: [] });
+  });
+});
+
+describe("the starter rule pack (`mops init --policy starter`)", () => {
+  const root = join(__dirname, "../../..");
+  const pack = loadPolicy(join(root, "examples/policy-packs/starter.yaml"));
+
+  it("loads, and each of its requirements is the one a corpus case proves", () => {
+    expect(pack.diagnostics).toEqual([]);
+    expect(pack.value!.requirements.length).toBeGreaterThanOrEqual(3);
+    for (const r of pack.value!.requirements) {
+      const dir = join(root, "test/analysis-corpus/requirement", r.name);
+      const cases = readdirSync(dir);
+      expect(cases.length, r.name).toBeGreaterThan(0);
+      for (const c of cases) {
+        const tested = loadPolicy(join(dir, c, "policy.yaml")).value!.requirements.find((x) => x.name === r.name);
+        expect(tested?.require, `${r.name}/${c}`).toEqual(r.require);
+      }
+    }
+  });
+});
+
+describe("policy requirements", () => {
+  const wf = (name: string, over: Record<string, unknown>): Resource => ({
+    kind: "workflow", name, spec: {
+      status: "active", owner: "x", purpose: "Say hello.", trigger: { type: "event", event: "signed_up" },
+      steps: [{ type: "send", channel: "email", template: "plain", subscription_type: "news" }], ...over,
+    } as never,
+  });
+  const base: Resource[] = [
+    { kind: "subscription_type", name: "news", spec: { channel: "email" } },
+    { kind: "subscription_type", name: "texts", spec: { channel: "sms" } },
+    { kind: "template", name: "plain", spec: { channel: "email", body: "Hi" } },
+    { kind: "template", name: "picks", spec: { channel: "email", body: "Picks", tags: ["recommendation"] } },
+    { kind: "template", name: "text", spec: { channel: "sms", body: "Hi. Reply STOP to opt out." } },
+  ];
+  const quiet = (select: unknown) => policyFrom({
+    requirements: [{ name: "quiet-after-return", select, require: { suppress_if: { event: "return_requested", within: "14d" } } } as never],
+  });
+  const flagged = (policy: ReturnType<typeof policyFrom>, rs: Resource[]) =>
+    analyze(stackOf([...base, ...rs]), { policy }).filter((d) => d.code === "requirement/quiet-after-return").map((d) => d.address);
+
+  it("selects by channel, template tag, purpose word and tag pattern; every key of one selector must match", () => {
+    const sms = wf("texts_flow", { steps: [{ type: "send", channel: "sms", template: "text", subscription_type: "texts" }] });
+    const picks = wf("picks_flow", { steps: [{ type: "send", channel: "email", template: "picks", subscription_type: "news" }], purpose: "Recommend gear they will like." });
+    const tagged = wf("tagged_flow", { tags: ["category:tents"] });
+    const all = [sms, picks, tagged, wf("plain_flow", {})];
+    expect(flagged(quiet({ channels: ["sms"] }), all)).toEqual(["workflow.texts_flow"]);
+    expect(flagged(quiet({ template_tags: ["recommend*"] }), all)).toEqual(["workflow.picks_flow"]);
+    expect(flagged(quiet({ purpose: ["recommendation", "recommend"] }), all)).toEqual(["workflow.picks_flow"]);
+    expect(flagged(quiet({ tags: ["category:*"] }), all)).toEqual(["workflow.tagged_flow"]);
+    expect(flagged(quiet({ channels: ["email"], purpose: ["recommend"] }), all)).toEqual(["workflow.picks_flow"]);
+    expect(flagged(quiet([{ channels: ["sms"] }, { tags: ["category:*"] }]), all).sort()).toEqual(["workflow.tagged_flow", "workflow.texts_flow"]);
+  });
+
+  it("is satisfied by any suppression that implies it, and respects `level` and `rules:`", () => {
+    const suppressed = wf("kept_out", { suppression: { events: [{ event: "return_requested", within: "30d" }] } });
+    expect(flagged(quiet({ channels: ["email"] }), [suppressed])).toEqual([]);
+    const requirements = [{ name: "quiet-after-return", level: "mandatory", select: { channels: ["email"] }, require: { suppress_if: { event: "return_requested", within: "14d" } } }] as never;
+    expect(analyze(stackOf([...base, wf("a", {})]), { policy: policyFrom({ requirements }) }).find((d) => d.code === "requirement/quiet-after-return")?.severity).toBe("error");
+    const off = policyFrom({ rules: { "requirement/*": "off" }, requirements });
+    expect(analyze(stackOf([...base, wf("a", {})]), { policy: off }).filter((d) => d.code.startsWith("requirement/"))).toEqual([]);
+  });
+
+  it("reports a malformed requirement at its line", () => {
+    const p = file("bad-req.yaml", ["requirements:", "  - name: Bad Name", "    select: { tags: [x] }", "    require: {}"].join("\n"));
+    const ds = loadPolicy(p).diagnostics.map((d) => [d.code, d.range?.line]);
+    expect(ds).toContainEqual(["policy/bad-value", 2]);
+    expect(ds).toContainEqual(["policy/bad-value", 4]);
   });
 });

@@ -24,7 +24,7 @@ describe("rules the loader lets through only in memory", () => {
     expect(codes([{ kind: "workflow", name: "w", spec: wf({}) }], "consent/wrong-channel")).toEqual([]);
   });
 
-  it("conflict: text patterns get a constructed, checked witness, or an honest cannot-decide", () => {
+  it("conflict: text patterns are decided exactly, with a witness that meets both", () => {
     const pair = (extra: object[]) => {
       const a = wf({ entry_filter: { all: [{ consent: "texts" }, { property: "email", op: "contains", value: "@corp" }] } });
       const b = wf({ entry_filter: { all: [{ consent: "texts" }, { property: "email", op: "starts_with", value: "a" }, ...extra] as never } });
@@ -33,10 +33,13 @@ describe("rules the loader lets through only in memory", () => {
     };
     const [sat] = pair([]);
     expect(sat).toMatchObject({ code: "conflict/overlapping-workflows", detail: { witness: { properties: { email: "a@corp" } } } });
-    const [unknown] = pair([{ not: { property: "email", op: "contains", value: "a@" } }]);
-    expect(unknown).toMatchObject({ code: "conflict/cannot-decide", severity: "info" });
-    expect(unknown.message).toMatch(/cannot decide/);
+    // Starts with "a", contains "@corp", never "a@": "ab@corp" and the like.
+    const [tight] = pair([{ not: { property: "email", op: "contains", value: "a@" } }]);
+    expect(tight.code).toBe("conflict/overlapping-workflows");
+    const email = (tight.detail!.witness as { properties: { email: string } }).properties.email;
+    expect(email.startsWith("a") && email.includes("@corp") && !email.includes("a@")).toBe(true);
     expect(pair([{ not: { property: "email", op: "contains", value: "@co" } }])).toEqual([]);
+    expect(pair([{ property: "email", op: "starts_with", value: "b" }])).toEqual([]);
   });
 
   it("conflict: paused, transactional-only and differently prioritised workflows never conflict", () => {

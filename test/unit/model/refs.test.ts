@@ -45,6 +45,7 @@ describe("references", () => {
       "steps/0/template -> template.welcome",
       "steps/0/subscription_type -> subscription_type.newsletter",
       "steps/1/condition/any/0/in_segment -> segment.vip",
+      "steps/1/condition/any/1/event -> event.opened",
       "steps/1/then/0/segment -> segment.engaged",
       "steps/1/else/0/then/0/segment -> segment.engaged",
       "steps/2/paths/0/steps/0/property -> property.score",
@@ -52,13 +53,14 @@ describe("references", () => {
       "goal/property -> property.purchased_at",
       "suppression/segments/0 -> segment.blocked",
       "suppression/segments/1 -> segment.churned",
+      "suppression/events/0/event -> event.refund",
     ]);
   });
 
-  it("finds a date trigger's property, and nothing in an event trigger's filters", () => {
+  it("finds a date trigger's property, and an event trigger's event but nothing in its filters", () => {
     const steps = [{ type: "exit" }];
     expect(sites("workflow", { status: "draft", trigger: { type: "date", property: "birthday" }, steps })).toEqual(["trigger/property -> property.birthday"]);
-    expect(sites("workflow", { status: "draft", trigger: { type: "event", event: "x", where: [{ property: "sku", op: "exists" }] }, steps })).toEqual([]);
+    expect(sites("workflow", { status: "draft", trigger: { type: "event", event: "x", where: [{ property: "sku", op: "exists" }] }, steps })).toEqual(["trigger/event -> event.x"]);
   });
 
   it("finds segment conditions, users' roles and teams, frequency-cap exemptions", () => {
@@ -89,7 +91,8 @@ describe("mapReferences", () => {
     const back = mapReferences("workflow", mapped, (r) => r.name.slice(r.kind.length + 1));
     expect(back).toEqual(workflow);
     expect(mapped.steps[1]!.else![0]!.condition).toEqual({ engagement: { step: "mail", action: "opened" } });
-    expect(mapped.suppression.events).toEqual(workflow.suppression.events);
+    // The event is a reference; its filters on the event's own properties are not.
+    expect(mapped.suppression.events).toEqual([{ ...workflow.suppression.events[0], event: "event:refund" }]);
   });
 
   it("can leave a reference as it is", () => {

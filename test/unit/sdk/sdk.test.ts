@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { defineStack, frequencyCap, property, segment, STACK, subscriptionType, workflow } from "mops";
+import { defineStack, event, frequencyCap, property, segment, STACK, subscriptionType, workflow } from "mops";
 
 const lines = readFileSync(__filename, "utf8").split("\n");
 /** 1-based line and column of the first occurrence of `text` in this file. */
@@ -18,6 +18,9 @@ describe("the TypeScript SDK", () => {
     expect(p.at).toEqual({ file: __filename, ...position('property("zip"'), callee: "property" });
     expect(cap.at).toEqual({ file: __filename, ...position('frequencyCap("weekly"'), callee: "frequencyCap" });
     expect(cap.kind).toBe("frequency_cap");
+    const e = event("placed_order", { source: "custom", properties: { total: { type: "number" } } }); // marker:event
+    expect(e).toMatchObject({ kind: "event", name: "placed_order", spec: { properties: { total: { type: "number" } } } });
+    expect(e.at).toEqual({ file: __filename, ...position('event("placed_order"'), callee: "event" });
   });
 
   it("defineStack keeps the header and the declarations as given, branded for the loader", () => {
