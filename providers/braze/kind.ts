@@ -1,7 +1,5 @@
-import { error } from "../../src/diagnostics";
-import type { Kind, Resource } from "../../src/model";
-import { ProviderError, type CallContext, type LiveObject } from "../../src/provider/types";
-import type { Diagnostic } from "../../src/diagnostics";
+import type { Kind } from "../../src/model";
+import { apiCannot, type KindOps as GenericKindOps } from "../../src/provider/kind-ops";
 import type { BrazeClient } from "./client";
 import type { Exports } from "./exports";
 import type { Names } from "./names";
@@ -15,22 +13,12 @@ export interface BrazeEnv {
   exports: Exports;
 }
 
-/** One kind's mapping and calls; the provider dispatches to these by kind. */
-export interface KindOps<K extends Kind> {
-  list(env: BrazeEnv, ctx: CallContext): Promise<LiveObject<K>[]>;
-  read(env: BrazeEnv, id: string, ctx: CallContext): Promise<LiveObject<K> | undefined>;
-  create?(env: BrazeEnv, r: Resource<K>, ctx: CallContext): Promise<LiveObject<K>>;
-  update?(env: BrazeEnv, r: Resource<K>, live: LiveObject<K>, ctx: CallContext): Promise<LiveObject<K>>;
-  delete?(env: BrazeEnv, id: string, ctx: CallContext): Promise<void>;
-  /** The spec as Braze will hold it; agrees with what `list` returns for the same object. */
-  normalize(r: Resource<K>, settings: BrazeSettings): Resource<K>;
-  /** Offline problems of a declaration on Braze (a channel it has no template for, …). */
-  check?(r: Resource<K>): Diagnostic[];
-}
+/** One kind's mapping and calls; `normalize` reads the provider settings. */
+export type KindOps<K extends Kind> = GenericKindOps<BrazeEnv, K, [settings: BrazeSettings]>;
 
 /** A change Braze's API cannot make: what to do instead, never a request. */
 export function manualOnly(kind: Kind, what: string, hint: string): never {
-  throw new ProviderError(error("braze/manual", `Braze's API cannot ${what} a ${kind}`, { hint }));
+  return apiCannot("braze/manual", "Braze", kind, what, hint);
 }
 
 /** Drops undefined fields so mapped specs deep-equal however they were built. */

@@ -1,6 +1,8 @@
-import { error, type Diagnostic } from "../../src/diagnostics";
-import type { Kind, Resource } from "../../src/model";
-import { ProviderError, type CallContext, type LiveObject } from "../../src/provider/types";
+import type { Kind } from "../../src/model";
+import { apiCannot, type KindOps as GenericKindOps } from "../../src/provider/kind-ops";
+import { refuseOnErrors as refuseAll } from "../../src/provider/refusals";
+
+export { orUndefined } from "../../src/provider/refusals";
 import type { HubSpotClient } from "./client";
 import type { Issues } from "./mapping";
 import type { NameCache } from "./names";
@@ -12,34 +14,11 @@ export interface HubSpotEnv {
 }
 
 /** One kind's mapping and calls; the provider dispatches to these by kind. */
-export interface KindOps<K extends Kind> {
-  list(env: HubSpotEnv, ctx: CallContext): Promise<LiveObject<K>[]>;
-  read(env: HubSpotEnv, id: string, ctx: CallContext): Promise<LiveObject<K> | undefined>;
-  create?(env: HubSpotEnv, r: Resource<K>, ctx: CallContext): Promise<LiveObject<K>>;
-  update?(env: HubSpotEnv, r: Resource<K>, live: LiveObject<K>, ctx: CallContext): Promise<LiveObject<K>>;
-  delete?(env: HubSpotEnv, id: string, ctx: CallContext): Promise<void>;
-  /** The spec as HubSpot will hold it; must agree with what `list` returns for the same object. */
-  normalize(r: Resource<K>): Resource<K>;
-  check?(r: Resource<K>): Diagnostic[];
-}
+export type KindOps<K extends Kind> = GenericKindOps<HubSpotEnv, K>;
 
 /** Mapping problems that make a write wrong are refused before any request is sent. */
-export function refuseOnErrors(issues: Issues): void {
-  const errors = issues.list.filter((d) => d.severity === "error");
-  if (errors.length === 1) throw new ProviderError(errors[0]);
-  if (errors.length > 1) throw new ProviderError({ ...errors[0], detail: { ...errors[0].detail, all: errors.map((d) => d.message) } });
-}
-
-/** A GET that answers 404 means "gone", not failure. */
-export async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
-  try {
-    return await p;
-  } catch (e) {
-    if (e instanceof ProviderError && e.status === 404) return undefined;
-    throw e;
-  }
-}
+export const refuseOnErrors = (issues: Issues): void => refuseAll(issues.list);
 
 export function unsupported(kind: Kind, what: string, hint: string): never {
-  throw new ProviderError(error("hubspot/manual", `HubSpot's API cannot ${what} a ${kind}`, { hint }));
+  return apiCannot("hubspot/manual", "HubSpot", kind, what, hint);
 }

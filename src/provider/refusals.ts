@@ -2,8 +2,7 @@ import type { Diagnostic } from "../diagnostics";
 import { ProviderError } from "./types";
 
 /**
- * Small shared pieces of every HTTP provider's kind modules (HubSpot's
- * providers/hubspot/kind.ts still holds its own copies of the first two).
+ * Small shared pieces of every HTTP provider's kind modules.
  */
 
 /** Mapping problems that make a write wrong are refused before any request is sent. */
